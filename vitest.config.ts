@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+// One vitest process for the whole repo: `pnpm test:src`. Each package also has its own
+// vitest.config.ts so `turbo run test` can run (and cache) packages separately.
+export default defineConfig({
+  test: {
+    projects: ["packages/*", "examples/*"],
+  },
+});

@@ -1,0 +1,94 @@
+/**
+ * A batched simulator y = P(x) on Float64Array. Arrays hold `batch` examples back to back, each of
+ * `xShape` (or `yShape`) entries in row-major NHWC order, as tfjs lays out tensors.
+ */
+export interface Physics {
+  /** Short name used in messages, e.g. "sin(a/x)". */
+  readonly name: string;
+  /** Shape of one example of x, without the batch axis. */
+  readonly xShape: readonly number[];
+  /** Shape of one example of y, without the batch axis. */
+  readonly yShape: readonly number[];
+  /** y = P(x) for every example. */
+  forward(x: Float64Array, batch: number): Float64Array;
+  /** Vector–Jacobian product (∂P/∂x)ᵀ·dy at x, per example. Used by backprop training and gradient-based solvers. */
+  adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array;
+  /**
+   * The per-example objective L(y) and its gradient ∂L/∂y. Defaults to {@link halfSquaredError}, L = ½‖y − y*‖²
+   * (Eq. 1 of the paper); the fluid experiment uses a frequency loss instead.
+   */
+  readonly objective?: Objective;
+  /** Diagonal of ∂P/∂x, for physics that act element-wise (y_i depends on x_i only). Enables the inverse-gradient solver. */
+  jacobianDiagonal?(x: Float64Array, batch: number): Float64Array;
+  /**
+   * Closed-form first and second derivatives, per component, of the scalar a Newton solver minimises. For most
+   * physics that is L; for sin(a/x) with the target at the minimum of P it is P itself, as in the paper (App. B.2).
+   */
+  newtonDerivatives?(x: Float64Array, yTarget: Float64Array, batch: number): NewtonDerivatives;
+}
+
+/** Gradient and diagonal curvature returned by {@link Physics.newtonDerivatives}. */
+export interface NewtonDerivatives {
+  readonly gradient: Float64Array;
+  readonly curvature: Float64Array;
+}
+
+/** A per-example objective on y and its gradient with respect to y. */
+export interface Objective {
+  readonly name: string;
+  /** L per example (length batch). */
+  value(y: Float64Array, yTarget: Float64Array, batch: number): Float64Array;
+  /** ∂L/∂y, same layout as y. */
+  gradient(y: Float64Array, yTarget: Float64Array, batch: number): Float64Array;
+}
+
+/** L = ½‖y − y*‖² per example, summed over all non-batch entries (SPEC §0, `l2`). */
+export const halfSquaredError: Objective = {
+  name: "halfSquaredError",
+  value(y, yTarget, batch) {
+    const out = new Float64Array(batch);
+    const size = y.length / batch;
+    for (let b = 0; b < batch; b++) {
+      let sum = 0;
+      for (let i = b * size; i < (b + 1) * size; i++) {
+        const r = (y[i] as number) - (yTarget[i] as number);
+        sum += r * r;
+      }
+      out[b] = 0.5 * sum;
+    }
+    return out;
+  },
+  gradient(y, yTarget) {
+    const out = new Float64Array(y.length);
+    for (let i = 0; i < y.length; i++) out[i] = (y[i] as number) - (yTarget[i] as number);
+    return out;
+  },
+};
+
+/** The objective a physics declares, or ½‖y − y*‖². */
+export function objectiveOf(physics: Physics): Objective {
+  return physics.objective ?? halfSquaredError;
+}
+
+/** Result of {@link evaluateObjective}. */
+export interface ObjectiveEvaluation {
+  readonly y: Float64Array;
+  /** L per example. */
+  readonly value: Float64Array;
+  /** ∂L/∂x = (∂P/∂x)ᵀ ∂L/∂y per example. */
+  readonly gradient: Float64Array;
+}
+
+/** Evaluates y = P(x), L(y) and ∂L/∂x (one forward and one adjoint). */
+export function evaluateObjective(
+  physics: Physics,
+  x: Float64Array,
+  yTarget: Float64Array,
+  batch: number,
+): ObjectiveEvaluation {
+  const objective = objectiveOf(physics);
+  const y = physics.forward(x, batch);
+  const value = objective.value(y, yTarget, batch);
+  const gradient = physics.adjoint(x, objective.gradient(y, yTarget, batch), batch);
+  return { y, value, gradient };
+}

@@ -1,0 +1,61 @@
+import type { Physics } from "./physics";
+
+/** Why a solver stopped for one example. Hitting the iteration budget is a reason, never an error. */
+export type StopReason =
+  | "converged"
+  | "maxIterations"
+  | "exact"
+  | "lineSearchFailed"
+  | "noDescentDirection"
+  | "nonFinite";
+
+/** One batched inverse problem: find x̃ with P(x̃) ≈ y*, starting from x. */
+export interface SolveProblem<P extends Physics = Physics> {
+  readonly physics: P;
+  /** Starting point, batch × size(xShape); never modified. */
+  readonly x: Float64Array;
+  /** Targets y*, batch × size(yShape). */
+  readonly yTarget: Float64Array;
+  readonly batch: number;
+}
+
+/** What a solver returns: the proposals and, per example, why it stopped and after how many iterations. */
+export interface SolveResult {
+  /** The proposals x̃, batch × size(xShape). */
+  readonly x: Float64Array;
+  readonly reasons: readonly StopReason[];
+  readonly iterations: Int32Array;
+  /** L(x̃) per example, when the solver computed it anyway. */
+  readonly objective?: Float64Array;
+}
+
+/** Proposes x̃ = P⁻¹(y* | x) for every example (Algorithm 1, line 3). */
+export interface InverseSolver<P extends Physics = Physics> {
+  readonly name: string;
+  solve(problem: SolveProblem<P>): SolveResult;
+}
+
+/**
+ * Runs `solver` `steps` times, each run starting at the previous proposal (x_k = P⁻¹(y* | x_{k−1}), Algorithm 1).
+ * Iterations add up; the reasons are those of the last run.
+ */
+export function solveRepeatedly<P extends Physics>(
+  solver: InverseSolver<P>,
+  problem: SolveProblem<P>,
+  steps: number,
+): SolveResult {
+  let result = solver.solve(problem);
+  const iterations = Int32Array.from(result.iterations);
+  for (let k = 1; k < steps; k++) {
+    result = solver.solve({ ...problem, x: result.x });
+    for (let b = 0; b < iterations.length; b++) iterations[b] = (iterations[b] as number) + (result.iterations[b] as number);
+  }
+  return { ...result, iterations };
+}
+
+/** Counts of each stop reason over a batch, for logging. */
+export function countReasons(reasons: readonly StopReason[]): Partial<Record<StopReason, number>> {
+  const counts: Partial<Record<StopReason, number>> = {};
+  for (const r of reasons) counts[r] = (counts[r] ?? 0) + 1;
+  return counts;
+}

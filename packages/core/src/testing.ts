@@ -1,0 +1,117 @@
+import type { Physics } from "./physics";
+import { shapeSize } from "./validate";
+
+/** A small seeded uniform generator in [0, 1) for test vectors (mulberry32); not for experiments. */
+export function testRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Options shared by the adjoint checks. */
+export interface CheckOptions {
+  readonly batch: number;
+  readonly seed?: number;
+  /** Draws the point x at which J is taken; defaults to U(−1, 1). */
+  readonly samplePoint?: (random: () => number, index: number) => number;
+  /** Central-difference step for {@link checkFiniteDifferences}. */
+  readonly step?: number;
+}
+
+function vector(random: () => number, n: number, sample?: (random: () => number, index: number) => number): Float64Array {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = sample === undefined ? 2 * random() - 1 : sample(random, i);
+  return v;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+function norm(a: Float64Array): number {
+  return Math.sqrt(dot(a, a));
+}
+
+/** Result of {@link checkAdjoint}: both sides of ⟨Jv, w⟩ = ⟨v, Jᵀw⟩ and their difference relative to ‖Jv‖‖w‖. */
+export interface AdjointCheck {
+  readonly jvDotW: number;
+  readonly vDotJtw: number;
+  readonly relativeError: number;
+}
+
+/**
+ * Checks the identity ⟨Jv, w⟩ = ⟨v, Jᵀw⟩ with J = ∂P/∂x at a random x, where Jv is a central finite difference
+ * of `forward` and Jᵀw comes from `adjoint`. For linear physics use a large step; for nonlinear a small one.
+ */
+export function checkAdjoint(physics: Physics, options: CheckOptions): AdjointCheck {
+  const random = testRandom(options.seed ?? 1);
+  const batch = options.batch;
+  const nx = batch * shapeSize(physics.xShape);
+  const ny = batch * shapeSize(physics.yShape);
+  const x = vector(random, nx, options.samplePoint);
+  const v = vector(random, nx);
+  const w = vector(random, ny);
+  const h = options.step ?? 1e-6;
+  const plus = physics.forward(x.map((xi, i) => xi + h * (v[i] as number)), batch);
+  const minus = physics.forward(x.map((xi, i) => xi - h * (v[i] as number)), batch);
+  const jv = plus.map((p, i) => (p - (minus[i] as number)) / (2 * h));
+  const jtw = physics.adjoint(x, w, batch);
+  const jvDotW = dot(jv, w);
+  const vDotJtw = dot(v, jtw);
+  return { jvDotW, vDotJtw, relativeError: Math.abs(jvDotW - vDotJtw) / Math.max(norm(jv) * norm(w), 1e-300) };
+}
+
+/** Result of {@link checkFiniteDifferences}. */
+export interface FiniteDifferenceCheck {
+  /** max_i |g_i − g_fd,i| / max(max_i |g_fd,i|, tiny). */
+  readonly relativeError: number;
+  readonly adjointGradient: Float64Array;
+  readonly finiteDifferenceGradient: Float64Array;
+}
+
+/**
+ * Compares the gradient of s(x) = ⟨w, P(x)⟩ from `adjoint` (Jᵀw) with central finite differences, entry by entry.
+ */
+export function checkFiniteDifferences(physics: Physics, options: CheckOptions): FiniteDifferenceCheck {
+  const random = testRandom(options.seed ?? 2);
+  const batch = options.batch;
+  const nx = batch * shapeSize(physics.xShape);
+  const ny = batch * shapeSize(physics.yShape);
+  const x = vector(random, nx, options.samplePoint);
+  const w = vector(random, ny);
+  const h = options.step ?? 1e-6;
+  const adjointGradient = physics.adjoint(x, w, batch);
+  const finiteDifferenceGradient = new Float64Array(nx);
+  for (let i = 0; i < nx; i++) {
+    const xp = Float64Array.from(x);
+    const xm = Float64Array.from(x);
+    xp[i] = (xp[i] as number) + h;
+    xm[i] = (xm[i] as number) - h;
+    finiteDifferenceGradient[i] = (dot(w, physics.forward(xp, batch)) - dot(w, physics.forward(xm, batch))) / (2 * h);
+  }
+  let maxDiff = 0;
+  let scale = 1e-300;
+  for (let i = 0; i < nx; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs((adjointGradient[i] as number) - (finiteDifferenceGradient[i] as number)));
+    scale = Math.max(scale, Math.abs(finiteDifferenceGradient[i] as number));
+  }
+  return { relativeError: maxDiff / scale, adjointGradient, finiteDifferenceGradient };
+}
+
+/** max_i |a_i − b_i| / max_i |b_i|: the relative error used throughout the tests. */
+export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return scale === 0 ? diff : diff / scale;
+}

@@ -1,0 +1,57 @@
+/**
+ * The one place where Float64 physics meets float32 tfjs. Physics runs on Float64Array (tfjs has no float64); the
+ * network runs in float32; every conversion between the two goes through this module.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Physics } from "./physics";
+import { PgShapeError } from "./errors";
+import { shapeSize } from "./validate";
+
+/** Reads a tensor into a new Float64Array (synchronously). */
+export function tensorToFloat64(tensor: tf.Tensor): Float64Array {
+  return Float64Array.from(tensor.dataSync() as Float32Array);
+}
+
+/** Makes a float32 tensor of `shape` from Float64 values (rounded to float32). */
+export function float64ToTensor(values: Float64Array, shape: readonly number[]): tf.Tensor {
+  const size = shapeSize(shape);
+  if (values.length !== size) {
+    throw new PgShapeError("float64ToTensor", "values", `length ${shape.join(" × ")} = ${size}`, values);
+  }
+  return tf.tensor(Float32Array.from(values), [...shape], "float32");
+}
+
+/**
+ * Turns a physics operator into a differentiable tfjs op on float32 tensors of shape [batch, ...xShape]: the forward
+ * pass calls `physics.forward` in Float64 and the gradient calls `physics.adjoint`, so tfjs autodiff can back-propagate
+ * through the simulator (the backprop baseline, Eq. 2).
+ * @example
+ * const P = physicsOp(physics);
+ * const loss = tf.sum(tf.square(tf.sub(P(network.apply(input)), yTarget)));
+ */
+export function physicsOp(physics: Physics): (x: tf.Tensor) => tf.Tensor {
+  const xSize = shapeSize(physics.xShape);
+  const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const batch = x.shape[0] ?? 0;
+    if (x.size !== batch * xSize) {
+      throw new PgShapeError(
+        `physicsOp(${physics.name})`,
+        "x",
+        `shape [batch, ${physics.xShape.join(", ")}]`,
+        x.shape,
+      );
+    }
+    const x64 = tensorToFloat64(x);
+    const y = physics.forward(x64, batch);
+    save([x]);
+    return {
+      value: float64ToTensor(y, [batch, ...physics.yShape]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const savedX = saved[0] as tf.Tensor;
+        const dx = physics.adjoint(tensorToFloat64(savedX), tensorToFloat64(dy), batch);
+        return float64ToTensor(dx, savedX.shape);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return (x: tf.Tensor) => op(x) as tf.Tensor;
+}

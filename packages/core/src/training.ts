@@ -1,0 +1,270 @@
+import * as tf from "@tensorflow/tfjs";
+import { float64ToTensor, tensorToFloat64 } from "./bridge";
+import { PgNonFiniteError, PgShapeError, PgValidationError } from "./errors";
+import { objectiveOf, type Physics } from "./physics";
+import { applyScheme, initScheme, type Reduction, type Scheme, type SchemeState } from "./scheme";
+import type { StopReason } from "./solver";
+import { firstNonFinite, requireBatchArray, requireOneOf, requirePositiveInteger, shapeSize } from "./validate";
+
+/** A network as training sees it: a Keras-style model whose `apply` maps inputs to x. */
+export interface Network {
+  apply(inputs: tf.Tensor, kwargs?: { training?: boolean }): tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[];
+  readonly trainableWeights: readonly { read(): tf.Tensor; readonly trainable: boolean }[];
+}
+
+/** One mini-batch. Arrays are Float64, batch × size(shape). */
+export interface Batch<P extends Physics = Physics> {
+  /** Network input, batch × size(inputShape). */
+  readonly input: Float64Array;
+  /** Shape of one input example, e.g. [1] for sin, [64, 64, 1] for Poisson. */
+  readonly inputShape: readonly number[];
+  readonly yTarget: Float64Array;
+  /** Physics for this batch when it depends on per-example parameters (sin(a/x)); else the training physics. */
+  readonly physics?: P;
+  /** x-space labels for supervised training. */
+  readonly labels?: Float64Array;
+}
+
+/** Options of {@link trainStep}. */
+export interface TrainStepOptions<P extends Physics> {
+  readonly network: Network;
+  readonly optimizer: tf.Optimizer;
+  readonly scheme: Scheme<P>;
+  /** The physics, unless every batch carries its own. */
+  readonly physics?: P;
+  readonly batch: Batch<P>;
+  /** Training step, counted from 1, used in messages. */
+  readonly step: number;
+  /** How the per-example losses combine over the batch. @defaultValue 'mean' */
+  readonly reduction?: Reduction;
+  /** Transform state from the previous step ({@link initScheme} for the first). */
+  readonly state?: SchemeState;
+  /** A differentiable transform of the network output before the physics sees it (e.g. the heat mean fix). */
+  readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
+}
+
+/** What one training step measured. */
+export interface StepMetrics {
+  readonly step: number;
+  /** Batch mean of the physics objective L(x) at the prediction. */
+  readonly loss: number;
+  /** Batch mean of ½‖g‖² of the x-space gradient actually applied (equals the proxy loss for physical schemes). */
+  readonly proxyLoss: number;
+  /** Solver stop reasons counted over the batch (physical schemes). */
+  readonly reasons?: Partial<Record<StopReason, number>>;
+}
+
+/** The result of {@link trainStep}: metrics, the detached prediction and the new scheme state. */
+export interface StepResult {
+  readonly metrics: StepMetrics;
+  /** The prediction x the scheme saw, batch × size(xShape). */
+  readonly x: Float64Array;
+  readonly state: SchemeState;
+}
+
+const WHERE = "trainStep";
+
+/** The result of {@link computeNetworkGradients}: the step's result plus ∂/∂θ for every trainable variable. */
+export interface NetworkGradients extends StepResult {
+  /** Gradients keyed by variable name; the caller owns (and must dispose) these tensors. */
+  readonly grads: tf.NamedTensorMap;
+}
+
+/**
+ * The gradient half of a training step (Algorithm 1 without the update): forward the network, detach x to Float64,
+ * let the scheme produce the x-space gradient g (backprop: Jᵀ∂L/∂y; physical: x − x̃; supervised: x − label), and
+ * back-propagate g through the network only: ∂/∂θ ⟨x(θ), g⟩ is the gradient of the proxy loss ½‖x − x̃‖².
+ * @throws {@link PgNonFiniteError} when the input, the network output, the x-space gradient or the loss is not finite.
+ */
+export function computeNetworkGradients<P extends Physics>(options: Omit<TrainStepOptions<P>, "optimizer">): NetworkGradients {
+  const { network, batch: data, step } = options;
+  const physics = data.physics ?? options.physics;
+  if (physics === undefined) {
+    throw new PgValidationError(WHERE, "physics", "a Physics, given in the options or by the batch", physics);
+  }
+  const reduction = requireOneOf(WHERE, "reduction", options.reduction ?? "mean", ["sum", "mean"] as const);
+  const inputSize = shapeSize(data.inputShape);
+  const batchSize = data.input.length / inputSize;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new PgShapeError(WHERE, "batch.input", `a positive multiple of ${inputSize} entries (inputShape ${JSON.stringify(data.inputShape)})`, data.input);
+  }
+  requireBatchArray(WHERE, "batch.yTarget", data.yTarget, batchSize, physics.yShape);
+  const nonFiniteInput = firstNonFinite(data.input);
+  if (nonFiniteInput >= 0) {
+    throw new PgNonFiniteError(WHERE, "input", nonFiniteInput, data.input[nonFiniteInput] as number, step);
+  }
+  const state = options.state ?? initScheme(options.scheme);
+  const variables = network.trainableWeights.filter((w) => w.trainable).map((w) => w.read() as tf.Variable);
+  const inputs = float64ToTensor(data.input, [batchSize, ...data.inputShape]);
+
+  let failure: unknown;
+  let result: (StepResult & { gradient: Float64Array }) | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    let x = network.apply(inputs, { training: true }) as tf.Tensor;
+    if (options.outputTransform !== undefined) x = options.outputTransform(x, data);
+    try {
+      result = xSpaceGradient(options.scheme, physics, x, data, batchSize, step, state, reduction);
+    } catch (error) {
+      // Thrown after the tape is closed, so the engine is never left mid-gradient.
+      failure = error;
+      return tf.sum(tf.mul(x, 0)) as tf.Scalar;
+    }
+    const g = float64ToTensor(result.gradient, x.shape);
+    return tf.sum(tf.mul(x, g)) as tf.Scalar;
+  }, variables);
+  inputs.dispose();
+  value.dispose();
+  if (failure !== undefined || result === undefined) {
+    tf.dispose(grads);
+    throw failure;
+  }
+  return { metrics: result.metrics, x: result.x, state: result.state, grads };
+}
+
+/**
+ * One training step (Algorithm 1): {@link computeNetworkGradients}, then the optimizer update.
+ * @throws {@link PgNonFiniteError} when the network output, the x-space gradient or the loss is not finite; the
+ * optimizer is then not applied.
+ */
+export function trainStep<P extends Physics>(options: TrainStepOptions<P>): StepResult {
+  const { grads, ...result } = computeNetworkGradients(options);
+  options.optimizer.applyGradients(grads);
+  tf.dispose(grads);
+  return result;
+}
+
+function xSpaceGradient<P extends Physics>(
+  s: Scheme<P>,
+  physics: P,
+  output: tf.Tensor,
+  data: Batch<P>,
+  batch: number,
+  step: number,
+  state: SchemeState,
+  reduction: Reduction,
+): StepResult & { gradient: Float64Array } {
+  const expected = batch * shapeSize(physics.xShape);
+  if (output.size !== expected) {
+    throw new PgShapeError(
+      WHERE,
+      "network output",
+      `batch × ${shapeSize(physics.xShape)} = ${expected} entries (xShape ${JSON.stringify(physics.xShape)}, batch = ${batch})`,
+      output.shape,
+    );
+  }
+  const x = tensorToFloat64(output);
+  const badX = firstNonFinite(x);
+  if (badX >= 0) throw new PgNonFiniteError(WHERE, "network output", badX, x[badX] as number, step);
+  const context = { physics, x, yTarget: data.yTarget, batch, step, ...(data.labels === undefined ? {} : { labels: data.labels }) };
+  const [result, nextState] = applyScheme(s, context, state);
+  const g = result.gradient;
+  const badG = firstNonFinite(g);
+  if (badG >= 0) {
+    const detail = result.solve === undefined ? `scheme "${s.description}"` : `scheme "${s.description}"; the solver proposal x̃ is ${String(result.solve.x[badG])} there`;
+    throw new PgNonFiniteError(WHERE, "x-space gradient", badG, g[badG] as number, step, detail);
+  }
+  const objective = result.objective ?? objectiveOf(physics).value(physics.forward(x, batch), data.yTarget, batch);
+  let loss = 0;
+  for (let b = 0; b < batch; b++) loss += objective[b] as number;
+  loss /= batch;
+  if (!Number.isFinite(loss)) {
+    const index = firstNonFinite(objective);
+    throw new PgNonFiniteError(WHERE, "loss", index, loss, step, `scheme "${s.description}", example ${index}`);
+  }
+  let squared = 0;
+  for (let i = 0; i < g.length; i++) squared += (g[i] as number) * (g[i] as number);
+  const scale = reduction === "mean" ? 1 / batch : 1;
+  const gradient = scale === 1 ? g : g.map((v) => v * scale);
+  const metrics: StepMetrics = {
+    step,
+    loss,
+    proxyLoss: (0.5 * squared) / batch,
+    ...(result.reasonCounts === undefined ? {} : { reasons: result.reasonCounts }),
+  };
+  return { metrics, x, state: nextState, gradient };
+}
+
+/** Everything a training-loop callback sees after a step. */
+export interface StepReport<P extends Physics = Physics> {
+  readonly metrics: StepMetrics;
+  /** Wall time of the whole step in seconds: batch generation, network, physics, solver, update. */
+  readonly seconds: number;
+  readonly batch: Batch<P>;
+  /** The prediction the scheme saw. */
+  readonly x: Float64Array;
+}
+
+/** Callbacks of {@link train}. A callback that throws stops training with its error. */
+export interface TrainCallbacks<P extends Physics = Physics> {
+  /** After every step. */
+  onStep?(report: StepReport<P>): void | Promise<void>;
+  /** Once, when training ends for any reason (also after an error, before it is re-thrown) — flush files here. */
+  onEnd?(outcome: { readonly steps: number; readonly error?: unknown }): void | Promise<void>;
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions<P extends Physics> {
+  readonly network: Network;
+  readonly optimizer: tf.Optimizer;
+  readonly scheme: Scheme<P>;
+  readonly physics?: P;
+  /** Produces the batch for a step (counted from 1). Data generation is timed as part of the step. */
+  readonly nextBatch: (step: number) => Batch<P>;
+  readonly iterations: number;
+  /** @defaultValue 'mean' */
+  readonly reduction?: Reduction;
+  readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
+  readonly callbacks?: TrainCallbacks<P>;
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  readonly steps: number;
+  readonly lastMetrics: StepMetrics | undefined;
+}
+
+/**
+ * The training loop: `iterations` calls of {@link trainStep}, each on a fresh batch, reporting every step to the
+ * callbacks. Stops with a {@link PgNonFiniteError} naming the step when the loss or the x-space gradient is not
+ * finite; `onEnd` runs first so nothing already reported is lost.
+ */
+export async function train<P extends Physics>(options: TrainOptions<P>): Promise<TrainResult> {
+  const iterations = requirePositiveInteger("train", "iterations", options.iterations);
+  let state = initScheme(options.scheme);
+  let lastMetrics: StepMetrics | undefined;
+  let steps = 0;
+  try {
+    for (let step = 1; step <= iterations; step++) {
+      const start = performance.now();
+      const batch = options.nextBatch(step);
+      // A scope rather than tf.tidy: the step returns plain objects alongside tensors it already disposed.
+      tf.engine().startScope();
+      let result: StepResult;
+      try {
+        result = trainStep({
+          network: options.network,
+          optimizer: options.optimizer,
+          scheme: options.scheme,
+          batch,
+          step,
+          state,
+          ...(options.physics === undefined ? {} : { physics: options.physics }),
+          ...(options.reduction === undefined ? {} : { reduction: options.reduction }),
+          ...(options.outputTransform === undefined ? {} : { outputTransform: options.outputTransform }),
+        });
+      } finally {
+        tf.engine().endScope();
+      }
+      const seconds = (performance.now() - start) / 1000;
+      state = result.state;
+      lastMetrics = result.metrics;
+      steps = step;
+      await options.callbacks?.onStep?.({ metrics: result.metrics, seconds, batch, x: result.x });
+    }
+  } catch (error) {
+    await options.callbacks?.onEnd?.({ steps, error });
+    throw error;
+  }
+  await options.callbacks?.onEnd?.({ steps });
+  return { steps, lastMetrics };
+}

@@ -1,0 +1,176 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  PgNonFiniteError,
+  PgValidationError,
+  backprop,
+  clipByValue,
+  computeNetworkGradients,
+  physical,
+  scheme,
+  supervised,
+  train,
+  trainStep,
+  type Batch,
+  type InverseSolver,
+  type StepReport,
+} from "../src/index";
+import { sinOfLinear } from "./sin_of_linear";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+function network(seed: number): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 8, activation: "tanh", inputShape: [2], kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+  model.add(tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
+  return model;
+}
+
+function batchOf(size: number, offset = 0): Batch {
+  const input = Float64Array.from({ length: size * 2 }, (_, i) => Math.sin(1.7 * i + offset));
+  const yTarget = Float64Array.from({ length: size * 2 }, (_, i) => 0.5 * Math.cos(0.9 * i + offset));
+  return { input, inputShape: [2], yTarget };
+}
+
+/** A solver that proposes a fixed point, so the PG vector is known in closed form. */
+function constantSolver(value: number): InverseSolver {
+  return {
+    name: "constant",
+    solve: ({ x, batch }) => ({ x: new Float64Array(x.length).fill(value), reasons: new Array(batch).fill("exact"), iterations: new Int32Array(batch).fill(1) }),
+  };
+}
+
+describe("schemes", () => {
+  it("physical() hands the network x − x̃ and supervised() hands it x − label", () => {
+    const physics = sinOfLinear();
+    const model = network(1);
+    const data = batchOf(4);
+    const labels = new Float64Array(12).fill(0.25);
+    const pg = computeNetworkGradients({ network: model, scheme: scheme(physical({ solver: constantSolver(0.25) })), physics, batch: data, step: 1 });
+    const sv = computeNetworkGradients({ network: model, scheme: scheme(supervised()), physics, batch: { ...data, labels }, step: 1 });
+    for (const name of Object.keys(pg.grads)) {
+      const a = pg.grads[name]!.dataSync();
+      const b = sv.grads[name]!.dataSync();
+      expect(Array.from(a)).toEqual(Array.from(b));
+      expect(a.some((v) => v !== 0)).toBe(true);
+    }
+    expect(pg.metrics.reasons).toEqual({ exact: 4 });
+    expect(pg.metrics.proxyLoss).toBeCloseTo(pg.x.reduce((s, v) => s + 0.5 * (v - 0.25) ** 2, 0) / 4, 10);
+  });
+
+  it("clipByValue clips every entry of the x-space gradient", () => {
+    const clip = clipByValue({ limit: 1 });
+    const [out] = clip.update(Float64Array.of(-3, -0.5, 0, 0.5, 3), undefined, {} as never);
+    expect(Array.from(out)).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(() => clipByValue({ limit: 0 })).toThrow(/clipByValue: limit must be a finite number > 0; received 0\./);
+  });
+
+  it("supervised() without labels names the missing labels", () => {
+    const physics = sinOfLinear();
+    expect(() => computeNetworkGradients({ network: network(1), scheme: scheme(supervised()), physics, batch: batchOf(2), step: 3 })).toThrow(
+      /supervised: batch labels must be a Float64Array of length 6/,
+    );
+  });
+
+  it("sum and mean reductions differ by the batch size", () => {
+    const physics = sinOfLinear();
+    const model = network(2);
+    const data = batchOf(5);
+    const mean = computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics, batch: data, step: 1, reduction: "mean" });
+    const sum = computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics, batch: data, step: 1, reduction: "sum" });
+    for (const name of Object.keys(mean.grads)) {
+      const m = mean.grads[name]!.dataSync();
+      const s = sum.grads[name]!.dataSync();
+      m.forEach((v, i) => expect(v * 5).toBeCloseTo(s[i]!, 5));
+    }
+  });
+});
+
+describe("trainStep", () => {
+  it("lowers the objective over a few Adam steps on a fixed batch", () => {
+    const physics = sinOfLinear();
+    const model = network(3);
+    const optimizer = tf.train.adam(0.05);
+    const data = batchOf(8);
+    const losses: number[] = [];
+    for (let step = 1; step <= 30; step++) losses.push(trainStep({ network: model, optimizer, scheme: scheme(backprop()), physics, batch: data, step }).metrics.loss);
+    expect(losses[29]!).toBeLessThan(0.5 * losses[0]!);
+  });
+
+  it("stops with the step number when the solver proposes NaN, without updating the network", () => {
+    const physics = sinOfLinear();
+    const model = network(4);
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const bad = scheme(physical({ solver: constantSolver(Number.NaN) }));
+    let error: unknown;
+    try {
+      trainStep({ network: model, optimizer: tf.train.adam(0.1), scheme: bad, physics, batch: batchOf(2), step: 17 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PgNonFiniteError);
+    expect((error as PgNonFiniteError).step).toBe(17);
+    expect((error as Error).message).toMatch(/x-space gradient is NaN at step 17 \(first non-finite entry at index 0\); scheme "physical\(constant\)"; the solver proposal x̃ is NaN there/);
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+  });
+
+  it("rejects a non-finite input and a target of the wrong length", () => {
+    const physics = sinOfLinear();
+    const data = batchOf(2);
+    const input = Float64Array.from(data.input);
+    input[3] = Number.POSITIVE_INFINITY;
+    const common = { network: network(5), optimizer: tf.train.sgd(0.1), scheme: scheme(backprop()), physics, step: 1 };
+    expect(() => trainStep({ ...common, batch: { ...data, input } })).toThrow(/input is Infinity at step 1 \(first non-finite entry at index 3\)/);
+    expect(() => trainStep({ ...common, batch: { ...data, yTarget: new Float64Array(3) } })).toThrow(
+      /trainStep: batch.yTarget must have length batch × 2 = 4 \(batch = 2\); received Float64Array\(3\)/,
+    );
+    expect(() => trainStep({ ...common, batch: { ...data, input: new Float64Array(0) } })).toThrow(/batch.input must have a positive multiple of 2 entries/);
+  });
+});
+
+describe("train", () => {
+  it("reports every step, then onEnd, and refuses iterations ≤ 0", async () => {
+    const physics = sinOfLinear();
+    const reports: StepReport[] = [];
+    let ended: { steps: number; error?: unknown } | undefined;
+    const result = await train({
+      network: network(6),
+      optimizer: tf.train.adam(0.01),
+      scheme: scheme(backprop()),
+      physics,
+      nextBatch: (step) => batchOf(4, step),
+      iterations: 5,
+      callbacks: { onStep: (r) => void reports.push(r), onEnd: (o) => void (ended = o) },
+    });
+    expect(result.steps).toBe(5);
+    expect(reports.map((r) => r.metrics.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(reports.every((r) => r.seconds >= 0 && Number.isFinite(r.metrics.loss))).toBe(true);
+    expect(ended).toEqual({ steps: 5 });
+    await expect(train({ network: network(6), optimizer: tf.train.adam(0.01), scheme: scheme(backprop()), physics, nextBatch: () => batchOf(1), iterations: 0 })).rejects.toThrow(
+      PgValidationError,
+    );
+  });
+
+  it("on a non-finite loss calls onEnd with the steps done, then throws naming the step", async () => {
+    const physics = sinOfLinear();
+    const explode = { ...physics, forward: (x: Float64Array, b: number) => (x.length > 0 ? physics.forward(x, b).map(() => Number.NaN) : physics.forward(x, b)) };
+    let calls = 0;
+    const flaky = { ...physics, name: "flaky", forward: (x: Float64Array, b: number) => (++calls > 3 ? explode.forward(x, b) : physics.forward(x, b)) };
+    let ended: { steps: number; error?: unknown } | undefined;
+    await expect(
+      train({
+        network: network(7),
+        optimizer: tf.train.adam(0.01),
+        scheme: scheme(backprop()),
+        physics: flaky,
+        nextBatch: (step) => batchOf(2, step),
+        iterations: 10,
+        callbacks: { onEnd: (o) => void (ended = o) },
+      }),
+    ).rejects.toThrow(/at step 4/);
+    expect(ended?.steps).toBe(3);
+    expect(ended?.error).toBeInstanceOf(PgNonFiniteError);
+  });
+});

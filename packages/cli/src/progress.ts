@@ -1,0 +1,75 @@
+/** What a progress line shows. */
+export interface ProgressState {
+  readonly label: string;
+  readonly step: number;
+  readonly total: number;
+  readonly loss: number;
+  /** Seconds since the bar started. */
+  readonly elapsed: number;
+}
+
+/** Formats one progress line: label, bar, iteration, loss, it/s and ETA. */
+export function formatProgress(state: ProgressState, width = 24): string {
+  const fraction = Math.min(1, state.step / state.total);
+  const filled = Math.round(fraction * width);
+  const rate = state.elapsed > 0 ? state.step / state.elapsed : 0;
+  const eta = rate > 0 ? (state.total - state.step) / rate : Number.NaN;
+  return `${state.label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${state.step}/${state.total} loss ${formatNumber(state.loss)} ${rate.toFixed(1)} it/s ETA ${formatDuration(eta)}`;
+}
+
+/** Seconds as h:mm:ss or m:ss. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "--:--";
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+
+/** A number in 4 significant digits, exponent form when small or large. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5) ? value.toExponential(3) : value.toPrecision(4);
+}
+
+/**
+ * A progress bar on a stream: redrawn in place on a terminal (at most ~10 times a second), one line per 10 % when
+ * the stream is not a terminal (CI logs).
+ */
+export class ProgressBar {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly start = performance.now();
+  private lastDraw = 0;
+  private lastDecile = -1;
+
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.stream = stream;
+  }
+
+  update(step: number, loss: number): void {
+    const now = performance.now();
+    const state = { label: this.label, step, total: this.total, loss, elapsed: (now - this.start) / 1000 };
+    if (this.stream.isTTY) {
+      if (now - this.lastDraw < 100 && step < this.total) return;
+      this.lastDraw = now;
+      this.stream.write(`\r${formatProgress(state)}\u001b[K`);
+      if (step >= this.total) this.stream.write("\n");
+    } else {
+      const decile = Math.floor((10 * step) / this.total);
+      if (decile === this.lastDecile) return;
+      this.lastDecile = decile;
+      this.stream.write(`${formatProgress(state)}\n`);
+    }
+  }
+
+  /** Ends the line on a terminal after an interrupted run. */
+  finish(): void {
+    if (this.stream.isTTY) this.stream.write("\n");
+  }
+}

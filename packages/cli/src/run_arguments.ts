@@ -1,0 +1,79 @@
+import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
+
+/** The run contract shared by every example: `--iterations N --batch B --seed S --methods m1,m2 --out DIR`. */
+export interface RunArguments {
+  readonly iterations: number;
+  readonly batch: number;
+  readonly seed: number;
+  readonly methods: readonly string[];
+  readonly out: string;
+  /** A backend to force (`--backend wasm`); otherwise the fastest available. */
+  readonly backend: string | undefined;
+}
+
+/** Defaults and the methods an example offers. */
+export interface RunArgumentSpec {
+  /** The example's name, used in messages. */
+  readonly name: string;
+  readonly defaults: Omit<RunArguments, "backend">;
+  /** Every method the example implements, in the order they run by default. */
+  readonly knownMethods: readonly string[];
+}
+
+const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend"] as const;
+
+/**
+ * Parses the run contract's flags (`--flag value` or `--flag=value`); every flag is optional.
+ * @throws {@link PgValidationError} naming the flag, what it accepts and what was given (unknown flag or method,
+ * iterations or batch ≤ 0, a seed that is not a non-negative integer).
+ * @example
+ * parseRunArguments(["--iterations", "100", "--methods", "adam"], spec).iterations; // 100
+ */
+export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec): RunArguments {
+  const where = spec.name;
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === "--") continue;
+    if (!token.startsWith("--")) {
+      throw new PgValidationError(where, "arguments", `flags of the form --name value (${FLAGS.map((f) => `--${f}`).join(", ")})`, token);
+    }
+    const eq = token.indexOf("=");
+    const flag = eq >= 0 ? token.slice(2, eq) : token.slice(2);
+    if (!(FLAGS as readonly string[]).includes(flag)) {
+      throw new PgValidationError(where, "flag", `one of ${FLAGS.map((f) => `--${f}`).join(", ")}`, `--${flag}`);
+    }
+    const value = eq >= 0 ? token.slice(eq + 1) : argv[++i];
+    if (value === undefined || value.startsWith("--")) {
+      throw new PgValidationError(where, `--${flag}`, "followed by a value", value ?? "nothing");
+    }
+    values.set(flag, value);
+  }
+  const integer = (flag: string, fallback: number, positive: boolean): number => {
+    const text = values.get(flag);
+    if (text === undefined) return fallback;
+    const value = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+    if (Number.isNaN(value)) {
+      throw new PgValidationError(where, `--${flag}`, positive ? "a positive integer" : "a non-negative integer", text);
+    }
+    return positive ? requirePositiveInteger(where, `--${flag}`, value) : requireNonNegativeInteger(where, `--${flag}`, value);
+  };
+  const methodsText = values.get("methods");
+  const methods = methodsText === undefined ? spec.defaults.methods : methodsText.split(",").map((m) => m.trim()).filter((m) => m.length > 0);
+  if (methods.length === 0) {
+    throw new PgValidationError(where, "--methods", `a comma-separated list of ${spec.knownMethods.join(", ")}`, methodsText);
+  }
+  for (const method of methods) {
+    if (!spec.knownMethods.includes(method)) {
+      throw new PgValidationError(where, "--methods", `a comma-separated list of ${spec.knownMethods.map((m) => `"${m}"`).join(", ")}`, method);
+    }
+  }
+  return {
+    iterations: integer("iterations", spec.defaults.iterations, true),
+    batch: integer("batch", spec.defaults.batch, true),
+    seed: integer("seed", spec.defaults.seed, false),
+    methods,
+    out: values.get("out") ?? spec.defaults.out,
+    backend: values.get("backend"),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * A running average over the last `window` values (a box filter, as the paper's learning curves use), kept in O(1)
+ * per update. Non-finite values are not accepted by the training loop, so none arrive here.
+ */
+export class RunningAverage {
+  readonly window: number;
+  private readonly values: Float64Array;
+  private count = 0;
+  private sum = 0;
+
+  constructor(window: number) {
+    this.window = window;
+    this.values = new Float64Array(window);
+  }
+
+  /** Adds a value and returns the average over the last min(count, window) values. */
+  push(value: number): number {
+    const slot = this.count % this.window;
+    if (this.count >= this.window) this.sum -= this.values[slot] as number;
+    this.values[slot] = value;
+    this.sum += value;
+    this.count++;
+    return this.value;
+  }
+
+  /** The current average (NaN before the first value). */
+  get value(): number {
+    const n = Math.min(this.count, this.window);
+    return n === 0 ? Number.NaN : this.sum / n;
+  }
+}
+
+/** The median of a list of numbers (NaN for an empty list). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

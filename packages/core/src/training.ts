@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { float64ToTensor, tensorToFloat64 } from "./bridge";
-import { PgNonFiniteError, PgShapeError, PgValidationError } from "./errors";
+import { PgNonFiniteError, PgShapeError, PgValidationError, describeValue } from "./errors";
 import { objectiveOf, type Physics } from "./physics";
 import { applyScheme, initScheme, type Reduction, type Scheme, type SchemeState } from "./scheme";
 import type { StopReason } from "./solver";
@@ -169,7 +169,9 @@ function xSpaceGradient<P extends Physics>(
   loss /= batch;
   if (!Number.isFinite(loss)) {
     const index = firstNonFinite(objective);
-    throw new PgNonFiniteError(WHERE, "loss", index, loss, step, `scheme "${s.description}", example ${index}`);
+    const size = x.length / batch;
+    const prediction = describeValue(x.subarray(index * size, (index + 1) * size));
+    throw new PgNonFiniteError(WHERE, "loss", index, loss, step, `scheme "${s.description}", example ${index}, whose prediction x is ${prediction}`);
   }
   let squared = 0;
   for (let i = 0; i < g.length; i++) squared += (g[i] as number) * (g[i] as number);

@@ -1,0 +1,65 @@
+import * as tf from "@tensorflow/tfjs";
+import { PgShapeError, requirePositive } from "@pg/core";
+import type { LayerArguments } from "./layer_arguments";
+import { singleShape, singleTensor } from "./layer_inputs";
+
+/** Arguments of {@link BatchStatisticsNormalization}: the tfjs layer arguments plus ε. */
+export interface BatchStatisticsNormalizationArgs extends LayerArguments {
+  /** Added to the variance before the square root. @defaultValue 1e-5 (PyTorch) */
+  readonly epsilon?: number;
+}
+
+/**
+ * Batch normalisation that always uses the statistics of the batch it is given, in training and in inference
+ * (SPEC §0: the reference networks are never put in eval mode):
+ *   y = γ · (x − μ_B) / √(σ²_B + ε) + β,
+ * with μ_B and the biased variance σ²_B taken per channel (last axis) over the batch and every spatial position.
+ * γ starts at 1 and β at 0; both are trainable. No running averages are kept, so there are no non-trainable weights.
+ *
+ * Note that `model.predict` splits its input into chunks of `batchSize` (default 32) and each chunk is normalised
+ * with its own statistics; pass `batchSize` ≥ batch or use `model.apply` / `model.predictOnBatch`.
+ * @example
+ * const y = new BatchStatisticsNormalization().apply(tf.tensor2d([[1], [3]])) as tf.Tensor;
+ * console.log(Array.from(y.dataSync())); // [-0.999995, 0.999995] (ε = 1e-5)
+ */
+export class BatchStatisticsNormalization extends tf.layers.Layer {
+  /** Registered class name (tfjs serialization). */
+  static readonly className = "PgBatchStatisticsNormalization";
+  /** ε added to the variance. */
+  readonly epsilon: number;
+  private gamma: tf.LayerVariable | undefined;
+  private beta: tf.LayerVariable | undefined;
+
+  constructor(args: BatchStatisticsNormalizationArgs = {}) {
+    super(args);
+    this.epsilon = requirePositive("BatchStatisticsNormalization", "epsilon", args.epsilon ?? 1e-5);
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = singleShape(this.name, inputShape);
+    const channels = shape[shape.length - 1];
+    if (typeof channels !== "number" || shape.length < 2) {
+      throw new PgShapeError(this.name, "input", "rank ≥ 2 and a known channel count (last axis)", shape);
+    }
+    this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones(), undefined, true);
+    this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros(), undefined, true);
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = singleTensor(this.name, inputs);
+      if (this.gamma === undefined || this.beta === undefined) {
+        throw new PgShapeError(this.name, "layer", "been built before it is called", "an unbuilt layer");
+      }
+      const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
+      const { mean, variance } = tf.moments(x, axes, true);
+      const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));
+      return tf.add(tf.mul(normalized, this.gamma.read()), this.beta.read());
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,81 @@
+import * as tf from "@tensorflow/tfjs";
+import { PgValidationError, requireNonNegativeInteger, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { attachNetworkConfig } from "./network_config";
+import { pytorchInitializers } from "./pytorch_initialization";
+
+/** Activation functions an {@link mlp} can apply after each hidden layer. */
+export type MlpActivation = "relu" | "sigmoid" | "tanh";
+
+/** The accepted values of {@link MlpOptions.activation}. */
+export const MLP_ACTIVATIONS: readonly MlpActivation[] = ["relu", "sigmoid", "tanh"];
+
+/** Options of {@link mlp}. */
+export interface MlpOptions {
+  /** Number of input features. */
+  readonly inputSize: number;
+  /** Width of each hidden layer, input side first; `[]` gives a single linear layer. */
+  readonly hiddenSizes: readonly number[];
+  /** Number of outputs. */
+  readonly outputSize: number;
+  /** Activation after every hidden layer; the output layer is linear. @defaultValue 'relu' */
+  readonly activation?: MlpActivation;
+  /** Non-negative integer; the same seed gives bit-identical initial weights. */
+  readonly seed: number;
+}
+
+/** Validates `options` once and fills in the defaults. */
+function resolveMlpOptions(options: MlpOptions): Required<MlpOptions> {
+  const where = "mlp";
+  if (typeof options !== "object" || options === null) {
+    throw new PgValidationError(where, "options", "an object", options);
+  }
+  const inputSize = requirePositiveInteger(where, "inputSize", options.inputSize);
+  if (!Array.isArray(options.hiddenSizes)) {
+    throw new PgValidationError(where, "hiddenSizes", "an array of positive integers", options.hiddenSizes);
+  }
+  const hiddenSizes = options.hiddenSizes.map((size: unknown, index: number) =>
+    requirePositiveInteger(where, `hiddenSizes[${index}]`, size),
+  );
+  const outputSize = requirePositiveInteger(where, "outputSize", options.outputSize);
+  const activation = requireOneOf(where, "activation", options.activation ?? "relu", MLP_ACTIVATIONS);
+  const seed = requireNonNegativeInteger(where, "seed", options.seed);
+  return { inputSize, hiddenSizes: Object.freeze(hiddenSizes), outputSize, activation, seed };
+}
+
+/**
+ * A fully connected network (PhiFlow `dense_net`, SPEC §2.8): Dense layers with bias, `activation` after every hidden
+ * layer, linear output. Weights and biases start from PyTorch's default U(−1/√fanIn, 1/√fanIn), seeded per layer.
+ *
+ * Layers are named `dense_0 … dense_H` (the last one is the output), so weight names are `dense_i/kernel` and
+ * `dense_i/bias` whatever else has been built in the process.
+ * @param options - {@link MlpOptions}; validated once, here.
+ * @returns a tfjs LayersModel mapping `[batch, inputSize]` to `[batch, outputSize]` (float32); its configuration is
+ *   available through `networkConfigOf`.
+ * @throws {@link PgValidationError} if a size is not a positive integer, `activation` is unknown or `seed` is not a
+ *   non-negative integer.
+ * @example
+ * const model = mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, seed: 0 });
+ * console.log(countParameters(model)); // 461
+ */
+export function mlp(options: MlpOptions): tf.LayersModel {
+  const resolved = resolveMlpOptions(options);
+  const input = tf.input({ shape: [resolved.inputSize], name: "input" });
+  const widths = [...resolved.hiddenSizes, resolved.outputSize];
+  let fanIn = resolved.inputSize;
+  let output: tf.SymbolicTensor = input;
+  widths.forEach((units, layerIndex) => {
+    const isOutput = layerIndex === widths.length - 1;
+    const layer = tf.layers.dense({
+      units,
+      useBias: true,
+      activation: isOutput ? "linear" : resolved.activation,
+      name: `dense_${layerIndex}`,
+      ...pytorchInitializers(fanIn, resolved.seed, layerIndex),
+    });
+    output = layer.apply(output) as tf.SymbolicTensor;
+    fanIn = units;
+  });
+  const model = tf.model({ inputs: input, outputs: output, name: "mlp" });
+  attachNetworkConfig(model, { builder: "mlp", options: resolved });
+  return model;
+}

@@ -1,0 +1,48 @@
+import * as tf from "@tensorflow/tfjs";
+import { PgShapeError } from "@pg/core";
+import type { LayerArguments } from "./layer_arguments";
+import { singleTensor } from "./layer_inputs";
+
+/** Arguments of {@link SpatialSizeGuard}. */
+export interface SpatialSizeGuardArgs extends LayerArguments {
+  /** Number of U-net levels; the input needs height and width ≥ 2^(levels − 1). */
+  readonly levels: number;
+}
+
+/**
+ * Identity layer at the U-net input that refuses, at call time, a height or width the `levels − 1` max-poolings
+ * would reduce to zero cells. Without it tfjs silently pools a 1-cell axis to 0 cells and the net computes on empty tensors.
+ * @example
+ * const guard = new SpatialSizeGuard({ levels: 4 });
+ * guard.apply(tf.zeros([1, 4, 4, 1])); // throws PgShapeError: height and width ≥ 2^(levels − 1) = 8
+ */
+export class SpatialSizeGuard extends tf.layers.Layer {
+  /** Registered class name (tfjs serialization). */
+  static readonly className = "PgSpatialSizeGuard";
+  /** Number of U-net levels guarded. */
+  readonly levels: number;
+
+  constructor(args: SpatialSizeGuardArgs) {
+    super(args);
+    this.levels = args.levels;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = singleTensor(this.name, inputs);
+    const minimum = 2 ** (this.levels - 1);
+    const [, height = 0, width = 0] = x.shape;
+    if (x.rank !== 4 || height < minimum || width < minimum) {
+      throw new PgShapeError(
+        "unet",
+        "input",
+        `shape [batch, height, width, channels] with height and width ≥ 2^(levels − 1) = ${minimum} (levels = ${this.levels})`,
+        x.shape,
+      );
+    }
+    return tf.clone(x); // a new tensor object, so tfjs never disposes the caller's input as an intermediate
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), levels: this.levels };
+  }
+}

@@ -1,0 +1,80 @@
+import * as tf from "@tensorflow/tfjs";
+import { PgValidationError, requireNonNegativeInteger } from "@pg/core";
+import { attachNetworkConfig } from "./network_config";
+import { pytorchInitializers } from "./pytorch_initialization";
+
+/** Options of {@link waveCnn}. */
+export interface WaveCnnOptions {
+  /** Non-negative integer; the same seed gives bit-identical initial weights. */
+  readonly seed: number;
+}
+
+/** Samples of the wave-packet signal the network reads (SPEC §4). */
+const SIGNAL_LENGTH = 256;
+/** Channels of every convolution. */
+const FILTERS = 16;
+/** Pool-then-convolve blocks; the length goes 256 → 8. */
+const BLOCKS = 5;
+
+/**
+ * The wave-packet 1-D CNN of SPEC §2.8 (DEFAULT reconstruction of [P] B.1), 17,522 parameters:
+ * input [256, 1]; 5 × [MaxPool1d(2) → Conv1d(k = 3, 16, 'same') → ReLU → Conv1d(k = 3, 16, 'same') → ReLU];
+ * flatten (8 × 16 = 128) → Dense 64 + ReLU → Dense 32 + ReLU → Dense 2.
+ *
+ * The two outputs are raw: the example maps them to ξ₀ = 25.6 + 204.8·sigmoid(o₁) and A = 2 + o₂. Flattening is
+ * length-major (NWC), unlike PyTorch's channel-major order; for freshly initialised networks this is immaterial.
+ * Layer names: `block_b_pooling`, `block_b_convolution_k`, `flatten`, `dense_0`, `dense_1`, `dense_2`.
+ * @param options - {@link WaveCnnOptions}; validated once, here.
+ * @returns a LayersModel from [batch, 256, 1] to [batch, 2] (float32).
+ * @throws {@link PgValidationError} if `seed` is not a non-negative integer.
+ * @example
+ * const model = waveCnn({ seed: 0 });
+ * console.log(countParameters(model)); // 17522
+ */
+export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
+  if (typeof options !== "object" || options === null) {
+    throw new PgValidationError("waveCnn", "options", "an object", options);
+  }
+  const seed = requireNonNegativeInteger("waveCnn", "seed", options.seed);
+  const input = tf.input({ shape: [SIGNAL_LENGTH, 1], name: "input" });
+  let layerIndex = 0;
+  let channels = 1;
+  let x: tf.SymbolicTensor = input;
+  for (let block = 0; block < BLOCKS; block++) {
+    x = tf.layers.maxPooling1d({ poolSize: 2, strides: 2, padding: "valid", name: `block_${block}_pooling` }).apply(
+      x,
+    ) as tf.SymbolicTensor;
+    for (const index of [0, 1]) {
+      x = tf.layers
+        .conv1d({
+          filters: FILTERS,
+          kernelSize: 3,
+          padding: "same",
+          activation: "relu",
+          useBias: true,
+          name: `block_${block}_convolution_${index}`,
+          ...pytorchInitializers(channels * 3, seed, layerIndex++),
+        })
+        .apply(x) as tf.SymbolicTensor;
+      channels = FILTERS;
+    }
+  }
+  x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
+  let fanIn = (SIGNAL_LENGTH / 2 ** BLOCKS) * FILTERS;
+  const widths = [64, 32, 2];
+  widths.forEach((units, index) => {
+    x = tf.layers
+      .dense({
+        units,
+        activation: index === widths.length - 1 ? "linear" : "relu",
+        useBias: true,
+        name: `dense_${index}`,
+        ...pytorchInitializers(fanIn, seed, layerIndex++),
+      })
+      .apply(x) as tf.SymbolicTensor;
+    fanIn = units;
+  });
+  const model = tf.model({ inputs: input, outputs: x, name: "wave_cnn" });
+  attachNetworkConfig(model, { builder: "waveCnn", options: { seed } });
+  return model;
+}

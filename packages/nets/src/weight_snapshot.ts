@@ -1,0 +1,100 @@
+import * as tf from "@tensorflow/tfjs";
+import { PgShapeError, PgValidationError } from "@pg/core";
+
+/**
+ * Copies of a model's weight values, keyed by weight name (`layer/weight`, e.g. `dense_0/kernel`); each value is the
+ * row-major float32 contents of that weight.
+ */
+export type WeightSnapshot = Readonly<Record<string, Float32Array>>;
+
+/** Throws unless `model` is a LayersModel. */
+function requireModel(where: string, model: unknown): tf.LayersModel {
+  if (!(model instanceof tf.LayersModel)) throw new PgValidationError(where, "model", "a tf.LayersModel", model);
+  return model;
+}
+
+/**
+ * Copies every weight of `model` (trainable or not) into a plain object of Float32Arrays. The copies do not change
+ * when the model trains: use this to start every compared method from the same initial weights (SPEC §0).
+ * @param model - a tfjs LayersModel.
+ * @returns a {@link WeightSnapshot} keyed by the weights' scoped names (`originalName` in tfjs, without the `_1`
+ *   suffixes tfjs adds to keep variable names unique across models).
+ * @throws {@link PgValidationError} if `model` is not a LayersModel or two weights share a name.
+ * @example
+ * const model = mlp({ inputSize: 1, hiddenSizes: [10], outputSize: 1, seed: 0 });
+ * console.log(Object.keys(snapshotWeights(model))); // ['dense_0/kernel', 'dense_0/bias', 'dense_1/kernel', 'dense_1/bias']
+ */
+export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
+  const checked = requireModel("snapshotWeights", model);
+  const snapshot: Record<string, Float32Array> = {};
+  for (const weight of checked.weights) {
+    if (Object.hasOwn(snapshot, weight.originalName)) {
+      throw new PgValidationError("snapshotWeights", "model", "weights with unique names", weight.originalName);
+    }
+    snapshot[weight.originalName] = Float32Array.from(weight.read().dataSync());
+  }
+  return snapshot;
+}
+
+/**
+ * Writes `snapshot` into the weights of `model` (internal; `where` names the public caller in messages).
+ * Every weight of the model must appear in the snapshot with a matching length, and nothing else may.
+ */
+export function restoreWeightsFor(where: string, model: tf.LayersModel, snapshot: WeightSnapshot): void {
+  const checked = requireModel(where, model);
+  if (typeof snapshot !== "object" || snapshot === null) {
+    throw new PgValidationError(where, "snapshot", "an object of Float32Arrays keyed by weight name", snapshot);
+  }
+  const names = new Set(checked.weights.map((weight) => weight.originalName));
+  const unknown = Object.keys(snapshot).filter((name) => !names.has(name));
+  if (unknown.length > 0) {
+    throw new PgValidationError(
+      where,
+      "snapshot",
+      `only names of the model's weights (${[...names].join(", ")})`,
+      unknown,
+      "Was it taken from a different architecture?",
+    );
+  }
+  for (const weight of checked.weights) {
+    const values: unknown = snapshot[weight.originalName];
+    if (values === undefined) {
+      throw new PgValidationError(where, "snapshot", `an entry for every weight of the model`, Object.keys(snapshot), `Missing "${weight.originalName}".`);
+    }
+    if (!(values instanceof Float32Array)) {
+      throw new PgValidationError(where, `snapshot["${weight.originalName}"]`, "a Float32Array", values);
+    }
+    const { shape, size } = weight.read();
+    if (values.length !== size) {
+      throw new PgShapeError(
+        where,
+        `snapshot["${weight.originalName}"]`,
+        `length ${shape.join(" × ")} = ${size} (shape [${shape.join(", ")}])`,
+        values,
+      );
+    }
+  }
+  for (const weight of checked.weights) {
+    const values = snapshot[weight.originalName] as Float32Array;
+    const tensor = tf.tensor(values, weight.read().shape, "float32");
+    weight.write(tensor);
+    tensor.dispose();
+  }
+}
+
+/**
+ * Overwrites every weight of `model` with the values in `snapshot`; all checks run before anything is written, so
+ * a refused snapshot leaves the model unchanged.
+ * @param model - a tfjs LayersModel with the same weight names as the snapshot's source (any model built by the same
+ *   builder with the same options).
+ * @param snapshot - from {@link snapshotWeights}.
+ * @throws {@link PgValidationError} if a weight is missing from the snapshot, the snapshot has names the model lacks,
+ *   or an entry is not a Float32Array; {@link PgShapeError} if an entry's length differs from its weight's size.
+ * @example
+ * const first = mlp({ inputSize: 1, hiddenSizes: [10], outputSize: 1, seed: 0 });
+ * const second = mlp({ inputSize: 1, hiddenSizes: [10], outputSize: 1, seed: 1 });
+ * restoreWeights(second, snapshotWeights(first)); // second now computes exactly what first computes
+ */
+export function restoreWeights(model: tf.LayersModel, snapshot: WeightSnapshot): void {
+  restoreWeightsFor("restoreWeights", model, snapshot);
+}

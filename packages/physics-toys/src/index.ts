@@ -1,0 +1,6 @@
+export { sinPhysics, type SinPhysics, type SinPhysicsOptions } from "./sin_physics";
+export { SIN_TARGET, sinTargets } from "./sin_target";
+export { squareToyPhysics, type SquareToyPhysics } from "./square_toy_physics";
+export { squareToySteps, squareToyLoss, type SquareToySteps, type SquareToyStepRule } from "./square_toy_steps";
+export { trajectory } from "./square_toy_trajectory";
+export type { SquareToyPoint } from "./square_toy_point";

@@ -92,7 +92,7 @@ describe("analyticInverse and repeated", () => {
 
   it("runs a solver n times from its own proposals and adds the iterations", () => {
     const three = repeated(gradientDescent({ stepSize: 0.05 }), { steps: 3 }).solve(problem);
-    let x = xs;
+    let x: Float64Array = xs;
     for (let k = 0; k < 3; k++) x = gradientDescent({ stepSize: 0.05 }).solve({ ...problem, x }).x;
     expect(Array.from(three.x)).toEqual(Array.from(x));
     expect(three.iterations.every((n) => n === 3)).toBe(true);

@@ -69,7 +69,7 @@ beforeAll(async () => {
 describe("Theorem 1: PG with one gradient-descent step of η = 1 equals back-propagation through P", () => {
   it("gives the same network gradient as the backprop scheme and as tfjs autodiff through the bridge", () => {
     const model = network();
-    const names = model.trainableWeights.map((w) => w.read().name);
+    const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     for (const reduction of ["mean", "sum"] as const) {
       const pg = computeNetworkGradients({ network: model, scheme: scheme(physical({ solver: gradientDescent({ stepSize: 1 }) })), physics: nonlinear, batch, step: 1, reduction });
       const bp = computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics: nonlinear, batch, step: 1, reduction });
@@ -92,7 +92,7 @@ describe("Theorem 1: PG with one gradient-descent step of η = 1 equals back-pro
 describe("Theorem 4: PG along the gradient equals scaled gradient descent", () => {
   it("gives λ times the backprop gradient for x̃ = x − λ∇L", () => {
     const model = network();
-    const names = model.trainableWeights.map((w) => w.read().name);
+    const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     const bp = flatten(computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics: nonlinear, batch, step: 1 }).grads, names);
     for (const lambda of [0.3, 0.7]) {
       const pg = flatten(
@@ -107,7 +107,7 @@ describe("Theorem 4: PG along the gradient equals scaled gradient descent", () =
 describe("Theorem 3: PG that points at the solution equals supervised training", () => {
   it("gives λ times the supervised gradient for x̃ = x + λ(x* − x), also with λ per example", () => {
     const model = network();
-    const names = model.trainableWeights.map((w) => w.read().name);
+    const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     const labels = Float64Array.from({ length: 32 * 3 }, (_, i) => Math.cos(0.5 * i));
     const sv = flatten(computeNetworkGradients({ network: model, scheme: scheme(supervised()), physics: nonlinear, batch: { ...batch, labels }, step: 1 }).grads, names);
     const towards = (lambda: (example: number) => number) =>

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MetricsCsv, RunningAverage, formatDuration, formatNumber, formatProgress, formatTable, median, parseRunArguments } from "../src/index";
+
+const spec = {
+  name: "demo",
+  defaults: { iterations: 100, batch: 8, seed: 0, methods: ["adam", "pg"], out: "runs/demo" },
+  knownMethods: ["adam", "pg", "supervised"],
+};
+
+describe("parseRunArguments", () => {
+  it("applies defaults and reads --flag value and --flag=value", () => {
+    expect(parseRunArguments([], spec)).toEqual({ iterations: 100, batch: 8, seed: 0, methods: ["adam", "pg"], out: "runs/demo", backend: undefined });
+    expect(parseRunArguments(["--", "--iterations", "5", "--batch=3", "--seed", "7", "--methods", "pg,supervised", "--out", "x", "--backend", "cpu"], spec)).toEqual({
+      iterations: 5,
+      batch: 3,
+      seed: 7,
+      methods: ["pg", "supervised"],
+      out: "x",
+      backend: "cpu",
+    });
+  });
+
+  it("names the flag, what it accepts and what it got", () => {
+    expect(() => parseRunArguments(["--iterations", "0"], spec)).toThrow("demo: --iterations must be a positive integer; received 0.");
+    expect(() => parseRunArguments(["--batch", "2.5"], spec)).toThrow('demo: --batch must be a positive integer; received "2.5".');
+    expect(() => parseRunArguments(["--seed", "-1"], spec)).toThrow("demo: --seed must be a non-negative integer; received -1.");
+    expect(() => parseRunArguments(["--methods", "sgd"], spec)).toThrow('demo: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".');
+    expect(() => parseRunArguments(["--methods", ","], spec)).toThrow(/--methods must be a comma-separated list/);
+    expect(() => parseRunArguments(["--iterations"], spec)).toThrow('demo: --iterations must be followed by a value; received "nothing".');
+    expect(() => parseRunArguments(["fast"], spec)).toThrow(/demo: arguments must be flags of the form --name value/);
+  });
+});
+
+describe("RunningAverage and median", () => {
+  it("averages over the last window values", () => {
+    const average = new RunningAverage(3);
+    expect(Number.isNaN(average.value)).toBe(true);
+    expect([1, 2, 3, 4, 5].map((v) => average.push(v))).toEqual([1, 1.5, 2, 3, 4]);
+  });
+
+  it("takes the median of odd and even lists", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(Number.isNaN(median([]))).toBe(true);
+  });
+});
+
+describe("MetricsCsv", () => {
+  it("writes a header, flushes rows in blocks and on close", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "pg-cli-")), "nested", "m.csv");
+    const csv = new MetricsCsv(path, ["iteration", "loss", "note"], 2);
+    csv.write({ iteration: 1, loss: 0.5 });
+    expect(readFileSync(path, "utf8")).toBe("iteration,loss,note\n");
+    csv.write({ iteration: 2, loss: 1 / 3, note: "a,b" });
+    expect(readFileSync(path, "utf8")).toBe('iteration,loss,note\n1,0.500000000,\n2,0.333333333,"a,b"\n');
+    csv.write({ iteration: 3, loss: 2 });
+    csv.close();
+    expect(readFileSync(path, "utf8").trim().split("\n")).toHaveLength(4);
+  });
+});
+
+describe("formatting", () => {
+  it("formats progress lines, numbers, durations and tables", () => {
+    expect(formatProgress({ label: "pg", step: 50, total: 100, loss: 0.00012, elapsed: 10 }, 10)).toBe("pg [#####-----] 50/100 loss 1.200e-4 5.0 it/s ETA 0:10");
+    expect(formatNumber(0.25)).toBe("0.2500");
+    expect(formatDuration(3725)).toBe("1:02:05");
+    expect(formatTable(["method", "loss"], [["adam", "0.5"], ["pg-inverse", "1e-5"]])).toBe(
+      ["method      loss", "----------  ----", "adam         0.5", "pg-inverse  1e-5"].join("\n"),
+    );
+  });
+});

@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgBackendError, PgValidationError } from "@pg/core";
+import { registerTrainingKernels } from "./register_training_kernels";
+import { selfTestTrainingKernels } from "./training_kernels_self_test";
 
 /** The backends @pg knows, fastest first. `tensorflow-gpu` and `tensorflow` both register tfjs's "tensorflow" backend. */
 export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
@@ -25,6 +27,17 @@ export interface BackendSelection {
   readonly tfjsName: string;
   /** Every backend tried before it, with the reason it was skipped. */
   readonly skipped: readonly { readonly name: BackendName; readonly reason: string }[];
+}
+
+/**
+ * Registers the wasm training kernels (stock wasm lacks Conv2DBackpropFilter and its MaxPoolGrad is wrong) and checks
+ * them once against the cpu backend; throws, so that wasm is skipped, if the check fails.
+ */
+async function prepareWasmForTraining(): Promise<void> {
+  registerTrainingKernels("wasm");
+  const check = await selfTestTrainingKernels();
+  if (!check.ok) throw new Error(`wasm training kernels failed their self-test: ${check.failures.join("; ")}`);
+  await tf.setBackend("wasm");
 }
 
 /** Which module registers each backend, and tfjs's name for it. */
@@ -66,7 +79,8 @@ function resolveOrder(backend: InitBackendOptions["backend"]): readonly BackendN
 /**
  * Activates the first backend that loads, in order of preference: tfjs-node-gpu, tfjs-node, wasm, cpu. Each is
  * imported dynamically (they are optional peers) and skipped with its reason when it is missing, when its native
- * binding cannot load, or when `prepare` refuses it.
+ * binding cannot load, or when `prepare` refuses it. On wasm the training kernels are registered and self-tested
+ * against cpu first; wasm is refused, with the failing check named, if they disagree.
  * @throws {@link PgValidationError} for an unknown backend name; {@link PgBackendError} when none could start.
  * @example
  * const { name } = await initBackend();            // e.g. "wasm" on a machine without libtensorflow
@@ -82,6 +96,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       if (tf.findBackendFactory(source.tfjsName) === null) throw new Error(`no backend "${source.tfjsName}" registered`);
       if (!(await tf.setBackend(source.tfjsName))) throw new Error("tfjs could not initialise it");
       await tf.ready();
+      if (name === "wasm") await prepareWasmForTraining();
       await options.prepare?.(name);
       return { name, tfjsName: tf.getBackend(), skipped };
     } catch (error) {

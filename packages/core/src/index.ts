@@ -64,6 +64,8 @@ export {
   computeNetworkGradients,
   train,
   type NetworkGradients,
+  type ReplicaExchange,
+  type GradientEngine,
   type Network,
   type Batch,
   type TrainStepOptions,

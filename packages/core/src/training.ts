@@ -41,6 +41,13 @@ export interface TrainStepOptions<P extends Physics> {
   readonly state?: SchemeState;
   /** A differentiable transform of the network output before the physics sees it (e.g. the heat mean fix). */
   readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
+  /** Computes the network gradients in place of {@link computeNetworkGradients}, e.g. data-parallel over workers. */
+  readonly engine?: GradientEngine;
+}
+
+/** Something that computes a step's network gradients for the network given in the options (e.g. over workers). */
+export interface GradientEngine {
+  computeNetworkGradients<P extends Physics>(options: Omit<TrainStepOptions<P>, "optimizer">): NetworkGradients;
 }
 
 /** What one training step measured. */
@@ -76,7 +83,23 @@ export interface NetworkGradients extends StepResult {
  * back-propagate g through the network only: ∂/∂θ ⟨x(θ), g⟩ is the gradient of the proxy loss ½‖x − x̃‖².
  * @throws {@link PgNonFiniteError} when the input, the network output, the x-space gradient or the loss is not finite.
  */
-export function computeNetworkGradients<P extends Physics>(options: Omit<TrainStepOptions<P>, "optimizer">): NetworkGradients {
+/**
+ * How a data-parallel replica shares a step with the others: it forwards only its rows of the batch, joins its
+ * prediction with theirs before the scheme runs on the whole batch, and receives its rows of the x-space gradient.
+ */
+export interface ReplicaExchange {
+  /** This replica's rows of the batch input. */
+  readonly localInput: Float64Array;
+  /** Joins this replica's prediction with the other replicas' into the whole batch's, in batch order. */
+  gather(localX: Float64Array): Float64Array;
+  /** Hands the other replicas their rows of the (reduced) x-space gradient and returns this replica's rows. */
+  scatter(gradient: Float64Array): Float64Array;
+}
+
+export function computeNetworkGradients<P extends Physics>(
+  options: Omit<TrainStepOptions<P>, "optimizer">,
+  exchange?: ReplicaExchange,
+): NetworkGradients {
   const { network, batch: data, step } = options;
   const physics = data.physics ?? options.physics;
   if (physics === undefined) {
@@ -95,21 +118,28 @@ export function computeNetworkGradients<P extends Physics>(options: Omit<TrainSt
   }
   const state = options.state ?? initScheme(options.scheme);
   const variables = network.trainableWeights.filter((w) => w.trainable).map((w) => w.read() as tf.Variable);
-  const inputs = float64ToTensor(data.input, [batchSize, ...data.inputShape]);
+  const localInput = exchange?.localInput ?? data.input;
+  const inputs = float64ToTensor(localInput, [localInput.length / inputSize, ...data.inputShape]);
 
   let failure: unknown;
   let result: (StepResult & { gradient: Float64Array }) | undefined;
   const { value, grads } = tf.variableGrads(() => {
     let x = network.apply(inputs, { training: true }) as tf.Tensor;
     if (options.outputTransform !== undefined) x = options.outputTransform(x, data);
+    let localGradient: Float64Array;
     try {
-      result = xSpaceGradient(options.scheme, physics, x, data, batchSize, step, state, reduction);
+      const local = tensorToFloat64(x);
+      const full = exchange === undefined ? local : exchange.gather(local);
+      result = xSpaceGradient(options.scheme, physics, full, x.shape.slice(1), data, batchSize, step, state, reduction);
+      localGradient = exchange === undefined ? result.gradient : exchange.scatter(result.gradient);
     } catch (error) {
-      // Thrown after the tape is closed, so the engine is never left mid-gradient.
+      // Re-thrown after the tape is closed, so the engine is never left mid-gradient. Other replicas still get
+      // their (zero) rows so they finish the step in lock-step.
       failure = error;
+      exchange?.scatter(new Float64Array(batchSize * (x.size / (x.shape[0] ?? 1))));
       return tf.sum(tf.mul(x, 0)) as tf.Scalar;
     }
-    const g = float64ToTensor(result.gradient, x.shape);
+    const g = float64ToTensor(localGradient, x.shape);
     return tf.sum(tf.mul(x, g)) as tf.Scalar;
   }, variables);
   inputs.dispose();
@@ -127,7 +157,7 @@ export function computeNetworkGradients<P extends Physics>(options: Omit<TrainSt
  * optimizer is then not applied.
  */
 export function trainStep<P extends Physics>(options: TrainStepOptions<P>): StepResult {
-  const { grads, ...result } = computeNetworkGradients(options);
+  const { grads, ...result } = options.engine === undefined ? computeNetworkGradients(options) : options.engine.computeNetworkGradients(options);
   options.optimizer.applyGradients(grads);
   tf.dispose(grads);
   return result;
@@ -136,7 +166,8 @@ export function trainStep<P extends Physics>(options: TrainStepOptions<P>): Step
 function xSpaceGradient<P extends Physics>(
   s: Scheme<P>,
   physics: P,
-  output: tf.Tensor,
+  x: Float64Array,
+  outputShape: readonly number[],
   data: Batch<P>,
   batch: number,
   step: number,
@@ -144,15 +175,14 @@ function xSpaceGradient<P extends Physics>(
   reduction: Reduction,
 ): StepResult & { gradient: Float64Array } {
   const expected = batch * shapeSize(physics.xShape);
-  if (output.size !== expected) {
+  if (x.length !== expected) {
     throw new PgShapeError(
       WHERE,
       "network output",
       `batch × ${shapeSize(physics.xShape)} = ${expected} entries (xShape ${JSON.stringify(physics.xShape)}, batch = ${batch})`,
-      output.shape,
+      [batch, ...outputShape],
     );
   }
-  const x = tensorToFloat64(output);
   const badX = firstNonFinite(x);
   if (badX >= 0) throw new PgNonFiniteError(WHERE, "network output", badX, x[badX] as number, step);
   const context = { physics, x, yTarget: data.yTarget, batch, step, ...(data.labels === undefined ? {} : { labels: data.labels }) };
@@ -216,6 +246,8 @@ export interface TrainOptions<P extends Physics> {
   /** @defaultValue 'mean' */
   readonly reduction?: Reduction;
   readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
+  /** @see TrainStepOptions.engine */
+  readonly engine?: GradientEngine;
   readonly callbacks?: TrainCallbacks<P>;
 }
 
@@ -253,6 +285,7 @@ export async function train<P extends Physics>(options: TrainOptions<P>): Promis
           ...(options.physics === undefined ? {} : { physics: options.physics }),
           ...(options.reduction === undefined ? {} : { reduction: options.reduction }),
           ...(options.outputTransform === undefined ? {} : { outputTransform: options.outputTransform }),
+          ...(options.engine === undefined ? {} : { engine: options.engine }),
         });
       } finally {
         tf.engine().endScope();

@@ -27,6 +27,12 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
   static readonly className = "PgBatchStatisticsNormalization";
   /** ε added to the variance. */
   readonly epsilon: number;
+  /**
+   * When set (data-parallel training), sums per-channel statistics across replicas so every replica normalises with
+   * the statistics of the whole batch, exactly as one process would. Must be differentiable (its gradient is the
+   * same cross-replica sum). Set through {@link setCrossReplicaSum}.
+   */
+  crossReplicaSum: ((values: tf.Tensor1D) => tf.Tensor1D) | undefined;
   private gamma: tf.LayerVariable | undefined;
   private beta: tf.LayerVariable | undefined;
 
@@ -53,13 +59,43 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
         throw new PgShapeError(this.name, "layer", "been built before it is called", "an unbuilt layer");
       }
       const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
-      const { mean, variance } = tf.moments(x, axes, true);
+      const { mean, variance } = this.crossReplicaSum === undefined ? tf.moments(x, axes, true) : this.globalMoments(x, axes, this.crossReplicaSum);
       const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));
       return tf.add(tf.mul(normalized, this.gamma.read()), this.beta.read());
     });
   }
 
+  /** Mean and biased variance over every replica's batch: two passes, each summed across replicas. */
+  private globalMoments(
+    x: tf.Tensor,
+    axes: number[],
+    sum: (values: tf.Tensor1D) => tf.Tensor1D,
+  ): { mean: tf.Tensor; variance: tf.Tensor } {
+    const channels = x.shape[x.rank - 1] as number;
+    const localCount = x.size / channels;
+    const totals = sum(tf.concat([tf.sum(x, axes) as tf.Tensor1D, tf.tensor1d([localCount])]));
+    const count = tf.slice(totals, [channels], [1]);
+    const mean = tf.div(tf.slice(totals, [0], [channels]), count);
+    const squares = sum(tf.sum(tf.square(tf.sub(x, mean)), axes) as tf.Tensor1D);
+    return { mean, variance: tf.div(squares, count) };
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), epsilon: this.epsilon };
   }
+}
+
+/**
+ * Installs (or, with `undefined`, removes) a cross-replica sum in every {@link BatchStatisticsNormalization} layer of
+ * a model, for data-parallel training; returns how many layers were changed.
+ */
+export function setCrossReplicaSum(model: tf.LayersModel, sum: ((values: tf.Tensor1D) => tf.Tensor1D) | undefined): number {
+  let changed = 0;
+  for (const layer of model.layers) {
+    if (layer instanceof BatchStatisticsNormalization) {
+      layer.crossReplicaSum = sum;
+      changed++;
+    }
+  }
+  return changed;
 }

@@ -10,6 +10,7 @@ export { loadNetwork } from "./load_network";
 export { NETWORK_FILE_NAME, WEIGHTS_FILE_NAME, type NetworkFile, type NetworkFileWeight } from "./network_file";
 export {
   BatchStatisticsNormalization,
+  setCrossReplicaSum,
   type BatchStatisticsNormalizationArgs,
 } from "./batch_statistics_normalization";
 export { BilinearUpsampling2D, upsampleBilinear2x } from "./bilinear_upsampling";

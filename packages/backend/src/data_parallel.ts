@@ -1,0 +1,221 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import {
+  PgValidationError,
+  computeNetworkGradients,
+  requirePositiveInteger,
+  shapeSize,
+  type GradientEngine,
+  type NetworkGradients,
+  type Physics,
+  type TrainStepOptions,
+} from "@pg/core";
+import { countParameters, networkConfigOf, setCrossReplicaSum } from "@pg/nets";
+import { crossReplicaSum } from "./cross_replica_sum";
+import {
+  ALL_REDUCE_CAPACITY,
+  CONTROL,
+  STOP_GENERATION,
+  allocateShared,
+  failureOf,
+  replicaRows,
+  reportFailure,
+  viewShared,
+  waitAtLeast,
+  type LayoutSizes,
+  type SharedLayout,
+} from "./data_parallel_layout";
+import type { WorkerSetup } from "./data_parallel_worker";
+import type { BackendName } from "./select_backend";
+import { SharedAllReduce } from "./shared_all_reduce";
+
+/** Options of {@link dataParallel}. */
+export interface DataParallelOptions {
+  /** The network the optimizer updates (built by @pg/nets, so workers can rebuild it from its configuration). */
+  readonly network: tf.LayersModel;
+  /** Shape of one input example, e.g. [64, 64, 1]. */
+  readonly inputShape: readonly number[];
+  /** Shape of one network output example (x), e.g. [64, 64, 1]. */
+  readonly outputShape: readonly number[];
+  /** Largest batch that will be trained. */
+  readonly maxBatch: number;
+  /** Replicas including the calling thread. @defaultValue {@link defaultReplicas} */
+  readonly replicas?: number;
+  /** Backend of the workers. @defaultValue the active backend ("wasm" or "cpu") */
+  readonly backend?: BackendName;
+}
+
+/** A gradient engine that splits every batch over worker threads; dispose it to stop the workers. */
+export interface DataParallelEngine extends GradientEngine {
+  readonly replicas: number;
+  dispose(): Promise<void>;
+}
+
+/**
+ * How many replicas pay off by default: one per free core, when the work per step (parameters × batch ≥ 10⁶, e.g. the
+ * U-net at batch 32) outweighs the synchronisation; otherwise 1.
+ */
+export function defaultReplicas(parameters: number, batch: number): number {
+  const cores = availableParallelism();
+  if (cores < 2 || parameters * batch < 1e6) return 1;
+  return Math.max(1, Math.min(cores, Math.floor(batch / 8)));
+}
+
+/**
+ * The worker script beside this module and its Node options. From sources (tests, examples) a small bootstrap
+ * registers the TypeScript loader in the worker and the source condition resolves workspace packages as in the
+ * parent; built packages start the compiled worker directly.
+ */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return { url: new URL("./data_parallel_worker.js", here), execArgv: [...process.execArgv] };
+  const execArgv = [...process.execArgv];
+  if (!execArgv.some((a) => a.includes("@pg/source"))) execArgv.push("--conditions=@pg/source");
+  return { url: new URL("./data_parallel_worker_source.mjs", here), execArgv };
+}
+
+/**
+ * Data-parallel training over worker threads, each with its own tfjs instance (so each has its own wasm heap).
+ * Every step the batch is split over the replicas (the calling thread is replica 0); predictions are gathered so the
+ * scheme sees the whole batch; batch-norm statistics and their gradients are summed across replicas so every replica
+ * normalises with the whole batch's statistics; and the parameter gradients are summed. The result matches
+ * single-process training up to the order of floating-point sums.
+ * @throws {@link PgValidationError} when the network was not built by @pg/nets or an option is invalid.
+ * @example
+ * const engine = await dataParallel({ network, inputShape: [64, 64, 1], outputShape: [64, 64, 1], maxBatch: 128 });
+ * await train({ network, optimizer, scheme, nextBatch, iterations: 100, engine });
+ * await engine.dispose();
+ */
+export async function dataParallel(options: DataParallelOptions): Promise<DataParallelEngine> {
+  const where = "dataParallel";
+  const config = networkConfigOf(options.network);
+  if (config === undefined) {
+    throw new PgValidationError(where, "network", "a network built by @pg/nets (mlp, unet, waveCnn or loadNetwork)", "a model without a @pg/nets configuration");
+  }
+  const maxBatch = requirePositiveInteger(where, "maxBatch", options.maxBatch);
+  const parameters = countParameters(options.network);
+  const replicas = requirePositiveInteger(where, "replicas", options.replicas ?? defaultReplicas(parameters, maxBatch));
+  if (replicas > maxBatch) throw new PgValidationError(where, "replicas", `at most maxBatch = ${maxBatch}`, replicas);
+  const backend: BackendName = options.backend ?? (tf.getBackend() === "wasm" ? "wasm" : "cpu");
+  const sizes: LayoutSizes = {
+    replicas,
+    maxBatch,
+    inputSize: shapeSize(options.inputShape),
+    outputSize: shapeSize(options.outputShape),
+    parameters,
+  };
+  const buffers = allocateShared(sizes);
+  const layout = viewShared(buffers, sizes);
+  const workers: Worker[] = [];
+  for (let replica = 1; replica < replicas; replica++) {
+    const setup: WorkerSetup = { replica, sizes, buffers, config, backend, inputShape: [...options.inputShape] };
+    const entry = workerEntry();
+    const worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv });
+    worker.on("error", (error) => reportFailure(layout, `data-parallel worker ${replica}: ${error.message}`));
+    workers.push(worker);
+  }
+  await waitForReady(layout, replicas - 1);
+  const allReduce = new SharedAllReduce(buffers.allReduce, replicas, ALL_REDUCE_CAPACITY, 0, () => failureOf(layout));
+  setCrossReplicaSum(options.network, replicas > 1 ? crossReplicaSum(allReduce) : undefined);
+  let generation = 0;
+
+  return {
+    replicas,
+    computeNetworkGradients<P extends Physics>(step: Omit<TrainStepOptions<P>, "optimizer">): NetworkGradients {
+      if (step.network !== (options.network as unknown)) {
+        throw new PgValidationError("dataParallel.computeNetworkGradients", "network", "the network the engine was created for", "another network");
+      }
+      if (replicas === 1) return computeNetworkGradients(step);
+      if (step.outputTransform !== undefined) {
+        throw new PgValidationError("dataParallel.computeNetworkGradients", "outputTransform", "undefined (workers cannot run a function of the main thread)", "a function", "Train with replicas: 1 or fold the transform into the physics.");
+      }
+      const batch = step.batch.input.length / sizes.inputSize;
+      if (!Number.isInteger(batch) || batch < replicas || batch > maxBatch) {
+        throw new PgValidationError("dataParallel.computeNetworkGradients", "batch", `between ${replicas} and maxBatch = ${maxBatch} examples`, batch);
+      }
+      generation++;
+      publishStep(layout, options.network, step.batch.input, batch, generation);
+      const own = replicaRows(batch, replicas, 0);
+      let result: NetworkGradients;
+      try {
+        result = computeNetworkGradients(step, {
+        localInput: step.batch.input.subarray(own.start * sizes.inputSize, own.end * sizes.inputSize),
+        gather(localX) {
+          layout.prediction.set(localX, 0);
+          waitAtLeast(layout, CONTROL.predictionsWritten, replicas - 1);
+          return Float64Array.from(layout.prediction.subarray(0, batch * sizes.outputSize));
+        },
+        scatter(gradient) {
+          layout.gradient.set(gradient, 0);
+          Atomics.store(layout.control, CONTROL.gradientWritten, generation);
+          Atomics.notify(layout.control, CONTROL.gradientWritten);
+          return gradient.subarray(own.start * sizes.outputSize, own.end * sizes.outputSize);
+        },
+        });
+      } catch (error) {
+        // The workers still finish this step (with zero rows where the scheme failed); wait for them so the next
+        // step's counters start clean, unless a worker itself failed.
+        if (failureOf(layout) === undefined) waitAtLeast(layout, CONTROL.gradientsWritten, replicas - 1);
+        throw error;
+      }
+      try {
+        waitAtLeast(layout, CONTROL.gradientsWritten, replicas - 1);
+      } catch (error) {
+        tf.dispose(result.grads);
+        throw error;
+      }
+      return { ...result, grads: sumGradients(options.network, result.grads, layout, replicas, parameters) };
+    },
+    async dispose() {
+      setCrossReplicaSum(options.network, undefined);
+      Atomics.store(layout.control, CONTROL.step, STOP_GENERATION);
+      Atomics.notify(layout.control, CONTROL.step);
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+async function waitForReady(layout: SharedLayout, workers: number): Promise<void> {
+  for (;;) {
+    const failure = failureOf(layout);
+    if (failure !== undefined) throw new Error(failure);
+    if (Atomics.load(layout.control, CONTROL.ready) >= workers) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Writes the weights and the batch input, resets the per-step counters and starts the step for the workers. */
+function publishStep(layout: SharedLayout, network: tf.LayersModel, input: Float64Array, batch: number, generation: number): void {
+  let offset = 0;
+  for (const w of network.trainableWeights) {
+    const values = w.read().dataSync() as Float32Array;
+    layout.weights.set(values, offset);
+    offset += values.length;
+  }
+  layout.input.set(input, 0);
+  Atomics.store(layout.control, CONTROL.predictionsWritten, 0);
+  Atomics.store(layout.control, CONTROL.gradientsWritten, 0);
+  Atomics.store(layout.control, CONTROL.batch, batch);
+  Atomics.store(layout.control, CONTROL.step, generation);
+  Atomics.notify(layout.control, CONTROL.step);
+}
+
+/** The main replica's gradients plus every worker's, summed in Float64 in replica order. */
+function sumGradients(network: tf.LayersModel, own: tf.NamedTensorMap, layout: SharedLayout, replicas: number, parameters: number): tf.NamedTensorMap {
+  const summed: tf.NamedTensorMap = {};
+  let offset = 0;
+  for (const w of network.trainableWeights) {
+    const variable = w.read() as tf.Variable;
+    const mine = own[variable.name] as tf.Tensor;
+    const total = Float64Array.from(mine.dataSync());
+    for (let r = 1; r < replicas; r++) {
+      const block = (r - 1) * parameters + offset;
+      for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (layout.parameterGradients[block + i] as number);
+    }
+    summed[variable.name] = tf.tensor(Float32Array.from(total), mine.shape, "float32");
+    mine.dispose();
+    offset += total.length;
+  }
+  return summed;
+}

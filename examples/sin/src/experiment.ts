@@ -28,6 +28,8 @@ export function sinExperiment(learningRate = 0.002): ExperimentDefinition<SinPhy
     defaults: { iterations: 20000, batch: 1000, seed: 0, methods: SIN_METHODS, out: "runs/sin" },
     knownMethods: SIN_METHODS,
     reduction: "mean",
+    inputShape: [1],
+    outputShape: [1],
     averageWindow: 1000,
     checkpoints: [1000, 2000, 5000, 10000, 20000],
     network: (seed) => mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, activation: "relu", seed }),

@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -53,13 +53,14 @@ export interface DataParallelEngine extends GradientEngine {
 }
 
 /**
- * How many replicas pay off by default: one per free core, when the work per step (parameters × batch ≥ 10⁶, e.g. the
- * U-net at batch 32) outweighs the synchronisation; otherwise 1.
+ * How many replicas pay off by default: one per free core (cores minus the 1-minute load average, rounded down),
+ * when the work per step (parameters × batch ≥ 10⁶, e.g. the U-net at batch 32) outweighs the synchronisation and
+ * every replica gets at least 8 examples; otherwise 1.
  */
 export function defaultReplicas(parameters: number, batch: number): number {
-  const cores = availableParallelism();
-  if (cores < 2 || parameters * batch < 1e6) return 1;
-  return Math.max(1, Math.min(cores, Math.floor(batch / 8)));
+  const freeCores = availableParallelism() - Math.floor(loadavg()[0] ?? 0);
+  if (freeCores < 2 || parameters * batch < 1e6) return 1;
+  return Math.max(1, Math.min(freeCores, Math.floor(batch / 8)));
 }
 
 /**

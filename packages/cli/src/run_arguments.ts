@@ -9,18 +9,20 @@ export interface RunArguments {
   readonly out: string;
   /** A backend to force (`--backend wasm`); otherwise the fastest available. */
   readonly backend: string | undefined;
+  /** Data-parallel replicas (`--replicas 1` turns it off); otherwise chosen from the free cores and the work per step. */
+  readonly replicas: number | undefined;
 }
 
 /** Defaults and the methods an example offers. */
 export interface RunArgumentSpec {
   /** The example's name, used in messages. */
   readonly name: string;
-  readonly defaults: Omit<RunArguments, "backend">;
+  readonly defaults: Omit<RunArguments, "backend" | "replicas">;
   /** Every method the example implements, in the order they run by default. */
   readonly knownMethods: readonly string[];
 }
 
-const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend"] as const;
+const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "replicas"] as const;
 
 /**
  * Parses the run contract's flags (`--flag value` or `--flag=value`); every flag is optional.
@@ -75,5 +77,6 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
     methods,
     out: values.get("out") ?? spec.defaults.out,
     backend: values.get("backend"),
+    replicas: values.has("replicas") ? integer("replicas", 1, true) : undefined,
   };
 }

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { train, type Batch, type Network, type Physics, type Reduction, type Scheme, type StepReport } from "@pg/core";
-import { initBackend, type BackendName, type BackendSelection } from "@pg/backend";
-import { restoreWeights, snapshotWeights } from "@pg/nets";
+import { dataParallel, defaultReplicas, initBackend, type BackendName, type BackendSelection } from "@pg/backend";
+import { countParameters, restoreWeights, snapshotWeights } from "@pg/nets";
 import { MetricsCsv } from "./metrics_csv";
 import { ProgressBar, formatNumber } from "./progress";
 import { parseRunArguments, type RunArgumentSpec, type RunArguments } from "./run_arguments";
@@ -26,6 +26,9 @@ export interface ExperimentDefinition<P extends Physics> extends RunArgumentSpec
   readonly physics?: P;
   /** Batch reduction of every loss. */
   readonly reduction: Reduction;
+  /** Shape of one network input example and of one output example (x). */
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
   /** Builds the network; called once per method, then given the shared initial weights. */
   network(seed: number): tf.LayersModel;
   /** A fresh batch source for one method; every method gets the same stream (same seed → same batches). */
@@ -86,7 +89,9 @@ export async function runExperiment<P extends Physics>(
 
   const reference = definition.network(args.seed);
   const initialWeights = snapshotWeights(reference);
+  const replicas = args.replicas ?? defaultReplicas(countParameters(reference), args.batch);
   reference.dispose();
+  log(`${definition.name}: ${replicas === 1 ? "one process" : `data-parallel over ${replicas} replicas`} (--replicas to change)`);
 
   const methods: Record<string, MethodSummary> = {};
   const summary = (): ExperimentSummary => ({
@@ -99,6 +104,10 @@ export async function runExperiment<P extends Physics>(
   for (const name of args.methods) {
     const network = definition.network(args.seed);
     restoreWeights(network, initialWeights);
+    const engine =
+      replicas > 1
+        ? await dataParallel({ network, inputShape: definition.inputShape, outputShape: definition.outputShape, maxBatch: args.batch, replicas })
+        : undefined;
     const plan = definition.method(name, args);
     const nextBatch = definition.batches(args);
     const csv = new MetricsCsv(join(args.out, `${name}.csv`), ["iteration", "seconds", "loss", "x_err", "proxy_loss"]);
@@ -115,6 +124,7 @@ export async function runExperiment<P extends Physics>(
         scheme: plan.scheme,
         ...(definition.physics === undefined ? {} : { physics: definition.physics }),
         reduction: plan.reduction ?? definition.reduction,
+        ...(engine === undefined ? {} : { engine }),
         iterations: args.iterations,
         nextBatch: plan.prepareBatch === undefined ? nextBatch : (step) => plan.prepareBatch!(nextBatch(step)),
         callbacks: {
@@ -138,6 +148,7 @@ export async function runExperiment<P extends Physics>(
       error = caught instanceof Error ? caught.message : String(caught);
       log(`${name}: stopped: ${error}`);
     } finally {
+      await engine?.dispose();
       plan.optimizer.dispose();
       network.dispose();
     }

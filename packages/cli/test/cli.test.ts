@@ -13,19 +13,21 @@ const spec = {
 describe("parseRunArguments", () => {
   it("applies defaults and reads --flag value and --flag=value", () => {
     expect(parseRunArguments([], spec)).toEqual({ iterations: 100, batch: 8, seed: 0, methods: ["adam", "pg"], out: "runs/demo", backend: undefined });
-    expect(parseRunArguments(["--", "--iterations", "5", "--batch=3", "--seed", "7", "--methods", "pg,supervised", "--out", "x", "--backend", "cpu"], spec)).toEqual({
+    expect(parseRunArguments(["--", "--iterations", "5", "--batch=3", "--seed", "7", "--methods", "pg,supervised", "--out", "x", "--backend", "cpu", "--replicas", "2"], spec)).toEqual({
       iterations: 5,
       batch: 3,
       seed: 7,
       methods: ["pg", "supervised"],
       out: "x",
       backend: "cpu",
+      replicas: 2,
     });
   });
 
   it("names the flag, what it accepts and what it got", () => {
     expect(() => parseRunArguments(["--iterations", "0"], spec)).toThrow("demo: --iterations must be a positive integer; received 0.");
     expect(() => parseRunArguments(["--batch", "2.5"], spec)).toThrow('demo: --batch must be a positive integer; received "2.5".');
+    expect(() => parseRunArguments(["--replicas", "0"], spec)).toThrow("demo: --replicas must be a positive integer; received 0.");
     expect(() => parseRunArguments(["--seed", "-1"], spec)).toThrow("demo: --seed must be a non-negative integer; received -1.");
     expect(() => parseRunArguments(["--methods", "sgd"], spec)).toThrow('demo: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".');
     expect(() => parseRunArguments(["--methods", ","], spec)).toThrow(/--methods must be a comma-separated list/);

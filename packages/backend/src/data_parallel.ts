@@ -128,9 +128,6 @@ export async function dataParallel(options: DataParallelOptions): Promise<DataPa
         throw new PgValidationError("dataParallel.computeNetworkGradients", "network", "the network the engine was created for", "another network");
       }
       if (replicas === 1) return computeNetworkGradients(step);
-      if (step.outputTransform !== undefined) {
-        throw new PgValidationError("dataParallel.computeNetworkGradients", "outputTransform", "undefined (workers cannot run a function of the main thread)", "a function", "Train with replicas: 1 or fold the transform into the physics.");
-      }
       const batch = step.batch.input.length / sizes.inputSize;
       if (!Number.isInteger(batch) || batch < replicas || batch > maxBatch) {
         throw new PgValidationError("dataParallel.computeNetworkGradients", "batch", `between ${replicas} and maxBatch = ${maxBatch} examples`, batch);

@@ -39,7 +39,11 @@ export interface TrainStepOptions<P extends Physics> {
   readonly reduction?: Reduction;
   /** Transform state from the previous step ({@link initScheme} for the first). */
   readonly state?: SchemeState;
-  /** A differentiable transform of the network output before the physics sees it (e.g. the heat mean fix). */
+  /**
+   * A differentiable transform of the whole batch's network output before the scheme sees it (e.g. the heat mean
+   * fix, Σ-preserving per example). It runs outside the network's tape on the gathered output, and its vector–Jacobian
+   * product carries the x-space gradient back to the raw output, so it also works data-parallel.
+   */
   readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
   /** Computes the network gradients in place of {@link computeNetworkGradients}, e.g. data-parallel over workers. */
   readonly engine?: GradientEngine;
@@ -124,14 +128,16 @@ export function computeNetworkGradients<P extends Physics>(
   let failure: unknown;
   let result: (StepResult & { gradient: Float64Array }) | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    let x = network.apply(inputs, { training: true }) as tf.Tensor;
-    if (options.outputTransform !== undefined) x = options.outputTransform(x, data);
+    const x = network.apply(inputs, { training: true }) as tf.Tensor;
     let localGradient: Float64Array;
     try {
       const local = tensorToFloat64(x);
-      const full = exchange === undefined ? local : exchange.gather(local);
-      result = xSpaceGradient(options.scheme, physics, full, x.shape.slice(1), data, batchSize, step, state, reduction);
-      localGradient = exchange === undefined ? result.gradient : exchange.scatter(result.gradient);
+      const raw = exchange === undefined ? local : exchange.gather(local);
+      const exampleShape = x.shape.slice(1);
+      const transformed = options.outputTransform === undefined ? undefined : transformOutput(options.outputTransform, raw, exampleShape, data, batchSize);
+      result = xSpaceGradient(options.scheme, physics, transformed?.x ?? raw, exampleShape, data, batchSize, step, state, reduction);
+      const rawGradient = transformed === undefined ? result.gradient : transformed.pullBack(result.gradient);
+      localGradient = exchange === undefined ? rawGradient : exchange.scatter(rawGradient);
     } catch (error) {
       // Re-thrown after the tape is closed, so the engine is never left mid-gradient. Other replicas still get
       // their (zero) rows so they finish the step in lock-step.
@@ -161,6 +167,35 @@ export function trainStep<P extends Physics>(options: TrainStepOptions<P>): Step
   options.optimizer.applyGradients(grads);
   tf.dispose(grads);
   return result;
+}
+
+/**
+ * Applies the output transform to the whole batch's raw network output, outside the network's tape, and returns the
+ * transformed x with the vector–Jacobian product that carries an x-space gradient back to the raw output. Keeping it
+ * outside lets data-parallel replicas, which only hold their rows, share one transform of the whole batch.
+ */
+function transformOutput<P extends Physics>(
+  transform: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor,
+  raw: Float64Array,
+  exampleShape: readonly number[],
+  data: Batch<P>,
+  batch: number,
+): { x: Float64Array; pullBack: (gradient: Float64Array) => Float64Array } {
+  const shape = [batch, ...exampleShape];
+  const rawTensor = float64ToTensor(raw, shape);
+  const transformed = transform(rawTensor, data);
+  const x = tensorToFloat64(transformed);
+  transformed.dispose();
+  return {
+    x,
+    pullBack(gradient) {
+      const g = float64ToTensor(gradient, shape);
+      const pulledTensor = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(transform(y, data), g)))(rawTensor);
+      const pulled = tensorToFloat64(pulledTensor);
+      tf.dispose([pulledTensor, g, rawTensor]);
+      return pulled;
+    },
+  };
 }
 
 function xSpaceGradient<P extends Physics>(

@@ -7,6 +7,7 @@ import {
   clipByValue,
   computeNetworkGradients,
   physical,
+  physicsOp,
   scheme,
   supervised,
   train,
@@ -16,6 +17,7 @@ import {
   type StepReport,
 } from "../src/index";
 import { sinOfLinear } from "./sin_of_linear";
+import { relativeDifference } from "../src/testing";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -172,5 +174,28 @@ describe("train", () => {
     ).rejects.toThrow(/at step 4/);
     expect(ended?.steps).toBe(3);
     expect(ended?.error).toBeInstanceOf(PgNonFiniteError);
+  });
+});
+
+describe("outputTransform", () => {
+  it("trains through a transform of the whole batch: the scheme sees the transformed x, the network its pull-back", () => {
+    const physics = sinOfLinear();
+    const model = network(9);
+    const data = batchOf(4);
+    // Shift every example to zero mean: a linear, per-example transform with Jacobian I − 11ᵀ/n.
+    const centre = (x: tf.Tensor) => tf.sub(x, tf.mean(x, 1, true));
+    const withTransform = computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics, batch: data, step: 1, outputTransform: centre });
+    for (let b = 0; b < 4; b++) expect(Math.abs(withTransform.x[3 * b]! + withTransform.x[3 * b + 1]! + withTransform.x[3 * b + 2]!)).toBeLessThan(1e-6);
+    // Reference: the same loss written end to end in tfjs through the bridge.
+    const P = physicsOp(physics);
+    const input = tf.tensor2d(Float32Array.from(data.input), [4, 2]);
+    const target = tf.tensor2d(Float32Array.from(data.yTarget), [4, 2]);
+    const reference = tf.variableGrads(
+      () => tf.mul(tf.sum(tf.square(tf.sub(P(centre(model.apply(input) as tf.Tensor)), target))), 0.5 / 4) as tf.Scalar,
+      model.trainableWeights.map((w) => w.read() as tf.Variable),
+    ).grads;
+    for (const name of Object.keys(reference)) {
+      expect(relativeDifference(withTransform.grads[name]!.dataSync(), reference[name]!.dataSync())).toBeLessThan(1e-5);
+    }
   });
 });

@@ -18,6 +18,8 @@ export interface MethodPlan<P extends Physics> {
   readonly reduction?: Reduction;
   /** Adds what the batch source does not provide, e.g. supervised labels. */
   readonly prepareBatch?: (batch: Batch<P>) => Batch<P>;
+  /** Overrides the experiment's output transform for this method. */
+  readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
 }
 
 /** An experiment on the run contract: the network, the data and the methods it compares. */
@@ -26,6 +28,8 @@ export interface ExperimentDefinition<P extends Physics> extends RunArgumentSpec
   readonly physics?: P;
   /** Batch reduction of every loss. */
   readonly reduction: Reduction;
+  /** A differentiable transform of the network output applied for every method (e.g. the heat mean fix). */
+  readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
   /** Shape of one network input example and of one output example (x). */
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
@@ -125,6 +129,9 @@ export async function runExperiment<P extends Physics>(
         ...(definition.physics === undefined ? {} : { physics: definition.physics }),
         reduction: plan.reduction ?? definition.reduction,
         ...(engine === undefined ? {} : { engine }),
+        ...((plan.outputTransform ?? definition.outputTransform) === undefined
+          ? {}
+          : { outputTransform: (plan.outputTransform ?? definition.outputTransform)! }),
         iterations: args.iterations,
         nextBatch: plan.prepareBatch === undefined ? nextBatch : (step) => plan.prepareBatch!(nextBatch(step)),
         callbacks: {

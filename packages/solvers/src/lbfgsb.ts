@@ -1,0 +1,139 @@
+import {
+  PgValidationError,
+  evaluateObjective,
+  shapeSize,
+  type InverseSolver,
+  type Physics,
+  type SolveProblem,
+  type SolveResult,
+  type StopReason,
+} from "@pg/core";
+import {
+  requireOrderedBounds,
+  resolveBound,
+  resolveLbfgsbOptions,
+  runLbfgsb,
+  type LbfgsbAlgorithmOptions,
+  type LbfgsbBounds,
+} from "./lbfgsb_minimize";
+import { validateProblem } from "./validate_problem";
+
+/** Options of {@link lbfgsb}: scipy's L-BFGS-B defaults, and a fallback box. */
+export interface LbfgsbOptions extends LbfgsbAlgorithmOptions {
+  /**
+   * Box used when the problem brings none. A Float64Array holds one example (size(xShape)) shared by the batch, or
+   * batch × size(xShape) entries, one box per example. @defaultValue unbounded
+   */
+  readonly bounds?: LbfgsbBounds;
+}
+
+/** A {@link SolveProblem} that may carry its own box; it takes precedence over {@link LbfgsbOptions.bounds}. */
+export interface BoundedSolveProblem<P extends Physics = Physics> extends SolveProblem<P> {
+  readonly bounds?: LbfgsbBounds;
+}
+
+/** An {@link InverseSolver} whose `solve` also accepts a box on the problem. */
+export interface LbfgsbSolver<P extends Physics = Physics> extends InverseSolver<P> {
+  solve(problem: BoundedSolveProblem<P>): SolveResult;
+}
+
+/**
+ * L-BFGS-B on L(x) = ½‖P(x) − y*‖² (or the physics' own objective), run separately for every example of the batch
+ * from the given x (SPEC §7.2: per example, maxIterations 32, historySize 10; §4: to convergence). Each objective
+ * evaluation calls `physics.forward` and `physics.adjoint` with batch = 1 on that example's slice. See
+ * {@link minimizeLbfgsb} for the algorithm and the stop reasons; `iterations` counts accepted steps and `objective`
+ * is L at the proposal.
+ * @throws {@link PgValidationError} for invalid options, or bounds of the wrong length or with lower > upper.
+ * @example
+ * const solver = lbfgsb({ maxIterations: 32 });          // heat L-BFGS-B PG
+ * const result = solver.solve({ physics, x: prediction, yTarget, batch });
+ * const boxed = lbfgsb().solve({ physics, x, yTarget, batch, bounds: { lower: 0, upper: Infinity } });
+ */
+export function lbfgsb<P extends Physics = Physics>(options: LbfgsbOptions = {}): LbfgsbSolver<P> {
+  const where = "lbfgsb";
+  const resolved = resolveLbfgsbOptions(where, options);
+  const fallbackBounds = options.bounds;
+  if (fallbackBounds !== undefined) checkBoundsShape(where, fallbackBounds);
+  return {
+    name: `lbfgsb(historySize=${resolved.historySize}, maxIterations=${resolved.maxIterations})`,
+    solve(problem) {
+      const at = "lbfgsb.solve";
+      validateProblem(at, problem);
+      const { physics, x, yTarget, batch } = problem;
+      const problemBounds = problem.bounds;
+      if (problemBounds !== undefined) checkBoundsShape(at, problemBounds);
+      const bounds = problemBounds ?? fallbackBounds;
+      const xSize = shapeSize(physics.xShape);
+      const ySize = shapeSize(physics.yShape);
+      const boxes = resolveBoxes(at, bounds, xSize, batch);
+      const proposal = new Float64Array(x.length);
+      const reasons: StopReason[] = [];
+      const iterations = new Int32Array(batch);
+      const objective = new Float64Array(batch);
+      for (let b = 0; b < batch; b++) {
+        const target = yTarget.slice(b * ySize, (b + 1) * ySize);
+        const fit = runLbfgsb(
+          (xb, gradient) => {
+            const evaluation = evaluateObjective(physics, xb, target, 1);
+            gradient.set(evaluation.gradient);
+            return evaluation.value[0] as number;
+          },
+          x.subarray(b * xSize, (b + 1) * xSize),
+          boxes.lower(b),
+          boxes.upper(b),
+          resolved,
+        );
+        proposal.set(fit.x, b * xSize);
+        reasons.push(fit.reason);
+        iterations[b] = fit.iterations;
+        objective[b] = fit.value;
+      }
+      return { x: proposal, reasons, iterations, objective };
+    },
+  };
+}
+
+function checkBoundsShape(where: string, bounds: LbfgsbBounds): void {
+  if (typeof bounds !== "object" || bounds === null) {
+    throw new PgValidationError(where, "bounds", "an object { lower, upper }", bounds);
+  }
+  for (const side of ["lower", "upper"] as const) {
+    const value = bounds[side];
+    if (typeof value !== "number" && !(value instanceof Float64Array)) {
+      throw new PgValidationError(where, `bounds.${side}`, "a number or a Float64Array", value);
+    }
+  }
+  if (typeof bounds.lower === "number" && typeof bounds.upper === "number") {
+    requireOrderedBounds(where, Float64Array.of(bounds.lower), Float64Array.of(bounds.upper), "bounds.");
+  }
+}
+
+/** Per-example lower and upper bounds, validated once for the whole batch. */
+function resolveBoxes(
+  where: string,
+  bounds: LbfgsbBounds | undefined,
+  xSize: number,
+  batch: number,
+): { lower(b: number): Float64Array; upper(b: number): Float64Array } {
+  const side = (name: "lower" | "upper"): ((b: number) => Float64Array) => {
+    const value = bounds?.[name];
+    if (value instanceof Float64Array && value.length === batch * xSize && batch > 1) {
+      const all = resolveBound(where, name, value, batch * xSize, `bounds.${name}`);
+      return (b) => all.subarray(b * xSize, (b + 1) * xSize);
+    }
+    if (value instanceof Float64Array && value.length !== xSize) {
+      throw new PgValidationError(
+        where,
+        `bounds.${name}`,
+        `a number or a Float64Array of length size(xShape) = ${xSize} or batch × size(xShape) = ${batch * xSize}`,
+        value,
+      );
+    }
+    const one = resolveBound(where, name, value, xSize, `bounds.${name}`);
+    return () => one;
+  };
+  const lower = side("lower");
+  const upper = side("upper");
+  for (let b = 0; b < batch; b++) requireOrderedBounds(where, lower(b), upper(b), "bounds.", b * xSize);
+  return { lower, upper };
+}

@@ -1,0 +1,152 @@
+import type { CauchyPoint } from "./lbfgsb_cauchy_point";
+import { multiplySquare, solveDense, type LbfgsbMemory } from "./lbfgsb_memory";
+
+/**
+ * Subspace minimisation by the direct primal method (Byrd, Lu, Nocedal, Zhu 1995, §5.1), followed by the
+ * backtracking to the feasible box. With Z the free variables at the Cauchy point x^c, the model restricted to them
+ * is m̂(d̂) = d̂ᵀr̂ + ½d̂ᵀB̂d̂ with
+ *
+ *   r̂ = Zᵀ(g + θ(x^c − x) − W M c),   B̂ = θI − ZᵀW M WᵀZ.
+ *
+ * Its minimiser d̂ᵘ = −B̂⁻¹r̂ is computed with the Sherman–Morrison–Woodbury formula, here written with K = M⁻¹:
+ *
+ *   B̂⁻¹ = (1/θ)I + (1/θ²) ZᵀW (K − WᵀZZᵀW/θ)⁻¹ WᵀZ,
+ *
+ * a 2k × 2k solve. The step is then shortened to stay in the box, x̄ = x^c + α* Z d̂ᵘ with
+ * α* = max{α ≤ 1 : l ≤ x^c + α Z d̂ᵘ ≤ u}.
+ *
+ * Returns x̄, or undefined if the 2k × 2k system is numerically singular (the caller then resets the memory).
+ */
+export function subspaceMinimum(
+  x: Float64Array,
+  g: Float64Array,
+  lower: Float64Array,
+  upper: Float64Array,
+  memory: LbfgsbMemory,
+  cauchy: CauchyPoint,
+): Float64Array | undefined {
+  const n = x.length;
+  const k = memory.count;
+  const k2 = 2 * k;
+  const theta = memory.theta;
+  const xc = cauchy.x;
+  const result = Float64Array.from(xc);
+  if (cauchy.freeCount === 0) return result;
+
+  const free = new Int32Array(cauchy.freeCount);
+  for (let i = 0, f = 0; i < n; i++) if (cauchy.free[i] === 1) free[f++] = i;
+
+  // Reduced gradient r̂ = Zᵀ(g + θ(x^c − x) − W M c) and WᵀZ r̂, column by column of W = [Y  θS].
+  const reduced = new Float64Array(free.length);
+  for (let f = 0; f < free.length; f++) {
+    const i = free[f] as number;
+    reduced[f] = (g[i] as number) + theta * ((xc[i] as number) - (x[i] as number));
+  }
+  const step = new Float64Array(free.length);
+  if (k2 === 0) {
+    for (let f = 0; f < free.length; f++) step[f] = -(reduced[f] as number) / theta;
+  } else {
+    const mc = new Float64Array(k2);
+    memory.multiplyInverseMiddle(cauchy.c, mc);
+    for (let j = 0; j < k; j++) {
+      columnUpdate(reduced, memory.y[j] as Float64Array, free, -(mc[j] as number));
+      columnUpdate(reduced, memory.s[j] as Float64Array, free, -theta * (mc[k + j] as number));
+    }
+    const wTr = new Float64Array(k2);
+    for (let j = 0; j < k; j++) {
+      wTr[j] = columnDot(memory.y[j] as Float64Array, free, reduced);
+      wTr[k + j] = theta * columnDot(memory.s[j] as Float64Array, free, reduced);
+    }
+    // (K − WᵀZZᵀW/θ) q = WᵀZ r̂, with WᵀZZᵀW = Σ_{i free} wᵢwᵢᵀ.
+    const gram = freeGram(memory, cauchy, free);
+    const system = new Float64Array(k2 * k2);
+    for (let i = 0; i < system.length; i++) system[i] = (memory.middle[i] as number) - (gram[i] as number) / theta;
+    const q = solveDense(system, wTr);
+    if (q === undefined) return undefined;
+    // d̂ᵘ = −r̂/θ − ZᵀW q/θ².
+    for (let f = 0; f < free.length; f++) step[f] = -(reduced[f] as number) / theta;
+    const scale = 1 / (theta * theta);
+    for (let j = 0; j < k; j++) {
+      columnUpdate(step, memory.y[j] as Float64Array, free, -scale * (q[j] as number));
+      columnUpdate(step, memory.s[j] as Float64Array, free, -scale * theta * (q[k + j] as number));
+    }
+  }
+
+  // Backtrack to the box: the largest α ≤ 1 keeping every free variable inside its bounds.
+  let alpha = 1;
+  for (let f = 0; f < free.length; f++) {
+    const i = free[f] as number;
+    const di = step[f] as number;
+    if (di > 0) alpha = Math.min(alpha, ((upper[i] as number) - (xc[i] as number)) / di);
+    else if (di < 0) alpha = Math.min(alpha, ((lower[i] as number) - (xc[i] as number)) / di);
+  }
+  alpha = Math.max(alpha, 0);
+  for (let f = 0; f < free.length; f++) {
+    const i = free[f] as number;
+    const v = (xc[i] as number) + alpha * (step[f] as number);
+    result[i] = Math.min(upper[i] as number, Math.max(lower[i] as number, v));
+  }
+  for (let i = 0; i < n; i++) if (!Number.isFinite(result[i] as number)) return undefined;
+  return result;
+}
+
+/** Σ_{i free} wᵢwᵢᵀ (2k × 2k), as WᵀW − Σ_{i fixed} wᵢwᵢᵀ when fewer variables are fixed than free. */
+function freeGram(memory: LbfgsbMemory, cauchy: CauchyPoint, free: Int32Array): Float64Array {
+  const w = new Float64Array(2 * memory.count);
+  const k2 = 2 * memory.count;
+  const n = cauchy.free.length;
+  const fixedCount = n - free.length;
+  const useFixed = fixedCount < free.length;
+  const gram = useFixed ? memory.gram() : new Float64Array(k2 * k2);
+  const sign = useFixed ? -1 : 1;
+  const accumulate = (i: number): void => {
+    memory.row(i, w);
+    for (let a = 0; a < k2; a++) {
+      const wa = sign * (w[a] as number);
+      if (wa === 0) continue;
+      for (let b = 0; b < k2; b++) gram[a * k2 + b] = (gram[a * k2 + b] as number) + wa * (w[b] as number);
+    }
+  };
+  if (useFixed) {
+    for (let i = 0; i < n; i++) if (cauchy.free[i] === 0) accumulate(i);
+  } else {
+    for (let f = 0; f < free.length; f++) accumulate(free[f] as number);
+  }
+  return gram;
+}
+
+/** target[f] += a · column[free[f]] for every free variable (no gather when every variable is free). */
+function columnUpdate(target: Float64Array, column: Float64Array, free: Int32Array, a: number): void {
+  if (free.length === column.length) {
+    for (let i = 0; i < column.length; i++) target[i] = (target[i] as number) + a * (column[i] as number);
+    return;
+  }
+  for (let f = 0; f < free.length; f++) target[f] = (target[f] as number) + a * (column[free[f] as number] as number);
+}
+
+/** Σ_f column[free[f]] · values[f]. */
+function columnDot(column: Float64Array, free: Int32Array, values: Float64Array): number {
+  let sum = 0;
+  if (free.length === column.length) {
+    for (let i = 0; i < column.length; i++) sum += (column[i] as number) * (values[i] as number);
+    return sum;
+  }
+  for (let f = 0; f < free.length; f++) sum += (column[free[f] as number] as number) * (values[f] as number);
+  return sum;
+}
+
+/** Exposed for tests of the compact representation: out = B v = θv − W M Wᵀ v. */
+export function multiplyCompact(memory: LbfgsbMemory, v: Float64Array, out: Float64Array): void {
+  const k2 = 2 * memory.count;
+  const wTv = new Float64Array(k2);
+  const mwTv = new Float64Array(k2);
+  memory.transposeTimes(v, wTv);
+  multiplySquare(memory.inverseMiddle, wTv, mwTv);
+  const w = new Float64Array(k2);
+  for (let i = 0; i < v.length; i++) {
+    memory.row(i, w);
+    let sum = 0;
+    for (let j = 0; j < k2; j++) sum += (w[j] as number) * (mwTv[j] as number);
+    out[i] = memory.theta * (v[i] as number) - sum;
+  }
+}

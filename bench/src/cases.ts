@@ -1,0 +1,152 @@
+import type * as tf from "@tensorflow/tfjs";
+import { PgValidationError } from "@pg/core";
+import { mlp, unet } from "@pg/nets";
+import type { BenchBackend, BenchOptions } from "./bench_options";
+
+/** What a case times: one optimizer step, or one forward pass without gradients. */
+export type CaseKind = "training" | "inference";
+
+/** One benchmark case: a network, a batch and what is timed. */
+export interface BenchCase {
+  /** Name used by `--cases` and in the table. */
+  readonly name: string;
+  /** One line for the README and the JSON. */
+  readonly description: string;
+  readonly kind: CaseKind;
+  /** Builds the network with a fixed input size, so FLOPs can be counted from its layers. */
+  readonly network: () => tf.LayersModel;
+  /** Shape of one input example, NHWC without the batch axis. */
+  readonly inputShape: readonly number[];
+  /** Shape of one network output example (x = the identity physics' xShape). */
+  readonly outputShape: readonly number[];
+  readonly batch: number;
+  /** Training cases big enough to split over data-parallel replicas run with 1 and with every core. */
+  readonly isSplittable: boolean;
+  /** Backends on which the case runs only with `--include-slow`, and what the table says otherwise. */
+  readonly slow?: { readonly backends: readonly BenchBackend[]; readonly note: string };
+  /** Seconds per step of the PyTorch reference (see {@link PYTORCH_REFERENCE}), where one exists. */
+  readonly pytorchSeconds?: number;
+}
+
+/** Where the PyTorch reference step times come from and what they measured. */
+export const PYTORCH_REFERENCE = {
+  source: "/work/shared/research/backends.md, §3 (training-step times, U-net 4 levels, 16 features, [B,64,64,1], MSE + Adam)",
+  framework: "PyTorch 1.13.1 CPU (Debian python3-torch), NCHW",
+  threads: 1,
+  machine: "2-vCPU AMD EPYC Zen 4 KVM guest shared with another job: the same kind of machine as this benchmark's",
+  caveat: "Measured in a different session under different contention; the B=128 figure is marked noisy in the source.",
+  secondsPerStep: { "unet-b32": 0.246, "unet-b128": 1.9 },
+} as const;
+
+/** Seed of every network; weights do not change the timing but keep runs reproducible. */
+const SEED = 0;
+
+const SLOW_UNET_TRAINING = {
+  backends: ["cpu"],
+  note: "skipped (≈140 s/step at batch 8, see README)",
+} as const;
+
+/** The Poisson/heat U-net of the paper: 4 levels, 16 filters, 1 → 1 channels, 37,697 parameters. */
+function poissonUNet(): tf.LayersModel {
+  return unet({ levels: 4, filters: 16, inputChannels: 1, outputChannels: 1, seed: SEED, height: 64, width: 64 });
+}
+
+/** Every case, in the order they run. */
+export const BENCH_CASES: readonly BenchCase[] = [
+  {
+    name: "unet-b32",
+    description: "U-net (4 levels, 16 filters, 1→1) training step on 64×64×1, batch 32, Adam",
+    kind: "training",
+    network: poissonUNet,
+    inputShape: [64, 64, 1],
+    outputShape: [64, 64, 1],
+    batch: 32,
+    isSplittable: true,
+    slow: SLOW_UNET_TRAINING,
+    pytorchSeconds: PYTORCH_REFERENCE.secondsPerStep["unet-b32"],
+  },
+  {
+    name: "unet-b128",
+    description: "U-net (4 levels, 16 filters, 1→1) training step on 64×64×1, batch 128, Adam",
+    kind: "training",
+    network: poissonUNet,
+    inputShape: [64, 64, 1],
+    outputShape: [64, 64, 1],
+    batch: 128,
+    isSplittable: true,
+    slow: SLOW_UNET_TRAINING,
+    pytorchSeconds: PYTORCH_REFERENCE.secondsPerStep["unet-b128"],
+  },
+  {
+    name: "fluid-unet-b64",
+    description: "Fluid U-net (5 levels, 16 filters, 2→2, 49,570 parameters) training step on 64×64×2, batch 64, Adam",
+    kind: "training",
+    network: () => unet({ levels: 5, inputChannels: 2, outputChannels: 2, seed: SEED, height: 64, width: 64 }),
+    inputShape: [64, 64, 2],
+    outputShape: [64, 64, 2],
+    batch: 64,
+    isSplittable: true,
+    slow: SLOW_UNET_TRAINING,
+  },
+  {
+    name: "mlp-b1000",
+    description: "MLP 1-10-20-10-1 (ReLU, the sin experiment's network) training step, batch 1000, Adam",
+    kind: "training",
+    network: () => mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, activation: "relu", seed: SEED }),
+    inputShape: [1],
+    outputShape: [1],
+    batch: 1000,
+    isSplittable: false,
+  },
+  {
+    name: "unet-inference-b32",
+    description: "U-net (4 levels, 16 filters, 1→1) forward pass (model.apply, no gradients) on 64×64×1, batch 32",
+    kind: "inference",
+    network: poissonUNet,
+    inputShape: [64, 64, 1],
+    outputShape: [64, 64, 1],
+    batch: 32,
+    isSplittable: false,
+  },
+];
+
+/** The case called `name`. @throws {@link PgValidationError} listing the known names. */
+export function benchCaseNamed(name: string): BenchCase {
+  const found = BENCH_CASES.find((c) => c.name === name);
+  if (found === undefined) {
+    throw new PgValidationError("pnpm bench", "--cases", `a comma-separated list of ${BENCH_CASES.map((c) => `"${c.name}"`).join(", ")}`, name);
+  }
+  return found;
+}
+
+/** One planned run: a case on one backend with one replica count, or the reason it is skipped. */
+export interface BenchRun {
+  readonly caseName: string;
+  readonly backend: BenchBackend;
+  readonly replicas: number;
+  /** Set when the run is not executed (a slow run without `--include-slow`). */
+  readonly skipReason?: string;
+  /** A run that only happens with `--include-slow`; it gets the longer wall-time limit. */
+  readonly isSlow: boolean;
+}
+
+/**
+ * Every run of the selected cases: each case on each selected backend, training cases that can be split with 1 and
+ * with `cores` replicas (data-parallel workers), slow runs listed as skipped unless `includeSlow`.
+ * @throws {@link PgValidationError} for an unknown case name.
+ */
+export function planRuns(options: Pick<BenchOptions, "cases" | "backends" | "includeSlow">, cores: number): BenchRun[] {
+  const cases = options.cases === undefined ? BENCH_CASES : options.cases.map(benchCaseNamed);
+  const runs: BenchRun[] = [];
+  for (const benchCase of cases) {
+    const replicaCounts = benchCase.isSplittable && cores > 1 ? [1, cores] : [1];
+    for (const backend of options.backends) {
+      const isSlow = benchCase.slow?.backends.includes(backend) ?? false;
+      for (const replicas of replicaCounts) {
+        const skip = isSlow && !options.includeSlow ? { skipReason: benchCase.slow?.note ?? "skipped (slow)" } : {};
+        runs.push({ caseName: benchCase.name, backend, replicas, isSlow, ...skip });
+      }
+    }
+  }
+  return runs;
+}

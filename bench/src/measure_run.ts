@@ -1,0 +1,159 @@
+import * as tf from "@tensorflow/tfjs";
+import { dataParallel, initBackend, type DataParallelEngine } from "@pg/backend";
+import { backprop, initScheme, scheme, shapeSize, trainStep, type Batch, type Physics, type SchemeState } from "@pg/core";
+import { countParameters } from "@pg/nets";
+import type { BenchBackend } from "./bench_options";
+import { benchCaseNamed, type BenchCase } from "./cases";
+import { TRAINING_FLOP_FACTOR, forwardFlops } from "./flops";
+
+/** Which run to measure: JSON-serialisable, so the parent can hand it to an isolated child process. */
+export interface RunSpec {
+  readonly caseName: string;
+  readonly backend: BenchBackend;
+  readonly replicas: number;
+  readonly warmup: number;
+  readonly repeats: number;
+}
+
+/** What is known once the backend, the network and the engine are up, before the first step. */
+export interface RunSetup {
+  /** tfjs's name of the active backend. */
+  readonly tfjsBackend: string;
+  /** Threads of the wasm backend's XNNPACK pool (1 in Node: tfjs ships its single-threaded build there). */
+  readonly wasmThreads?: number;
+  readonly parameters: number;
+  /** Forward FLOPs per example (convolutions and dense layers only; see flops.ts). */
+  readonly forwardFlopsPerSample: number;
+  /** FLOPs one timed step performs: forward × batch, × {@link TRAINING_FLOP_FACTOR} for training. */
+  readonly flopsPerStep: number;
+  /** Backend start-up (wasm: kernel registration and self-test), network build and worker start, in seconds. */
+  readonly setupSeconds: number;
+}
+
+/** One step: warm-up or timed, its wall time, and the batch-mean loss for training steps. */
+export interface StepTiming {
+  readonly phase: "warmup" | "timed";
+  readonly milliseconds: number;
+  readonly loss?: number;
+}
+
+/** Callbacks of {@link measureRun}, so a parent process sees progress even if the run is later stopped. */
+export interface MeasureRunCallbacks {
+  onSetup?(setup: RunSetup): void;
+  onStep?(step: StepTiming): void;
+}
+
+/** The result of {@link measureRun}. */
+export interface RunMeasurement extends RunSetup {
+  readonly steps: readonly StepTiming[];
+  /** Resident set size of the process after the last step, in MB (wasm heaps are never returned to the OS). */
+  readonly residentMegabytes: number;
+}
+
+/** y = x with adjoint dy ↦ dy: the training step is then network forward + backward + Adam, as in the reference. */
+function identityPhysics(shape: readonly number[]): Physics {
+  return {
+    name: "identity",
+    xShape: shape,
+    yShape: shape,
+    forward: (x) => Float64Array.from(x),
+    adjoint: (_x, dy) => Float64Array.from(dy),
+  };
+}
+
+/** A fixed, deterministic batch (no Math.random): smooth fields with some high-frequency content. */
+function benchBatch(benchCase: BenchCase): Batch {
+  const inputLength = benchCase.batch * shapeSize(benchCase.inputShape);
+  const outputLength = benchCase.batch * shapeSize(benchCase.outputShape);
+  const input = Float64Array.from({ length: inputLength }, (_, i) => Math.sin(0.37 * i) + 0.3 * Math.cos(0.011 * ((i * i) % 100_003)));
+  const yTarget = Float64Array.from({ length: outputLength }, (_, i) => Math.cos(0.23 * i));
+  return { input, inputShape: benchCase.inputShape, yTarget };
+}
+
+async function wasmThreadCount(): Promise<number | undefined> {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  return wasm.getThreadsCount();
+}
+
+/**
+ * Measures one run in this process: starts the backend (on wasm with @pg's training kernels, self-tested), builds
+ * the case's network, and times `warmup + repeats` steps with `performance.now()`, each ended by awaiting a tensor's
+ * data so asynchronous work is inside the step. A training step is `trainStep` with the identity physics,
+ * `scheme(backprop())`, reduction 'sum' and Adam(1e-3), through a `dataParallel` engine with `spec.replicas`
+ * replicas; an inference step is `model.apply(input, { training: false })`.
+ * @throws whatever the backend, the engine or a step throws (e.g. out of memory); the caller records it.
+ */
+export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks = {}): Promise<RunMeasurement> {
+  const benchCase = benchCaseNamed(spec.caseName);
+  const setupStart = performance.now();
+  const selection = await initBackend({ backend: spec.backend });
+  const network = benchCase.network();
+  const forwardPerSample = forwardFlops(network).perSample;
+  const factor = benchCase.kind === "training" ? TRAINING_FLOP_FACTOR : 1;
+  const batch = benchBatch(benchCase);
+  let engine: DataParallelEngine | undefined;
+  let optimizer: tf.Optimizer | undefined;
+  let input: tf.Tensor | undefined;
+  try {
+    if (benchCase.kind === "training") {
+      engine = await dataParallel({
+        network,
+        inputShape: benchCase.inputShape,
+        outputShape: benchCase.outputShape,
+        maxBatch: benchCase.batch,
+        replicas: spec.replicas,
+        backend: spec.backend,
+      });
+      optimizer = tf.train.adam(1e-3);
+    } else {
+      input = tf.tensor(Float32Array.from(batch.input), [benchCase.batch, ...benchCase.inputShape], "float32");
+    }
+    const wasmThreads = selection.name === "wasm" ? await wasmThreadCount() : undefined;
+    const setup: RunSetup = {
+      tfjsBackend: selection.tfjsName,
+      ...(wasmThreads === undefined ? {} : { wasmThreads }),
+      parameters: countParameters(network),
+      forwardFlopsPerSample: forwardPerSample,
+      flopsPerStep: factor * forwardPerSample * benchCase.batch,
+      setupSeconds: (performance.now() - setupStart) / 1000,
+    };
+    callbacks.onSetup?.(setup);
+
+    const physics = identityPhysics(benchCase.outputShape);
+    const trainingScheme = scheme(backprop());
+    let state: SchemeState = initScheme(trainingScheme);
+    const probe = network.trainableWeights[0]?.read();
+    const steps: StepTiming[] = [];
+    for (let step = 1; step <= spec.warmup + spec.repeats; step++) {
+      const phase = step <= spec.warmup ? "warmup" : "timed";
+      const start = performance.now();
+      let loss: number | undefined;
+      if (optimizer !== undefined) {
+        // A scope rather than tf.tidy, as in core's train(): the step returns plain objects next to tensors.
+        tf.engine().startScope();
+        try {
+          const result = trainStep({ network, optimizer, scheme: trainingScheme, physics, batch, step, state, reduction: "sum", ...(engine === undefined ? {} : { engine }) });
+          state = result.state;
+          loss = result.metrics.loss;
+        } finally {
+          tf.engine().endScope();
+        }
+        await probe?.data(); // the updated weights: Adam's work is inside the step
+      } else if (input !== undefined) {
+        const features = input;
+        const output = tf.tidy(() => network.apply(features, { training: false }) as tf.Tensor);
+        await output.data();
+        output.dispose();
+      }
+      const timing: StepTiming = { phase, milliseconds: performance.now() - start, ...(loss === undefined ? {} : { loss }) };
+      steps.push(timing);
+      callbacks.onStep?.(timing);
+    }
+    return { ...setup, steps, residentMegabytes: process.memoryUsage().rss / 2 ** 20 };
+  } finally {
+    input?.dispose();
+    optimizer?.dispose();
+    await engine?.dispose();
+    network.dispose();
+  }
+}

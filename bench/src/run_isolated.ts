@@ -1,0 +1,85 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { RunMessage } from "./case_process";
+import type { RunSetup, RunSpec, StepTiming } from "./measure_run";
+
+/** What the parent learned about a run executed in its own process. */
+export interface IsolatedRunResult {
+  /** Present once the child had its backend, network and engine up. */
+  readonly setup?: RunSetup;
+  /** Every step the child reported, also when it later failed or was stopped. */
+  readonly steps: readonly StepTiming[];
+  /** Resident set size of the child after its last step, in MB. */
+  readonly residentMegabytes?: number;
+  /** Why the run did not complete: the error it threw, its exit status, or the wall-time limit. */
+  readonly error?: string;
+  /** Wall time of the whole child process, start-up included. */
+  readonly wallSeconds: number;
+}
+
+/** Most of the child's stderr kept for error messages (the tail matters; wasm aborts print the minified module). */
+const STDERR_BYTES = 64 * 1024;
+
+/** The last meaningful lines of a child's stderr: minified source lines and caret markers are dropped. */
+function stderrTail(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0 && line.length <= 400 && !/^\s*\^+\s*$/.test(line));
+  return lines.slice(-6).join(" | ");
+}
+
+/**
+ * Runs {@link RunSpec} in a child Node process (same loader flags as this one) and collects its progress. The child is
+ * killed when `limitSeconds` of wall time pass; the steps it reported by then are kept. Never rejects: failures come
+ * back in {@link IsolatedRunResult.error}.
+ * @param onMessage - called for every progress message, e.g. to print steps as they finish.
+ */
+export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (message: RunMessage) => void): Promise<IsolatedRunResult> {
+  const entry = fileURLToPath(new URL("./case_process.ts", import.meta.url));
+  const start = performance.now();
+  return new Promise((resolve) => {
+    let setup: RunSetup | undefined;
+    const steps: StepTiming[] = [];
+    let residentMegabytes: number | undefined;
+    let failure: string | undefined;
+    let stderr = "";
+    let isTimedOut = false;
+    const child = fork(entry, [JSON.stringify(spec)], { execArgv: process.execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    child.stdout?.resume(); // tfjs prints a banner; nothing on stdout is needed
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_BYTES);
+    });
+    const timer = setTimeout(() => {
+      isTimedOut = true;
+      child.kill("SIGKILL");
+    }, limitSeconds * 1000);
+    child.on("message", (message: RunMessage) => {
+      if (message.type === "setup") setup = message.setup;
+      else if (message.type === "step") steps.push(message.step);
+      else if (message.type === "done") residentMegabytes = message.residentMegabytes;
+      else failure = message.message;
+      onMessage?.(message);
+    });
+    const finish = (error: string | undefined) => {
+      clearTimeout(timer);
+      resolve({
+        ...(setup === undefined ? {} : { setup }),
+        steps,
+        ...(residentMegabytes === undefined ? {} : { residentMegabytes }),
+        ...(error === undefined ? {} : { error }),
+        wallSeconds: (performance.now() - start) / 1000,
+      });
+    };
+    child.on("error", (error) => finish(`could not start the run's process: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      if (failure !== undefined) return finish(failure);
+      if (isTimedOut) return finish(`stopped at the ${limitSeconds} s wall-time limit of one run (raise it with --run-seconds)`);
+      if (residentMegabytes !== undefined && code === 0) return finish(undefined);
+      const status = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
+      const tail = stderrTail(stderr);
+      return finish(`the run's process ended with ${status}${tail.length > 0 ? `: ${tail}` : ""}`);
+    });
+  });
+}

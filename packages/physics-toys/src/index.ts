@@ -4,3 +4,4 @@ export { squareToyPhysics, type SquareToyPhysics } from "./square_toy_physics";
 export { squareToySteps, squareToyLoss, type SquareToySteps, type SquareToyStepRule } from "./square_toy_steps";
 export { trajectory } from "./square_toy_trajectory";
 export type { SquareToyPoint } from "./square_toy_point";
+export { wavePacketPhysics, type WavePacketPhysics, type WavePacketPhysicsOptions } from "./wave_packet_physics";

@@ -1,0 +1,220 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { PgValidationError, backprop, physical, scheme, type Batch } from "@pg/core";
+import {
+  plotRun,
+  writeFieldImages,
+  type ExperimentDefinition,
+  type ExperimentSummary,
+  type FieldPanel,
+  type MethodPlan,
+  type RunArguments,
+} from "@pg/cli";
+import { heatRectangles, random } from "@pg/data";
+import { unet } from "@pg/nets";
+import { heatInverse, heatPhysics, meanFix, type HeatPhysics } from "@pg/physics-heat";
+import { lbfgsb } from "@pg/solvers";
+
+/** The methods of Fig. 5c, in the paper's order. */
+export const HEAT_METHODS = ["adam", "pg-inverse", "pg-lbfgsb"] as const;
+
+/** The grid of the paper: 64 × 64 unit cells, periodic (SPEC §7.2). */
+export const HEAT_SHAPE: readonly [number, number] = [64, 64];
+
+/** Adam with the paper's constants (SPEC §0): β1 0.9, β2 0.999, ε 1e-8; lr 1e-3 for every heat method (SPEC §7.2). */
+function adam(): tf.Optimizer {
+  return tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+}
+
+/** L-BFGS-B iterations per training step of "Adam + PG (L-BFGS-B)" ([P] Fig. 5c; SPEC §7.2, §10.9). */
+const LBFGSB_ITERATIONS = 32;
+/** scipy's default history (maxcor); the tolerances are scipy's defaults too (gtol 1e-5, ftol 2.2e-9). */
+const LBFGSB_HISTORY = 10;
+
+/** A heat batch: y* is the network input and the target; x* rides along for the x-space error and the figure. */
+export interface HeatTrainingBatch extends Batch<HeatPhysics> {
+  /** x*, batch × nx × ny. */
+  readonly xTarget: Float64Array;
+  /** The method that trains on this batch, stamped by the method's `prepareBatch`. */
+  readonly method?: string;
+}
+
+function isHeatTrainingBatch(batch: Batch<HeatPhysics>): batch is HeatTrainingBatch {
+  return (batch as Partial<HeatTrainingBatch>).xTarget instanceof Float64Array;
+}
+
+/** The first examples of the most recent step, per method: what examples.png shows (Fig. 5a). */
+export interface HeatExamples {
+  /** The step they were taken at (the mean-fixed prediction the scheme saw, before that step's update). */
+  readonly step: Readonly<Record<string, number>>;
+  readonly yTarget: readonly Float64Array[];
+  readonly xTarget: readonly Float64Array[];
+  /** Per method, one mean-fixed prediction per example. */
+  readonly predictions: Readonly<Record<string, readonly Float64Array[]>>;
+}
+
+/** Options of {@link heatExperiment}. */
+export interface HeatExperimentOptions {
+  /**
+   * Grid [nx, ny] (dx = 1). Only the paper's 64 × 64 reproduces Fig. 5; smaller grids (≥ 8 × 8, for the U-net's three
+   * poolings) exist so that tests can train on the slow cpu backend in seconds. @defaultValue [64, 64]
+   */
+  readonly shape?: readonly [number, number];
+  /** How many examples of the last step to keep for the figure. @defaultValue 3 */
+  readonly keptExamples?: number;
+}
+
+/** The heat experiment: a run-contract definition plus what the figures need afterwards. */
+export interface HeatExperiment extends ExperimentDefinition<HeatPhysics> {
+  readonly physics: HeatPhysics;
+  /** [nx, ny]. */
+  readonly shape: readonly [number, number];
+  /** The last step's first examples of every method that ran, or undefined before any step. */
+  lastExamples(): HeatExamples | undefined;
+}
+
+/**
+ * The heat equation (paper §3.3, App. B.4, Fig. 5; SPEC §7.2): a 4-level U-net (37,697 parameters) maps the diffused
+ * field y* = P(x*) (ν·t = 8, 64 × 64 periodic, Float64 physics) to the initial heat x, batch 128, Adam 1e-3, every loss
+ * summed over the batch, and the mean fix x ← x + mean(y*) − mean(x) applied to every network output of every method
+ * (the experiment's `outputTransform`, differentiated through). Methods: `adam` back-propagates ½‖P(x) − y*‖² (the
+ * adjoint of P is P); `pg-inverse` trains on ½‖x − x̃‖² with x̃ = x + InvDiffuse(y* − P(x), 8, 1e-6·|y* − P(x)|);
+ * `pg-lbfgsb` with x̃ = 32 iterations of per-example L-BFGS-B on ½‖P(x) − y*‖² started at x. `loss` is the batch
+ * mean of ½‖P(x) − y*‖² (y_l2), `x_err` the batch mean of Σ_cells |x − x*| (x_l1), both on the mean-fixed x.
+ */
+export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperiment {
+  const keptExamples = options.keptExamples ?? 3;
+  const shape = options.shape ?? HEAT_SHAPE;
+  const physics = heatPhysics({ shape, diffusivityTime: 8 });
+  const exampleShape: readonly number[] = [shape[0], shape[1], 1];
+  const cells = shape[0] * shape[1];
+  const name = shape[0] === HEAT_SHAPE[0] && shape[1] === HEAT_SHAPE[1] ? "heat" : `heat-${shape[0]}x${shape[1]}`;
+  // Filled by xError, which sees every step's prediction and batch; overwritten each step, so it ends at the last one.
+  const kept = {
+    step: {} as Record<string, number>,
+    yTarget: [] as Float64Array[],
+    xTarget: [] as Float64Array[],
+    predictions: {} as Record<string, Float64Array[]>,
+  };
+  const stamp =
+    (name: string) =>
+    (batch: Batch<HeatPhysics>): Batch<HeatPhysics> => {
+      if (!isHeatTrainingBatch(batch)) return batch;
+      const stamped: HeatTrainingBatch = { ...batch, method: name };
+      return stamped;
+    };
+
+  return {
+    name,
+    defaults: { iterations: 10000, batch: 128, seed: 0, methods: HEAT_METHODS, out: "runs/heat" },
+    knownMethods: HEAT_METHODS,
+    physics,
+    shape,
+    reduction: "sum",
+    // The mean fix of SPEC §7.2 / §13.4: every method, every forward pass, metrics included.
+    outputTransform: meanFix,
+    inputShape: exampleShape,
+    outputShape: exampleShape,
+    averageWindow: 16,
+    checkpoints: [10, 30, 35, 40, 100, 200, 300, 500, 1000],
+    network: (seed) => unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed, height: shape[0], width: shape[1] }),
+    batches(args: RunArguments) {
+      // Re-seeded for every method: identical batches across methods (SPEC §0).
+      const stream = random(args.seed);
+      return (): HeatTrainingBatch => {
+        const xTarget = heatRectangles(stream, { batch: args.batch, shape });
+        const yTarget = physics.forward(xTarget, args.batch);
+        return { input: yTarget, inputShape: exampleShape, yTarget, xTarget };
+      };
+    },
+    method(method): MethodPlan<HeatPhysics> {
+      const prepareBatch = stamp(method);
+      switch (method) {
+        case "adam":
+          return { optimizer: adam(), scheme: scheme(backprop<HeatPhysics>()), prepareBatch };
+        case "pg-inverse":
+          return { optimizer: adam(), scheme: scheme(physical({ solver: heatInverse() })), prepareBatch };
+        case "pg-lbfgsb":
+          return {
+            optimizer: adam(),
+            scheme: scheme(physical({ solver: lbfgsb<HeatPhysics>({ maxIterations: LBFGSB_ITERATIONS, historySize: LBFGSB_HISTORY }) })),
+            prepareBatch,
+          };
+        default:
+          throw new PgValidationError(name, "method", `one of ${HEAT_METHODS.join(", ")}`, method);
+      }
+    },
+    xError(report) {
+      const { batch, x } = report;
+      if (!isHeatTrainingBatch(batch)) {
+        throw new PgValidationError("heat.xError", "report.batch", "a batch made by the heat batch source (with xTarget)", batch);
+      }
+      const count = x.length / cells;
+      let sum = 0;
+      for (let i = 0; i < x.length; i++) sum += Math.abs((x[i] as number) - (batch.xTarget[i] as number));
+      const method = batch.method ?? "unknown";
+      const shown = Math.min(keptExamples, count);
+      kept.step[method] = report.metrics.step;
+      kept.predictions[method] = Array.from({ length: shown }, (_, e) => x.slice(e * cells, (e + 1) * cells));
+      kept.yTarget = Array.from({ length: shown }, (_, e) => batch.yTarget.slice(e * cells, (e + 1) * cells));
+      kept.xTarget = Array.from({ length: shown }, (_, e) => batch.xTarget.slice(e * cells, (e + 1) * cells));
+      return sum / count;
+    },
+    lastExamples() {
+      return Object.keys(kept.step).length === 0 ? undefined : kept;
+    },
+  };
+}
+
+/** What {@link writeHeatFigures} wrote. */
+export interface HeatFigures {
+  readonly files: readonly string[];
+}
+
+function rangeOf(values: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min < max ? [min, max] : [min - 1, max + 1];
+}
+
+/**
+ * Writes the figures of a finished run into its `--out` directory: `x_err.svg` and `loss.svg` (learning curves,
+ * running average over 16 iterations, log y, Fig. 5c) and `examples.png` (Fig. 5a: one row per example, columns y*,
+ * each method's mean-fixed prediction at its last step, x*) with `examples.json` describing the panels (the PNG has
+ * no text). All panels of a row share the colour range of that row's x*, so y* shows how much diffusion flattened it.
+ * @returns the files written (none when no method completed a step).
+ */
+export async function writeHeatFigures(experiment: HeatExperiment, summary: ExperimentSummary): Promise<HeatFigures> {
+  const out = summary.arguments.out;
+  const files: string[] = [];
+  const ran = Object.entries(summary.methods).filter(([, m]) => m.iterations > 0);
+  if (ran.length === 0) return { files };
+  for (const metric of ["x_err", "loss"] as const) {
+    const yLabel = metric === "x_err" ? "x_err = Σ|x − x*| (batch mean)" : "loss = ½‖P(x) − y*‖² (batch mean)";
+    const { path } = await plotRun({ directory: out, metric, smoothing: 16, logY: true, yLabel });
+    files.push(path);
+  }
+  const examples = experiment.lastExamples();
+  const shape = experiment.shape;
+  if (examples !== undefined) {
+    const methods = ran.map(([name]) => name).filter((name) => examples.predictions[name] !== undefined);
+    const fields: FieldPanel[][] = examples.xTarget.map((xTarget, e) => {
+      const range = rangeOf(xTarget);
+      return [
+        { title: `y* (example ${e})`, values: examples.yTarget[e] as Float64Array, shape, range },
+        ...methods.map((name) => ({ title: `${name} (step ${examples.step[name]})`, values: (examples.predictions[name] as Float64Array[])[e] as Float64Array, shape, range })),
+        { title: `x* (example ${e})`, values: xTarget, shape, range },
+      ];
+    });
+    const image = writeFieldImages(join(out, "examples.png"), { fields, colormap: "viridis" });
+    const description = join(out, "examples.json");
+    writeFileSync(description, `${JSON.stringify({ columns: ["y*", ...methods, "x*"], steps: examples.step, layout: image.layout }, null, 2)}\n`);
+    files.push(image.path, description);
+  }
+  return { files };
+}

@@ -1,0 +1,120 @@
+import {
+  PgValidationError,
+  requireBatchArray,
+  requirePositiveInteger,
+  type InverseSolver,
+  type SolveProblem,
+  type StopReason,
+} from "@pg/core";
+import { logKernelOf } from "./diffusion_log_kernel";
+import type { HeatPhysics } from "./heat_physics";
+import { requireOptions } from "./heat_grid";
+import { invertDiffusion } from "./inverse_diffusion";
+
+/** Options of {@link heatInverse}: the per-cell uncertainty U = relativeUncertainty·|r| + absoluteUncertainty. */
+export interface HeatInverseOptions {
+  /** Factor of |r| in U (SPEC §7.2: 1e-6); finite and ≥ 0. @defaultValue 1e-6 */
+  readonly relativeUncertainty?: number;
+  /** Constant added to U (the single-example optimisation of SPEC §7.2 uses 1e-8); finite and ≥ 0. @defaultValue 0 */
+  readonly absoluteUncertainty?: number;
+}
+
+/**
+ * The heat experiment's inverse-physics solver ("Adam + PG (inverse physics)", SPEC §7.2): with the residual
+ * r = y* − P(x) and U = 1e-6·|r| per cell, x̃ = x + InvDiffuse(r, ν·t, U) ({@link inverseDiffusion}), for ν·t and the
+ * grid of the problem's {@link HeatPhysics}. One application per `solve`; each example reports `maxIterations` (its
+ * one step), or `nonFinite` when x̃ holds NaN/±Infinity there.
+ * @param options - {@link HeatInverseOptions}; validated once, here.
+ * @returns an {@link InverseSolver} for {@link HeatPhysics}.
+ * @throws {@link PgValidationError} if an uncertainty option is negative or not finite; its `solve` throws
+ * {@link PgValidationError} when the problem's physics is not a {@link HeatPhysics}, and {@link PgShapeError} for
+ * arrays of the wrong length.
+ * @example
+ * import { heatInverse, heatPhysics } from "@pg/physics-heat";
+ * const physics = heatPhysics();
+ * const xStar = Float64Array.from({ length: 4096 }, (_, c) => 0.01 * Math.sin((2 * Math.PI * (c >> 6)) / 64));
+ * const yTarget = physics.forward(xStar, 1);
+ * const result = heatInverse().solve({ physics, x: new Float64Array(4096), yTarget, batch: 1 });
+ * console.log(Math.abs(result.x[16 * 64] - xStar[16 * 64]) < 1e-12, result.reasons[0]); // true maxIterations
+ */
+export function heatInverse(options?: HeatInverseOptions): InverseSolver<HeatPhysics> {
+  const where = "heatInverse";
+  const resolved = requireOptions(where, options, "{ relativeUncertainty?, absoluteUncertainty? }");
+  const relative = requireNonNegative(where, "relativeUncertainty", resolved.relativeUncertainty ?? 1e-6);
+  const absolute = requireNonNegative(where, "absoluteUncertainty", resolved.absoluteUncertainty ?? 0);
+  let cached: { shape: readonly [number, number]; diffusivityTime: number; logKernel: Float64Array } | undefined;
+  return {
+    name: "inverseDiffusion",
+    solve(problem: SolveProblem<HeatPhysics>) {
+      const at = "heatInverse.solve";
+      if (typeof problem !== "object" || problem === null) {
+        throw new PgValidationError(at, "problem", "an object { physics, x, yTarget, batch }", problem);
+      }
+      const { physics, x, yTarget } = problem;
+      if (!isHeatPhysics(physics)) {
+        throw new PgValidationError(at, "physics", "a HeatPhysics made by heatPhysics() (it carries shape and diffusivityTime)", physics);
+      }
+      const batch = requirePositiveInteger(at, "batch", problem.batch);
+      requireBatchArray(at, "x", x, batch, physics.xShape);
+      requireBatchArray(at, "yTarget", yTarget, batch, physics.yShape);
+      const { shape, diffusivityTime } = physics;
+      if (cached === undefined || cached.diffusivityTime !== diffusivityTime || cached.shape[0] !== shape[0] || cached.shape[1] !== shape[1]) {
+        cached = { shape, diffusivityTime, logKernel: logKernelOf(shape, diffusivityTime) };
+      }
+      const y = physics.forward(x, batch);
+      const residual = new Float64Array(x.length);
+      const uncertainty = new Float64Array(x.length);
+      for (let i = 0; i < residual.length; i++) {
+        const r = (yTarget[i] as number) - (y[i] as number);
+        residual[i] = r;
+        uncertainty[i] = relative * Math.abs(r) + absolute;
+      }
+      const cells = shape[0] * shape[1];
+      const reasons: StopReason[] = [];
+      const finite = new Array<boolean>(batch).fill(true);
+      for (let b = 0; b < batch; b++) {
+        for (let i = b * cells; i < (b + 1) * cells; i++) {
+          if (!Number.isFinite(residual[i] as number) || !Number.isFinite(uncertainty[i] as number)) {
+            finite[b] = false;
+            break;
+          }
+        }
+        // A non-finite example is inverted as zeros and reported, instead of failing the whole batch.
+        if (!finite[b]) {
+          residual.fill(0, b * cells, (b + 1) * cells);
+          uncertainty.fill(0, b * cells, (b + 1) * cells);
+        }
+      }
+      const { correction } = invertDiffusion(residual, uncertainty, batch, shape, cached.logKernel);
+      const xTilde = new Float64Array(x.length);
+      for (let b = 0; b < batch; b++) {
+        let ok = finite[b] as boolean;
+        for (let i = b * cells; i < (b + 1) * cells; i++) {
+          const v = finite[b] ? (x[i] as number) + (correction[i] as number) : Number.NaN;
+          xTilde[i] = v;
+          if (!Number.isFinite(v)) ok = false;
+        }
+        reasons.push(ok ? "maxIterations" : "nonFinite");
+      }
+      return { x: xTilde, reasons, iterations: new Int32Array(batch).fill(1) };
+    },
+  };
+}
+
+function isHeatPhysics(physics: unknown): physics is HeatPhysics {
+  if (typeof physics !== "object" || physics === null) return false;
+  const candidate = physics as Partial<HeatPhysics>;
+  return (
+    typeof candidate.forward === "function" &&
+    typeof candidate.diffusivityTime === "number" &&
+    Array.isArray(candidate.shape) &&
+    candidate.shape.length === 2
+  );
+}
+
+function requireNonNegative(where: string, parameter: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new PgValidationError(where, parameter, "a finite number ≥ 0", value);
+  }
+  return value;
+}

@@ -115,3 +115,5 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   }
   return scale === 0 ? diff : diff / scale;
 }
+
+export { docExamplesOf, runDocExample, docExampleAnnotations, undocumentedFunctions, type DocExample } from "./doc_examples";

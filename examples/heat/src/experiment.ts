@@ -1,13 +1,11 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, backprop, physical, scheme, type Batch } from "@pg/core";
 import {
-  plotRun,
-  writeFieldImages,
+  LastExamples,
+  writeExperimentFigures,
   type ExperimentDefinition,
   type ExperimentSummary,
-  type FieldPanel,
+  type KeptExamples,
   type MethodPlan,
   type RunArguments,
 } from "@pg/cli";
@@ -45,14 +43,7 @@ function isHeatTrainingBatch(batch: Batch<HeatPhysics>): batch is HeatTrainingBa
 }
 
 /** The first examples of the most recent step, per method: what examples.png shows (Fig. 5a). */
-export interface HeatExamples {
-  /** The step they were taken at (the mean-fixed prediction the scheme saw, before that step's update). */
-  readonly step: Readonly<Record<string, number>>;
-  readonly yTarget: readonly Float64Array[];
-  readonly xTarget: readonly Float64Array[];
-  /** Per method, one mean-fixed prediction per example. */
-  readonly predictions: Readonly<Record<string, readonly Float64Array[]>>;
-}
+export type HeatExamples = KeptExamples;
 
 /** Options of {@link heatExperiment}. */
 export interface HeatExperimentOptions {
@@ -91,12 +82,7 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
   const cells = shape[0] * shape[1];
   const name = shape[0] === HEAT_SHAPE[0] && shape[1] === HEAT_SHAPE[1] ? "heat" : `heat-${shape[0]}x${shape[1]}`;
   // Filled by xError, which sees every step's prediction and batch; overwritten each step, so it ends at the last one.
-  const kept = {
-    step: {} as Record<string, number>,
-    yTarget: [] as Float64Array[],
-    xTarget: [] as Float64Array[],
-    predictions: {} as Record<string, Float64Array[]>,
-  };
+  const kept = new LastExamples(keptExamples, cells);
   const stamp =
     (name: string) =>
     (batch: Batch<HeatPhysics>): Batch<HeatPhysics> => {
@@ -153,33 +139,16 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
       const count = x.length / cells;
       let sum = 0;
       for (let i = 0; i < x.length; i++) sum += Math.abs((x[i] as number) - (batch.xTarget[i] as number));
-      const method = batch.method ?? "unknown";
-      const shown = Math.min(keptExamples, count);
-      kept.step[method] = report.metrics.step;
-      kept.predictions[method] = Array.from({ length: shown }, (_, e) => x.slice(e * cells, (e + 1) * cells));
-      kept.yTarget = Array.from({ length: shown }, (_, e) => batch.yTarget.slice(e * cells, (e + 1) * cells));
-      kept.xTarget = Array.from({ length: shown }, (_, e) => batch.xTarget.slice(e * cells, (e + 1) * cells));
+      kept.keep(batch.method ?? "unknown", report.metrics.step, x, batch.yTarget, batch.xTarget);
       return sum / count;
     },
-    lastExamples() {
-      return Object.keys(kept.step).length === 0 ? undefined : kept;
-    },
+    lastExamples: () => kept.get(),
   };
 }
 
 /** What {@link writeHeatFigures} wrote. */
 export interface HeatFigures {
   readonly files: readonly string[];
-}
-
-function rangeOf(values: Float64Array): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min < max ? [min, max] : [min - 1, max + 1];
 }
 
 /**
@@ -190,31 +159,12 @@ function rangeOf(values: Float64Array): [number, number] {
  * @returns the files written (none when no method completed a step).
  */
 export async function writeHeatFigures(experiment: HeatExperiment, summary: ExperimentSummary): Promise<HeatFigures> {
-  const out = summary.arguments.out;
-  const files: string[] = [];
-  const ran = Object.entries(summary.methods).filter(([, m]) => m.iterations > 0);
-  if (ran.length === 0) return { files };
-  for (const metric of ["x_err", "loss"] as const) {
-    const yLabel = metric === "x_err" ? "x_err = Σ|x − x*| (batch mean)" : "loss = ½‖P(x) − y*‖² (batch mean)";
-    const { path } = await plotRun({ directory: out, metric, smoothing: 16, logY: true, yLabel });
-    files.push(path);
-  }
-  const examples = experiment.lastExamples();
-  const shape = experiment.shape;
-  if (examples !== undefined) {
-    const methods = ran.map(([name]) => name).filter((name) => examples.predictions[name] !== undefined);
-    const fields: FieldPanel[][] = examples.xTarget.map((xTarget, e) => {
-      const range = rangeOf(xTarget);
-      return [
-        { title: `y* (example ${e})`, values: examples.yTarget[e] as Float64Array, shape, range },
-        ...methods.map((name) => ({ title: `${name} (step ${examples.step[name]})`, values: (examples.predictions[name] as Float64Array[])[e] as Float64Array, shape, range })),
-        { title: `x* (example ${e})`, values: xTarget, shape, range },
-      ];
-    });
-    const image = writeFieldImages(join(out, "examples.png"), { fields, colormap: "viridis" });
-    const description = join(out, "examples.json");
-    writeFileSync(description, `${JSON.stringify({ columns: ["y*", ...methods, "x*"], steps: examples.step, layout: image.layout }, null, 2)}\n`);
-    files.push(image.path, description);
-  }
-  return { files };
+  return writeExperimentFigures({
+    summary,
+    examples: experiment.lastExamples(),
+    shape: experiment.shape,
+    smoothing: 16,
+    labels: { x_err: "x_err = Σ|x − x*| (batch mean)", loss: "loss = ½‖P(x) − y*‖² (batch mean)" },
+    observationRange: "solution",
+  });
 }

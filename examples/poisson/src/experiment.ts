@@ -1,13 +1,11 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, backprop, physical, scheme, type Batch } from "@pg/core";
 import {
-  plotRun,
-  writeFieldImages,
+  LastExamples,
+  writeExperimentFigures,
   type ExperimentDefinition,
   type ExperimentSummary,
-  type FieldPanel,
+  type KeptExamples,
   type MethodPlan,
   type RunArguments,
 } from "@pg/cli";
@@ -78,14 +76,7 @@ function isPoissonTrainingBatch(batch: Batch<PoissonPhysics>): batch is PoissonT
 }
 
 /** The first examples of the most recent step, per method: what examples.png shows. */
-export interface PoissonExamples {
-  /** The step they were taken at (the prediction is the one the scheme saw, before that step's update). */
-  readonly step: Readonly<Record<string, number>>;
-  readonly yTarget: readonly Float64Array[];
-  readonly xTarget: readonly Float64Array[];
-  /** Per method, one prediction per example. */
-  readonly predictions: Readonly<Record<string, readonly Float64Array[]>>;
-}
+export type PoissonExamples = KeptExamples;
 
 /** Options of {@link poissonExperiment}. */
 export interface PoissonExperimentOptions {
@@ -133,12 +124,7 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
   });
   // Filled by xError, which sees every step's prediction and batch; overwritten each step, so it ends at the last one.
-  const kept = {
-    step: {} as Record<string, number>,
-    yTarget: [] as Float64Array[],
-    xTarget: [] as Float64Array[],
-    predictions: {} as Record<string, Float64Array[]>,
-  };
+  const kept = new LastExamples(keptExamples, cells);
 
   const stamp =
     (name: string) =>
@@ -190,33 +176,16 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
       const count = x.length / cells;
       let sum = 0;
       for (let i = 0; i < x.length; i++) sum += Math.abs((x[i] as number) - (batch.xTarget[i] as number));
-      const method = batch.method ?? "unknown";
-      const shown = Math.min(keptExamples, count);
-      kept.step[method] = report.metrics.step;
-      kept.predictions[method] = Array.from({ length: shown }, (_, e) => x.slice(e * cells, (e + 1) * cells));
-      kept.yTarget = Array.from({ length: shown }, (_, e) => batch.yTarget.slice(e * cells, (e + 1) * cells));
-      kept.xTarget = Array.from({ length: shown }, (_, e) => batch.xTarget.slice(e * cells, (e + 1) * cells));
+      kept.keep(batch.method ?? "unknown", report.metrics.step, x, batch.yTarget, batch.xTarget);
       return sum / count;
     },
-    lastExamples() {
-      return Object.keys(kept.step).length === 0 ? undefined : kept;
-    },
+    lastExamples: () => kept.get(),
   };
 }
 
 /** What {@link writePoissonFigures} wrote. */
 export interface PoissonFigures {
   readonly files: readonly string[];
-}
-
-function rangeOf(values: Float64Array): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min < max ? [min, max] : [min - 1, max + 1];
 }
 
 /**
@@ -227,31 +196,12 @@ function rangeOf(values: Float64Array): [number, number] {
  * @returns the files written.
  */
 export async function writePoissonFigures(experiment: PoissonExperiment, summary: ExperimentSummary): Promise<PoissonFigures> {
-  const out = summary.arguments.out;
-  const files: string[] = [];
-  const ran = Object.entries(summary.methods).filter(([, m]) => m.iterations > 0);
-  if (ran.length === 0) return { files };
-  for (const metric of ["x_err", "loss"] as const) {
-    const { path } = await plotRun({ directory: out, metric, smoothing: 16, logY: true, yLabel: metric === "x_err" ? "x_err = Σ|x − x*| (batch mean)" : "loss = ½‖P(x) − y*‖² (batch mean)" });
-    files.push(path);
-  }
-  const examples = experiment.lastExamples();
-  if (examples !== undefined) {
-    const methods = ran.map(([name]) => name).filter((name) => examples.predictions[name] !== undefined);
-    const shape = experiment.grid.shape;
-    const fields: FieldPanel[][] = examples.xTarget.map((xTarget, e) => {
-      const xRange = rangeOf(xTarget);
-      const yTarget = examples.yTarget[e] as Float64Array;
-      return [
-        { title: `y* (example ${e})`, values: yTarget, shape, range: rangeOf(yTarget) },
-        ...methods.map((name) => ({ title: `${name} (step ${examples.step[name]})`, values: (examples.predictions[name] as Float64Array[])[e] as Float64Array, shape, range: xRange })),
-        { title: `x* (example ${e})`, values: xTarget, shape, range: xRange },
-      ];
-    });
-    const image = writeFieldImages(join(out, "examples.png"), { fields, colormap: "viridis" });
-    const description = join(out, "examples.json");
-    writeFileSync(description, `${JSON.stringify({ columns: ["y*", ...methods, "x*"], steps: examples.step, layout: image.layout }, null, 2)}\n`);
-    files.push(image.path, description);
-  }
-  return { files };
+  return writeExperimentFigures({
+    summary,
+    examples: experiment.lastExamples(),
+    shape: experiment.grid.shape,
+    smoothing: 16,
+    labels: { x_err: "x_err = Σ|x − x*| (batch mean)", loss: "loss = ½‖P(x) − y*‖² (batch mean)" },
+    observationRange: "own",
+  });
 }

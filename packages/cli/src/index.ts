@@ -10,3 +10,4 @@ export { readMetricsCsv, type MetricsTable } from "./read_metrics_csv";
 export { plotRun, type PlotRunOptions, type PlotRunResult, type RunMetric } from "./plot_run";
 export { colormapColor, type ColormapName, type RgbColor } from "./colormap";
 export { fieldImagePng, writeFieldImages, FIELD_IMAGE_AXES, type FieldPanel, type FieldRange, type FieldImageOptions, type FieldImageLayout, type FieldPanelLayout, type FieldImageResult } from "./field_images";
+export { LastExamples, writeExperimentFigures, fieldRange, type KeptExamples, type ExperimentFiguresOptions } from "./example_figures";

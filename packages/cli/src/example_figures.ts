@@ -1,0 +1,111 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFieldImages, type FieldPanel } from "./field_images";
+import { plotRun } from "./plot_run";
+import type { ExperimentSummary } from "./run_experiment";
+
+/** The first examples of the most recent step, per method: what an experiment's examples figure shows. */
+export interface KeptExamples {
+  /** The step each method's predictions were taken at (the prediction its scheme saw, before that step's update). */
+  readonly step: Readonly<Record<string, number>>;
+  readonly yTarget: readonly Float64Array[];
+  readonly xTarget: readonly Float64Array[];
+  /** Per method, one prediction per kept example. */
+  readonly predictions: Readonly<Record<string, readonly Float64Array[]>>;
+}
+
+/**
+ * Keeps, per method, the first `count` examples of the latest step (prediction, y*, x*). Experiments call `keep` from
+ * their x-error callback, which sees every step's prediction; every method sees the same batches, so the kept y* and
+ * x* are the same for all methods at the same step.
+ */
+export class LastExamples {
+  private readonly step: Record<string, number> = {};
+  private readonly predictions: Record<string, Float64Array[]> = {};
+  private yTarget: Float64Array[] = [];
+  private xTarget: Float64Array[] = [];
+
+  /** @param count - examples to keep. @param cells - entries per example. */
+  constructor(
+    readonly count: number,
+    readonly cells: number,
+  ) {}
+
+  keep(method: string, step: number, x: Float64Array, yTarget: Float64Array, xTarget: Float64Array): void {
+    const shown = Math.min(this.count, Math.floor(x.length / this.cells));
+    const rows = (values: Float64Array) => Array.from({ length: shown }, (_, e) => values.slice(e * this.cells, (e + 1) * this.cells));
+    this.step[method] = step;
+    this.predictions[method] = rows(x);
+    this.yTarget = rows(yTarget);
+    this.xTarget = rows(xTarget);
+  }
+
+  /** What was kept, or undefined before the first `keep`. */
+  get(): KeptExamples | undefined {
+    return Object.keys(this.step).length === 0
+      ? undefined
+      : { step: this.step, yTarget: this.yTarget, xTarget: this.xTarget, predictions: this.predictions };
+  }
+}
+
+/** Options of {@link writeExperimentFigures}. */
+export interface ExperimentFiguresOptions {
+  readonly summary: ExperimentSummary;
+  readonly examples: KeptExamples | undefined;
+  /** Grid of one example, [nx, ny]. */
+  readonly shape: readonly [number, number];
+  /** Running-average width of the curves (16 for the PDE figures). */
+  readonly smoothing: number;
+  /** Axis labels of the two learning-curve plots. */
+  readonly labels: { readonly x_err: string; readonly loss: string };
+  /**
+   * Colour range of the y* column: its own, or that of the row's x* (so y* shows how much the physics flattened it).
+   */
+  readonly observationRange: "own" | "solution";
+}
+
+/** min and max of a field, widened when constant so a colour scale exists. */
+export function fieldRange(values: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min < max ? [min, max] : [min - 1, max + 1];
+}
+
+/**
+ * Writes the figures of a finished PDE experiment into its `--out` directory: `x_err.svg` and `loss.svg` (learning
+ * curves, log y) and `examples.png` (one row per kept example: y*, each method's prediction, x*; predictions share
+ * the colour range of the row's x*) with `examples.json` naming the columns and steps (the PNG has no text).
+ * @returns the files written (none when no method completed a step).
+ */
+export async function writeExperimentFigures(options: ExperimentFiguresOptions): Promise<{ files: string[] }> {
+  const { summary, examples, shape } = options;
+  const out = summary.arguments.out;
+  const files: string[] = [];
+  const ran = Object.entries(summary.methods).filter(([, m]) => m.iterations > 0);
+  if (ran.length === 0) return { files };
+  for (const metric of ["x_err", "loss"] as const) {
+    const { path } = await plotRun({ directory: out, metric, smoothing: options.smoothing, logY: true, yLabel: options.labels[metric] });
+    files.push(path);
+  }
+  if (examples !== undefined) {
+    const methods = ran.map(([name]) => name).filter((name) => examples.predictions[name] !== undefined);
+    const fields: FieldPanel[][] = examples.xTarget.map((xTarget, e) => {
+      const range = fieldRange(xTarget);
+      const yTarget = examples.yTarget[e] as Float64Array;
+      return [
+        { title: `y* (example ${e})`, values: yTarget, shape, range: options.observationRange === "own" ? fieldRange(yTarget) : range },
+        ...methods.map((name) => ({ title: `${name} (step ${examples.step[name]})`, values: (examples.predictions[name] as Float64Array[])[e] as Float64Array, shape, range })),
+        { title: `x* (example ${e})`, values: xTarget, shape, range },
+      ];
+    });
+    const image = writeFieldImages(join(out, "examples.png"), { fields, colormap: "viridis" });
+    const description = join(out, "examples.json");
+    writeFileSync(description, `${JSON.stringify({ columns: ["y*", ...methods, "x*"], steps: examples.step, layout: image.layout }, null, 2)}\n`);
+    files.push(image.path, description);
+  }
+  return { files };
+}

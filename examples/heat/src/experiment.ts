@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, physical, scheme, type Batch } from "@pg/core";
+import { PgValidationError, backprop, batchMeanL1, physical, scheme, type Batch } from "@pg/core";
 import {
   LastExamples,
   writeExperimentFigures,
@@ -136,11 +136,8 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
       if (!isHeatTrainingBatch(batch)) {
         throw new PgValidationError("heat.xError", "report.batch", "a batch made by the heat batch source (with xTarget)", batch);
       }
-      const count = x.length / cells;
-      let sum = 0;
-      for (let i = 0; i < x.length; i++) sum += Math.abs((x[i] as number) - (batch.xTarget[i] as number));
       kept.keep(batch.method ?? "unknown", report.metrics.step, x, batch.yTarget, batch.xTarget);
-      return sum / count;
+      return batchMeanL1(x, batch.xTarget, x.length / cells);
     },
     lastExamples: () => kept.get(),
   };

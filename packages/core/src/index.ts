@@ -76,3 +76,4 @@ export {
   type TrainOptions,
   type TrainResult,
 } from "./training";
+export { batchMeanL1 } from "./metrics";

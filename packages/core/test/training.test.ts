@@ -199,3 +199,11 @@ describe("outputTransform", () => {
     }
   });
 });
+
+describe("batchMeanL1", () => {
+  it("sums |a − b| over each example and averages over the batch", async () => {
+    const { batchMeanL1 } = await import("../src/index");
+    expect(batchMeanL1(Float64Array.of(1, -2, 3, 4), Float64Array.of(0, 0, 3, 3), 2)).toBe(2);
+    expect(batchMeanL1(Float64Array.of(1, 1), Float64Array.of(1, 1), 1)).toBe(0);
+  });
+});

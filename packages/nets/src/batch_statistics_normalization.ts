@@ -59,7 +59,8 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
         throw new PgShapeError(this.name, "layer", "been built before it is called", "an unbuilt layer");
       }
       const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
-      const { mean, variance } = this.crossReplicaSum === undefined ? tf.moments(x, axes, true) : this.globalMoments(x, axes, this.crossReplicaSum);
+      if (this.crossReplicaSum === undefined) return normalizeWithBatchStatistics(x, this.gamma.read(), this.beta.read(), this.epsilon);
+      const { mean, variance } = this.globalMoments(x, axes, this.crossReplicaSum);
       const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));
       return tf.add(tf.mul(normalized, this.gamma.read()), this.beta.read());
     });
@@ -98,4 +99,34 @@ export function setCrossReplicaSum(model: tf.LayersModel, sum: ((values: tf.Tens
     }
   }
   return changed;
+}
+
+/**
+ * y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε) over all axes but the last, with the closed-form gradient
+ *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/√(σ² + ε) · (dy − dβ/N − x̂·dγ/N),
+ * two reductions instead of the dozen kernels autodiff of the same expression launches (wasm spends ~10 % of a U-net
+ * step in them otherwise).
+ */
+function normalizeWithBatchStatistics(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const op = tf.customGrad(((input: tf.Tensor, scale: tf.Tensor, shift: tf.Tensor, save: tf.GradSaveFunc) => {
+    const axes = Array.from({ length: input.rank - 1 }, (_, axis) => axis);
+    const count = input.size / (input.shape[input.rank - 1] as number);
+    const mean = tf.mean(input, axes, true);
+    const centred = tf.sub(input, mean);
+    const inverseDeviation = tf.rsqrt(tf.add(tf.mean(tf.square(centred), axes, true), epsilon));
+    const normalized = tf.mul(centred, inverseDeviation);
+    save([normalized, inverseDeviation, scale]);
+    return {
+      value: tf.add(tf.mul(normalized, scale), shift),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xHat, inverse, gammaSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, xHat), axes);
+        const centredDy = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(xHat, tf.div(dGamma, count)));
+        const dx = tf.mul(centredDy, tf.mul(inverse, gammaSaved));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, gamma, beta) as tf.Tensor;
 }

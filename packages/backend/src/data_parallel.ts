@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -53,14 +53,33 @@ export interface DataParallelEngine extends GradientEngine {
 }
 
 /**
- * How many replicas pay off by default: one per free core (cores minus the 1-minute load average, rounded down),
- * when the work per step (parameters × batch ≥ 10⁶, e.g. the U-net at batch 32) outweighs the synchronisation and
- * every replica gets at least 8 examples; otherwise 1.
+ * How many cores are idle now: the share of idle time across all cores over a short window (`os.cpus()` counters),
+ * times the core count. Unlike the load average it does not lag a job that has just finished.
  */
-export function defaultReplicas(parameters: number, batch: number): number {
-  const freeCores = availableParallelism() - Math.floor(loadavg()[0] ?? 0);
-  if (freeCores < 2 || parameters * batch < 1e6) return 1;
-  return Math.max(1, Math.min(freeCores, Math.floor(batch / 8)));
+export async function measureFreeCores(windowMilliseconds = 250): Promise<number> {
+  const sample = () => cpus().map((c) => ({ idle: c.times.idle, total: c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle }));
+  const before = sample();
+  await new Promise((resolve) => setTimeout(resolve, windowMilliseconds));
+  const after = sample();
+  let idle = 0;
+  let total = 0;
+  after.forEach((c, i) => {
+    idle += c.idle - (before[i]?.idle ?? 0);
+    total += c.total - (before[i]?.total ?? 0);
+  });
+  return total > 0 ? (after.length * idle) / total : 0;
+}
+
+/**
+ * How many replicas pay off by default: one per free core (rounded to the nearest whole core), when the work per
+ * step (parameters × batch ≥ 10⁶, e.g. the U-net at batch 32) outweighs the synchronisation and every replica gets at
+ * least 8 examples; otherwise 1.
+ * @param freeCores - idle cores, e.g. from {@link measureFreeCores}. @defaultValue cores − the 1-minute load average
+ */
+export function defaultReplicas(parameters: number, batch: number, freeCores = availableParallelism() - (loadavg()[0] ?? 0)): number {
+  const free = Math.round(freeCores);
+  if (free < 2 || parameters * batch < 1e6) return 1;
+  return Math.max(1, Math.min(free, Math.floor(batch / 8)));
 }
 
 /**

@@ -99,3 +99,17 @@ describe("dataParallel", () => {
     );
   });
 });
+
+describe("defaultReplicas and measureFreeCores", () => {
+  it("uses one replica per free core only when the work per step pays", async () => {
+    const { defaultReplicas, measureFreeCores } = await import("../src/index");
+    expect(defaultReplicas(37_697, 32, 2)).toBe(2);
+    expect(defaultReplicas(37_697, 32, 1.4)).toBe(1);
+    expect(defaultReplicas(461, 1000, 2)).toBe(1); // the sin MLP: too little work per step
+    expect(defaultReplicas(37_697, 128, 8)).toBe(8);
+    expect(defaultReplicas(37_697, 12, 2)).toBe(1); // fewer than 8 examples per replica
+    const free = await measureFreeCores(50);
+    expect(free).toBeGreaterThanOrEqual(0);
+    expect(free).toBeLessThanOrEqual((await import("node:os")).availableParallelism() + 1e-9);
+  });
+});

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { train, type Batch, type Network, type Physics, type Reduction, type Scheme, type StepReport } from "@pg/core";
-import { dataParallel, defaultReplicas, initBackend, type BackendName, type BackendSelection } from "@pg/backend";
+import { dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
 import { countParameters, restoreWeights, snapshotWeights } from "@pg/nets";
 import { MetricsCsv } from "./metrics_csv";
 import { ProgressBar, formatNumber } from "./progress";
@@ -93,7 +93,7 @@ export async function runExperiment<P extends Physics>(
 
   const reference = definition.network(args.seed);
   const initialWeights = snapshotWeights(reference);
-  const replicas = args.replicas ?? defaultReplicas(countParameters(reference), args.batch);
+  const replicas = args.replicas ?? defaultReplicas(countParameters(reference), args.batch, await measureFreeCores());
   reference.dispose();
   log(`${definition.name}: ${replicas === 1 ? "one process" : `data-parallel over ${replicas} replicas`} (--replicas to change)`);
 

@@ -8,6 +8,6 @@ export default defineProject({
     name: "solvers",
     include: ["test/**/*.test.ts"],
     environment: "node",
-    testTimeout: 60000,
+    testTimeout: 300000,
   },
 });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   await tf.setBackend("cpu");
   model = network();
   engine = await dataParallel({ network: model, inputShape: [16, 16, 1], outputShape: [16, 16, 1], maxBatch: 8, replicas: 2, backend: "cpu" });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await engine?.dispose();
@@ -59,7 +59,7 @@ describe("dataParallel", () => {
     expect(relativeDifference(par, ref)).toBeLessThan(1e-5);
     expect(parallel.metrics.loss).toBeCloseTo(reference.metrics.loss, 4);
     single.dispose();
-  });
+  }, 300_000);
 
   it("matches single-process parameters after 5 steps (SGD: all; Adam: all but the BN-cancelled conv biases)", () => {
     for (const makeOptimizer of [() => tf.train.sgd(1e-3), () => tf.train.adam(1e-3)]) {
@@ -82,7 +82,7 @@ describe("dataParallel", () => {
       expect(relativeDifference(weightsOf(model, skip), weightsOf(single, skip))).toBeLessThan(1e-5);
       single.dispose();
     }
-  });
+  }, 300_000);
 
   it("runs the scheme on the whole batch: a physical scheme sees every row", () => {
     const seen: number[] = [];
@@ -91,7 +91,7 @@ describe("dataParallel", () => {
     expect(seen).toEqual([6]);
     expect(result.x).toHaveLength(6 * 256);
     expect(result.metrics.reasons).toEqual({ exact: 6 });
-  });
+  }, 300_000);
 
   it("refuses a batch smaller than the replica count or larger than maxBatch", () => {
     expect(() => engine.computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics: identity, batch: batchOf(9, 0), step: 1 })).toThrow(

@@ -34,8 +34,6 @@ const LBFGSB_HISTORY = 10;
 export interface HeatTrainingBatch extends Batch<HeatPhysics> {
   /** x*, batch × nx × ny. */
   readonly xTarget: Float64Array;
-  /** The method that trains on this batch, stamped by the method's `prepareBatch`. */
-  readonly method?: string;
 }
 
 function isHeatTrainingBatch(batch: Batch<HeatPhysics>): batch is HeatTrainingBatch {
@@ -83,13 +81,6 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
   const name = shape[0] === HEAT_SHAPE[0] && shape[1] === HEAT_SHAPE[1] ? "heat" : `heat-${shape[0]}x${shape[1]}`;
   // Filled by xError, which sees every step's prediction and batch; overwritten each step, so it ends at the last one.
   const kept = new LastExamples(keptExamples, cells);
-  const stamp =
-    (name: string) =>
-    (batch: Batch<HeatPhysics>): Batch<HeatPhysics> => {
-      if (!isHeatTrainingBatch(batch)) return batch;
-      const stamped: HeatTrainingBatch = { ...batch, method: name };
-      return stamped;
-    };
 
   return {
     name,
@@ -115,28 +106,26 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
       };
     },
     method(method): MethodPlan<HeatPhysics> {
-      const prepareBatch = stamp(method);
       switch (method) {
         case "adam":
-          return { optimizer: adam(), scheme: scheme(backprop<HeatPhysics>()), prepareBatch };
+          return { optimizer: adam(), scheme: scheme(backprop<HeatPhysics>()) };
         case "pg-inverse":
-          return { optimizer: adam(), scheme: scheme(physical({ solver: heatInverse() })), prepareBatch };
+          return { optimizer: adam(), scheme: scheme(physical({ solver: heatInverse() })) };
         case "pg-lbfgsb":
           return {
             optimizer: adam(),
             scheme: scheme(physical({ solver: lbfgsb<HeatPhysics>({ maxIterations: LBFGSB_ITERATIONS, historySize: LBFGSB_HISTORY }) })),
-            prepareBatch,
           };
         default:
           throw new PgValidationError(name, "method", `one of ${HEAT_METHODS.join(", ")}`, method);
       }
     },
-    xError(report) {
+    xError(report, method) {
       const { batch, x } = report;
       if (!isHeatTrainingBatch(batch)) {
         throw new PgValidationError("heat.xError", "report.batch", "a batch made by the heat batch source (with xTarget)", batch);
       }
-      kept.keep(batch.method ?? "unknown", report.metrics.step, x, batch.yTarget, batch.xTarget);
+      kept.keep(method, report.metrics.step, x, batch.yTarget, batch.xTarget);
       return batchMeanL1(x, batch.xTarget, x.length / cells);
     },
     lastExamples: () => kept.get(),

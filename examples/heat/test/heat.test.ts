@@ -78,9 +78,8 @@ describe("the heat batch source, methods and metrics", () => {
   it("measures x_err as the batch mean of Σ|x − x*| and keeps the first examples per method", () => {
     const experiment = heatExperiment({ shape: [16, 16] });
     const batch = experiment.batches(argsOf(4, 1))(1) as HeatTrainingBatch;
-    const stamped = experiment.method("pg-inverse", argsOf(4, 1)).prepareBatch!(batch);
     const x = new Float64Array(batch.xTarget.length).fill(0.25);
-    const error = experiment.xError({ metrics: { step: 7, loss: 0, proxyLoss: 0 }, seconds: 0, batch: stamped, x });
+    const error = experiment.xError({ metrics: { step: 7, loss: 0, proxyLoss: 0 }, seconds: 0, batch, x }, "pg-inverse");
     const expected = batch.xTarget.reduce((s, v) => s + Math.abs(v - 0.25), 0) / 4;
     expect(error).toBeCloseTo(expected, 10);
     const kept = experiment.lastExamples()!;

@@ -67,8 +67,6 @@ export function poissonGrid(value: string | undefined): PoissonGrid {
 export interface PoissonTrainingBatch extends Batch<PoissonPhysics> {
   /** x*, batch × nx × ny. */
   readonly xTarget: Float64Array;
-  /** The method that trains on this batch, stamped by the method's `prepareBatch`. */
-  readonly method?: string;
 }
 
 function isPoissonTrainingBatch(batch: Batch<PoissonPhysics>): batch is PoissonTrainingBatch {
@@ -126,13 +124,6 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
   // Filled by xError, which sees every step's prediction and batch; overwritten each step, so it ends at the last one.
   const kept = new LastExamples(keptExamples, cells);
 
-  const stamp =
-    (name: string) =>
-    (batch: Batch<PoissonPhysics>): Batch<PoissonPhysics> => {
-      if (!isPoissonTrainingBatch(batch)) return batch;
-      const stamped: PoissonTrainingBatch = { ...batch, method: name };
-      return stamped;
-    };
 
   return {
     name: `poisson-${grid.name}`,
@@ -156,24 +147,23 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
       };
     },
     method(name): MethodPlan<PoissonPhysics> {
-      const prepareBatch = stamp(name);
       switch (name) {
         case "adam":
-          return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(backprop<PoissonPhysics>()), prepareBatch };
+          return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(backprop<PoissonPhysics>()) };
         case "sgd":
-          return { optimizer: tf.train.momentum(grid.sgdLearningRate, SGD_MOMENTUM), scheme: scheme(backprop<PoissonPhysics>()), prepareBatch };
+          return { optimizer: tf.train.momentum(grid.sgdLearningRate, SGD_MOMENTUM), scheme: scheme(backprop<PoissonPhysics>()) };
         case "pg-inverse":
-          return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(physical({ solver: poissonInverse() })), prepareBatch };
+          return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(physical({ solver: poissonInverse() })) };
         default:
           throw new PgValidationError(`poisson-${grid.name}`, "method", `one of ${POISSON_METHODS.join(", ")}`, name);
       }
     },
-    xError(report) {
+    xError(report, method) {
       const { batch, x } = report;
       if (!isPoissonTrainingBatch(batch)) {
         throw new PgValidationError("poisson.xError", "report.batch", "a batch made by the Poisson batch source (with xTarget)", batch);
       }
-      kept.keep(batch.method ?? "unknown", report.metrics.step, x, batch.yTarget, batch.xTarget);
+      kept.keep(method, report.metrics.step, x, batch.yTarget, batch.xTarget);
       return batchMeanL1(x, batch.xTarget, x.length / cells);
     },
     lastExamples: () => kept.get(),

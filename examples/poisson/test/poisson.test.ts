@@ -66,8 +66,8 @@ describe("the Poisson batch source and metrics", () => {
     const experiment = poissonExperiment({ grid: poissonGrid("16x16") });
     const xTarget = new Float64Array(2 * 256);
     const x = new Float64Array(2 * 256).fill(0.5, 0, 256).fill(-2, 256); // Σ|x − x*| = 128 and 512
-    const batch: PoissonTrainingBatch = { input: xTarget, inputShape: [16, 16, 1], yTarget: xTarget, xTarget, method: "adam" };
-    expect(experiment.xError({ metrics: { step: 1, loss: 0, proxyLoss: 0 }, seconds: 0, batch, x })).toBe(320);
+    const batch: PoissonTrainingBatch = { input: xTarget, inputShape: [16, 16, 1], yTarget: xTarget, xTarget };
+    expect(experiment.xError({ metrics: { step: 1, loss: 0, proxyLoss: 0 }, seconds: 0, batch, x }, "adam")).toBe(320);
     expect(experiment.lastExamples()?.predictions["adam"]?.length).toBe(2);
   });
 });

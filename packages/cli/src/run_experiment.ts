@@ -39,8 +39,8 @@ export interface ExperimentDefinition<P extends Physics> extends RunArgumentSpec
   batches(args: RunArguments): (step: number) => Batch<P>;
   /** The plan for one method. */
   method(name: string, args: RunArguments): MethodPlan<P>;
-  /** The experiment's x-space error for a step (SPEC), written as the CSV column `x_err`. */
-  xError(report: StepReport<P>): number;
+  /** The experiment's x-space error for a step of `method` (SPEC), written as the CSV column `x_err`. */
+  xError(report: StepReport<P>, method: string): number;
   /** Running-average window of the learning curves (1000 for sin, 64 for the PDEs). */
   readonly averageWindow: number;
   /** Iterations at which the running averages are recorded in summary.json. */
@@ -137,7 +137,7 @@ export async function runExperiment<P extends Physics>(
         callbacks: {
           onStep: (report) => {
             const step = report.metrics.step;
-            const x_err = definition.xError(report);
+            const x_err = definition.xError(report, name);
             csv.write({ iteration: step, seconds: report.seconds, loss: report.metrics.loss, x_err, proxy_loss: report.metrics.proxyLoss });
             seconds.push(report.seconds);
             loss.push(report.metrics.loss);

@@ -1,6 +1,6 @@
 export { mlp, MLP_ACTIVATIONS, type MlpOptions, type MlpActivation } from "./mlp";
 export { unet, UNET_PADDINGS, type UNetOptions, type UNetPadding } from "./unet";
-export { waveCnn, type WaveCnnOptions } from "./wave_cnn";
+export { waveCnn, WAVE_CNN_INITIALIZATIONS, type WaveCnnOptions, type WaveCnnInitialization } from "./wave_cnn";
 export { buildNetwork } from "./build_network";
 export { networkConfigOf, NETWORK_BUILDERS, type NetworkConfig, type NetworkBuilder } from "./network_config";
 export { countParameters } from "./count_parameters";
@@ -18,4 +18,5 @@ export { CircularPadding2D } from "./circular_padding";
 export { SkipConcatenation } from "./skip_concatenation";
 export { SpatialSizeGuard, type SpatialSizeGuardArgs } from "./spatial_size_guard";
 export { registerNetworkLayers } from "./register_network_layers";
+export { glorotInitializers, type GlorotInitializers } from "./glorot_initialization";
 export { pytorchInitializers, deriveSeed, type PytorchInitializers, type WeightInitializer, type InitializedTensor } from "./pytorch_initialization";

@@ -1,12 +1,24 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, requireNonNegativeInteger } from "@pg/core";
 import { attachNetworkConfig } from "./network_config";
+import { glorotInitializers } from "./glorot_initialization";
 import { pytorchInitializers } from "./pytorch_initialization";
+
+/** Weight initialisation schemes of {@link waveCnn}. */
+export const WAVE_CNN_INITIALIZATIONS = ["pytorch", "glorot"] as const;
+/** `'pytorch'`: U(±1/√fanIn) weights and biases (SPEC §0); `'glorot'`: Glorot-uniform weights, zero biases. */
+export type WaveCnnInitialization = (typeof WAVE_CNN_INITIALIZATIONS)[number];
 
 /** Options of {@link waveCnn}. */
 export interface WaveCnnOptions {
   /** Non-negative integer; the same seed gives bit-identical initial weights. */
   readonly seed: number;
+  /**
+   * How Dense and convolution weights start. With `'pytorch'` the untrained network's output hardly depends on its
+   * input (see {@link glorotInitializers}); `'glorot'` is what a TensorFlow/Keras build of this network starts from.
+   * @defaultValue 'pytorch'
+   */
+  readonly initialization?: WaveCnnInitialization;
 }
 
 /** Samples of the wave-packet signal the network reads (SPEC §4). */
@@ -26,9 +38,9 @@ const BLOCKS = 5;
  * Layer names: `block_b_pooling`, `block_b_convolution_k`, `flatten`, `dense_0`, `dense_1`, `dense_2`.
  * @param options - {@link WaveCnnOptions}; validated once, here.
  * @returns a LayersModel from [batch, 256, 1] to [batch, 2] (float32).
- * @throws {@link PgValidationError} if `seed` is not a non-negative integer.
+ * @throws {@link PgValidationError} if `seed` is not a non-negative integer or `initialization` is unknown.
  * @example
- * const model = waveCnn({ seed: 0 });
+ * const model = waveCnn({ seed: 0, initialization: 'glorot' });
  * console.log(countParameters(model)); // 17522
  */
 export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
@@ -36,6 +48,17 @@ export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
     throw new PgValidationError("waveCnn", "options", "an object", options);
   }
   const seed = requireNonNegativeInteger("waveCnn", "seed", options.seed);
+  const initialization = options.initialization ?? "pytorch";
+  if (!WAVE_CNN_INITIALIZATIONS.includes(initialization)) {
+    throw new PgValidationError(
+      "waveCnn",
+      "initialization",
+      `one of ${WAVE_CNN_INITIALIZATIONS.map((name) => JSON.stringify(name)).join(", ")}`,
+      initialization,
+    );
+  }
+  const initializers = (fanIn: number, layerIndex: number) =>
+    initialization === "pytorch" ? pytorchInitializers(fanIn, seed, layerIndex) : glorotInitializers(seed, layerIndex);
   const input = tf.input({ shape: [SIGNAL_LENGTH, 1], name: "input" });
   let layerIndex = 0;
   let channels = 1;
@@ -53,7 +76,7 @@ export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
           activation: "relu",
           useBias: true,
           name: `block_${block}_convolution_${index}`,
-          ...pytorchInitializers(channels * 3, seed, layerIndex++),
+          ...initializers(channels * 3, layerIndex++),
         })
         .apply(x) as tf.SymbolicTensor;
       channels = FILTERS;
@@ -69,12 +92,12 @@ export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
         activation: index === widths.length - 1 ? "linear" : "relu",
         useBias: true,
         name: `dense_${index}`,
-        ...pytorchInitializers(fanIn, seed, layerIndex++),
+        ...initializers(fanIn, layerIndex++),
       })
       .apply(x) as tf.SymbolicTensor;
     fanIn = units;
   });
   const model = tf.model({ inputs: input, outputs: x, name: "wave_cnn" });
-  attachNetworkConfig(model, { builder: "waveCnn", options: { seed } });
+  attachNetworkConfig(model, { builder: "waveCnn", options: { seed, initialization } });
   return model;
 }

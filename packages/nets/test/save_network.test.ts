@@ -82,7 +82,7 @@ describe("saveNetwork / loadNetwork", () => {
     await saveNetwork(model, target);
     const file = JSON.parse(await readFile(join(target, "network.json"), "utf8")) as NetworkFile;
     expect(file.builder).toBe("waveCnn");
-    expect(file.options).toEqual({ seed: 2 });
+    expect(file.options).toEqual({ seed: 2, initialization: "pytorch" });
     expect(file.weights[0]).toEqual({ name: "block_0_convolution_0/kernel", shape: [3, 1, 16], offset: 0, length: 48 });
     expect(file.weights[1]).toEqual({ name: "block_0_convolution_0/bias", shape: [16], offset: 48, length: 16 });
     const bytes = await readFile(join(target, "weights.bin"));

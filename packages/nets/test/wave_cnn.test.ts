@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError } from "@pg/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { countParameters, networkConfigOf, snapshotWeights, waveCnn } from "../src/index";
+import { countParameters, networkConfigOf, snapshotWeights, waveCnn, type WaveCnnInitialization } from "../src/index";
 
 const models: tf.LayersModel[] = [];
 function keep(model: tf.LayersModel): tf.LayersModel {
@@ -49,7 +49,53 @@ describe("waveCnn", () => {
       Object.values(snapshot).flatMap((values) => Array.from(values));
     expect(flatten(again)).toEqual(flatten(first));
     expect(flatten(other)).not.toEqual(flatten(first));
-    expect(networkConfigOf(models[0] as tf.LayersModel)).toEqual({ builder: "waveCnn", options: { seed: 21 } });
+    expect(networkConfigOf(models[0] as tf.LayersModel)).toEqual({ builder: "waveCnn", options: { seed: 21, initialization: "pytorch" } });
+  });
+
+  it("with initialization 'glorot' draws kernels inside ±√(6/(fanIn + fanOut)), zero biases, seeded", () => {
+    const model = keep(waveCnn({ seed: 5, initialization: "glorot" }));
+    const again = snapshotWeights(keep(waveCnn({ seed: 5, initialization: "glorot" })));
+    const pytorch = snapshotWeights(keep(waveCnn({ seed: 5 })));
+    for (const weight of model.weights) {
+      const values = weight.read().dataSync() as Float32Array;
+      expect(Array.from(again[weight.originalName] as Float32Array)).toEqual(Array.from(values));
+      if (weight.shape.length === 1) {
+        expect(values.every((v) => v === 0)).toBe(true);
+        continue;
+      }
+      const shape = weight.shape as number[];
+      const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+      const bound = Math.sqrt(6 / (receptive * ((shape.at(-2) as number) + (shape.at(-1) as number))));
+      const largest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(largest).toBeLessThanOrEqual(bound);
+      expect(largest).toBeGreaterThan(0.8 * bound);
+      expect(Array.from(values)).not.toEqual(Array.from(pytorch[weight.originalName] as Float32Array));
+    }
+    expect(networkConfigOf(model)).toEqual({ builder: "waveCnn", options: { seed: 5, initialization: "glorot" } });
+  });
+
+  it("untrained, its output hardly depends on the input under 'pytorch' and does under 'glorot'", () => {
+    // The spread of o₁ over 64 random signals: PyTorch's default variance 1/(3·fanIn) shrinks the input-dependent part
+    // ~6× per layer through the twelve ReLU layers, leaving the biases' constant (measured 2e-6–1e-5 vs 2e-3–6e-3).
+    const spread = (initialization: WaveCnnInitialization, seed: number): number =>
+      tf.tidy(() => {
+        const model = keep(waveCnn({ seed, initialization }));
+        const output = model.predict(tf.randomNormal([64, 256, 1], 0, 1.5, "float32", 7)) as tf.Tensor;
+        const { variance } = tf.moments(tf.slice(output, [0, 0], [64, 1]));
+        return Math.sqrt(variance.dataSync()[0] as number);
+      });
+    for (const seed of [0, 1, 2, 3]) {
+      const pytorch = spread("pytorch", seed);
+      const glorot = spread("glorot", seed);
+      expect(pytorch).toBeLessThan(1e-4);
+      expect(glorot / pytorch).toBeGreaterThan(50);
+    }
+  });
+
+  it("rejects an unknown initialization, naming the accepted ones", () => {
+    expect(() => waveCnn({ seed: 0, initialization: "he" as WaveCnnInitialization })).toThrow(
+      'waveCnn: initialization must be one of "pytorch", "glorot"; received "he".',
+    );
   });
 
   it("rejects a fractional seed, naming it", () => {

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, backprop, scheme, type Batch } from "@pg/core";
 import { MetricsCsv, type ExperimentDefinition, type MethodPlan, type RunArguments } from "@pg/cli";
 import { WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, random, wavePackets } from "@pg/data";
-import { waveCnn } from "@pg/nets";
+import { waveCnn, type WaveCnnInitialization } from "@pg/nets";
 import { wavePacketPhysics, type WavePacketPhysics } from "@pg/physics-toys";
 
 /** The methods of Fig. 8: the CNN trained with Adam through the forward model (the L-BFGS-B and random references are not trained). */
@@ -83,6 +83,12 @@ export interface WavePacketExperimentOptions {
   readonly learningRate?: number;
   /** Noise standard deviation of the data (SPEC §10.12 DEFAULT). @defaultValue 1 */
   readonly noise?: number;
+  /**
+   * Initial weights of the CNN. `'glorot'` (TensorFlow/Keras defaults) because under `'pytorch'` (SPEC §0) the untrained
+   * network's output does not depend on its input and Adam spends ~100 iterations escaping that plateau (README).
+   * @defaultValue 'glorot'
+   */
+  readonly initialization?: WaveCnnInitialization;
 }
 
 /**
@@ -94,6 +100,7 @@ export interface WavePacketExperimentOptions {
 export function wavePacketExperiment(options: WavePacketExperimentOptions = {}): WavePacketExperiment {
   const learningRate = options.learningRate ?? 1e-3;
   const noise = options.noise ?? 1;
+  const initialization = options.initialization ?? "glorot";
   const physics = wavePacketPhysics();
   const recentPredictions = new Map<string, RecordedPrediction[]>();
   // runExperiment trains the methods one after another and calls `method` right before each, so the side CSV of the
@@ -111,7 +118,7 @@ export function wavePacketExperiment(options: WavePacketExperimentOptions = {}):
     averageWindow: WAVE_PACKET_AVERAGE_WINDOW,
     checkpoints: WAVE_PACKET_CHECKPOINTS,
     recentPredictions,
-    network: (seed) => waveCnn({ seed }),
+    network: (seed) => waveCnn({ seed, initialization }),
     batches(args: RunArguments) {
       // Re-seeded for every method: identical batches across methods (SPEC §0).
       const stream = random(args.seed);

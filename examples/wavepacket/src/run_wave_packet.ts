@@ -12,6 +12,7 @@ import {
   type MethodSummary,
 } from "@pg/cli";
 import { WAVE_PACKET_SAMPLES } from "@pg/data";
+import { WAVE_CNN_INITIALIZATIONS, type WaveCnnInitialization } from "@pg/nets";
 import { wavePacketPhysics } from "@pg/physics-toys";
 import { minimizeLbfgsb } from "@pg/solvers";
 import {
@@ -33,6 +34,8 @@ import { trailingAverage, writeExampleFigure, writeLearningCurveFigure } from ".
 
 /** Environment variable that sets the size of the evaluation set (default 10,000). */
 export const EVALUATION_EXAMPLES_VARIABLE = "WAVEPACKET_EVALUATION_EXAMPLES";
+/** Environment variable that sets the CNN's initialisation, `glorot` (default) or `pytorch`. */
+export const INITIALIZATION_VARIABLE = "WAVEPACKET_INITIALIZATION";
 const DEFAULT_EVALUATION_EXAMPLES = 10000;
 const BIN_COUNT = 8;
 
@@ -78,6 +81,8 @@ export interface RandomSummary {
 
 /** summary.json of this example: runExperiment's, with `lbfgsb` and `random` beside the trained methods. */
 export interface WavePacketSummary extends Omit<ExperimentSummary, "methods"> {
+  /** The CNN's initialisation (`glorot` or `pytorch`). */
+  readonly initialization: WaveCnnInitialization;
   readonly methods: Readonly<Record<string, MethodSummary | LbfgsbSummary | RandomSummary>>;
 }
 
@@ -102,6 +107,16 @@ function evaluationExamplesFromEnvironment(): number {
   return value;
 }
 
+function initializationFromEnvironment(): WaveCnnInitialization | undefined {
+  const text = process.env[INITIALIZATION_VARIABLE]?.trim();
+  if (text === undefined || text === "") return undefined;
+  const known: readonly string[] = WAVE_CNN_INITIALIZATIONS;
+  if (!known.includes(text)) {
+    throw new PgValidationError("wavepacket", INITIALIZATION_VARIABLE, `one of ${WAVE_CNN_INITIALIZATIONS.join(", ")}`, text);
+  }
+  return text as WaveCnnInitialization;
+}
+
 function median(values: ArrayLike<number>): number {
   const sorted = Array.from(values).sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -122,7 +137,8 @@ function firstBelow(iterations: Float64Array, values: Float64Array, level: numbe
 export async function runWavePacket(argv: readonly string[], options: WavePacketRunOptions = {}): Promise<WavePacketRunResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const examples = options.evaluationExamples ?? evaluationExamplesFromEnvironment();
-  const experiment = wavePacketExperiment(options.experiment);
+  const initialization = options.experiment?.initialization ?? initializationFromEnvironment() ?? "glorot";
+  const experiment = wavePacketExperiment({ ...options.experiment, initialization });
   const args = parseRunArguments(argv, experiment);
   mkdirSync(args.out, { recursive: true });
   const physics = wavePacketPhysics();
@@ -180,7 +196,7 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
 
   // 3. summary.json with the two references beside the trained methods.
   // runExperiment returns exactly what it wrote to summary.json.
-  const summary: WavePacketSummary = { ...trained, methods: { ...trained.methods, lbfgsb, random } };
+  const summary: WavePacketSummary = { ...trained, initialization, methods: { ...trained.methods, lbfgsb, random } };
   writeFileSync(join(args.out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
 
   // 4. Per-method curves read back from the CSVs.

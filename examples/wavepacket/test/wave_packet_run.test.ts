@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EVALUATION_EXAMPLES_VARIABLE, runWavePacket } from "../src/run_wave_packet";
+import { EVALUATION_EXAMPLES_VARIABLE, INITIALIZATION_VARIABLE, runWavePacket } from "../src/run_wave_packet";
 
 const quiet = () => undefined;
 
@@ -45,6 +45,7 @@ describe("examples/wavepacket run", () => {
 
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     expect(Object.keys(summary.methods)).toEqual(["adam", "lbfgsb", "random"]);
+    expect(summary.initialization).toBe("glorot");
     expect(summary.methods.adam.iterations).toBe(3);
     expect(summary.methods.adam.backend).toBe("cpu");
     const { lbfgsb, random } = summary.methods;
@@ -94,6 +95,24 @@ describe("examples/wavepacket run", () => {
     expect(result.table).toContain("ξ₀ MAE by bin of the true ξ₀");
     expect(Object.keys(result.crossing)).toEqual(["adam"]);
     expect(lines.some((line) => line.startsWith("wavepacket: L-BFGS-B from (128, 2) on 40 examples"))).toBe(true);
+  });
+
+  it("builds the CNN with PyTorch initialisation when WAVEPACKET_INITIALIZATION=pytorch, and refuses an unknown one", async () => {
+    const previousInitialization = process.env[INITIALIZATION_VARIABLE];
+    try {
+      process.env[INITIALIZATION_VARIABLE] = "pytorch";
+      const out = mkdtempSync(join(tmpdir(), "pg-wavepacket-"));
+      const { summary } = await runWavePacket(["--iterations", "1", "--batch", "4", "--backend", "cpu", "--out", out], { log: quiet });
+      expect(summary.initialization).toBe("pytorch");
+      expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).initialization).toBe("pytorch");
+      process.env[INITIALIZATION_VARIABLE] = "he";
+      await expect(runWavePacket(["--iterations", "1", "--backend", "cpu", "--out", out], { log: quiet })).rejects.toThrow(
+        'wavepacket: WAVEPACKET_INITIALIZATION must be one of pytorch, glorot; received "he".',
+      );
+    } finally {
+      if (previousInitialization === undefined) delete process.env[INITIALIZATION_VARIABLE];
+      else process.env[INITIALIZATION_VARIABLE] = previousInitialization;
+    }
   });
 
   it("refuses an evaluation size that is not a positive integer, naming the variable", async () => {

@@ -1,6 +1,7 @@
 export { parseRunArguments, type RunArguments, type RunArgumentSpec } from "./run_arguments";
 export { runExperiment, summaryTable, type ExperimentDefinition, type ExperimentSummary, type MethodPlan, type MethodSummary } from "./run_experiment";
 export { MetricsCsv } from "./metrics_csv";
+export { saveTrainedNetwork, TRAINED_NETWORKS_DIRECTORY, type SaveOutcome } from "./trained_network_store";
 export { ProgressBar, formatProgress, formatDuration, formatNumber, type ProgressState } from "./progress";
 export { RunningAverage, median } from "./running_average";
 export { formatTable } from "./summary_table";

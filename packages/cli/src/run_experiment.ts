@@ -9,6 +9,7 @@ import { ProgressBar, formatNumber } from "./progress";
 import { parseRunArguments, type RunArgumentSpec, type RunArguments } from "./run_arguments";
 import { RunningAverage, median } from "./running_average";
 import { formatTable } from "./summary_table";
+import { TRAINED_NETWORKS_DIRECTORY, saveTrainedNetwork } from "./trained_network_store";
 
 /** How one method trains: its scheme and optimizer, and anything else that differs between methods. */
 export interface MethodPlan<P extends Physics> {
@@ -60,6 +61,13 @@ export interface MethodSummary {
   readonly runningAverage: Readonly<Record<string, { readonly loss: number; readonly x_err: number }>>;
   /** The error that stopped this method early, if any. */
   readonly error?: string;
+  /**
+   * The trained network, relative to `--out` (`networks/<method>`; `loadNetwork` reads it): saved at every checkpoint
+   * iteration and at the end — after an early stop, the weights of the last completed step. Absent if none was saved.
+   */
+  readonly network?: string;
+  /** The iteration whose weights `network` holds. */
+  readonly networkIteration?: number;
 }
 
 /** summary.json. */
@@ -74,7 +82,8 @@ export interface ExperimentSummary {
 /**
  * Runs an experiment on the run contract: parses the flags, picks the fastest backend (and says which), trains every
  * requested method from identical initial weights on identical batches, writes `<out>/<method>.csv` (iteration,
- * seconds, loss, x_err, proxy_loss) and `<out>/summary.json` after every method, shows progress, and prints a table.
+ * seconds, loss, x_err, proxy_loss) and `<out>/summary.json` after every method, saves each method's network to
+ * `<out>/networks/<method>/` at every checkpoint iteration and at the end, shows progress, and prints a table.
  * @returns the summary; methods that stopped on an error are recorded with it, and the others still run.
  */
 export async function runExperiment<P extends Physics>(
@@ -121,6 +130,12 @@ export async function runExperiment<P extends Physics>(
     const seconds: number[] = [];
     const runningAverage: Record<string, { loss: number; x_err: number }> = {};
     let error: string | undefined;
+    let saved: { iteration: number } | undefined;
+    const save = async (iteration: number): Promise<void> => {
+      const outcome = await saveTrainedNetwork(args.out, name, network);
+      if (outcome.saved) saved = { iteration };
+      else log(`${name}: network not saved at iteration ${iteration}: ${outcome.reason}`);
+    };
     try {
       await train({
         network: network as unknown as Network,
@@ -135,15 +150,18 @@ export async function runExperiment<P extends Physics>(
         iterations: args.iterations,
         nextBatch: plan.prepareBatch === undefined ? nextBatch : (step) => plan.prepareBatch!(nextBatch(step)),
         callbacks: {
-          onStep: (report) => {
+          onStep: async (report) => {
             const step = report.metrics.step;
             const x_err = definition.xError(report, name);
             csv.write({ iteration: step, seconds: report.seconds, loss: report.metrics.loss, x_err, proxy_loss: report.metrics.proxyLoss });
             seconds.push(report.seconds);
             loss.push(report.metrics.loss);
             xErr.push(x_err);
-            if (definition.checkpoints.includes(step)) runningAverage[String(step)] = { loss: loss.value, x_err: xErr.value };
             progress.update(step, loss.value);
+            if (definition.checkpoints.includes(step)) {
+              runningAverage[String(step)] = { loss: loss.value, x_err: xErr.value };
+              if (step < args.iterations) await save(step);
+            }
           },
           onEnd: () => {
             csv.close();
@@ -154,6 +172,12 @@ export async function runExperiment<P extends Physics>(
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
       log(`${name}: stopped: ${error}`);
+    }
+    try {
+      // A stopped step never reaches the optimizer, so these are the weights of the last completed step.
+      if (seconds.length > 0 && saved?.iteration !== seconds.length) await save(seconds.length);
+    } catch (caught) {
+      log(`${name}: network not saved: ${caught instanceof Error ? caught.message : String(caught)}`);
     } finally {
       await engine?.dispose();
       plan.optimizer.dispose();
@@ -167,6 +191,7 @@ export async function runExperiment<P extends Physics>(
       backend: selection.name,
       runningAverage,
       ...(error === undefined ? {} : { error }),
+      ...(saved === undefined ? {} : { network: `${TRAINED_NETWORKS_DIRECTORY}/${name}`, networkIteration: saved.iteration }),
     };
     writeFileSync(join(args.out, "summary.json"), `${JSON.stringify(summary(), null, 2)}\n`);
   }

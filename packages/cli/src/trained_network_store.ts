@@ -1,0 +1,46 @@
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { networkConfigOf, saveNetwork } from "@pg/nets";
+
+/** Where runExperiment keeps each method's trained network, relative to `--out`. */
+export const TRAINED_NETWORKS_DIRECTORY = "networks";
+
+/** What one save did. */
+export type SaveOutcome =
+  | { readonly saved: true; readonly directory: string }
+  | { readonly saved: false; readonly reason: string };
+
+/** The first weight of `model` holding a NaN or ±∞, or undefined if every weight is finite. */
+function firstNonFiniteWeight(model: tf.LayersModel): string | undefined {
+  for (const weight of model.weights) {
+    const values = weight.read().dataSync();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) return `${weight.originalName}[${i}] = ${values[i]}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Saves `model` (network.json + weights.bin, loadable with `loadNetwork`) to `<out>/networks/<method>/`, replacing the
+ * previous save only once the new one is complete: it is written beside it and renamed into place, so a run that
+ * dies mid-write keeps the last complete network. A model with non-finite weights is not saved (the last good save
+ * stays), nor is one that no @pg/nets builder made (no configuration to rebuild it from).
+ * @param out - the run's output directory.
+ * @param method - the method name (the sub-directory).
+ * @param model - the network being trained.
+ * @returns whether it saved, and where or why not.
+ */
+export async function saveTrainedNetwork(out: string, method: string, model: tf.LayersModel): Promise<SaveOutcome> {
+  if (networkConfigOf(model) === undefined) return { saved: false, reason: "the network was not built by a @pg/nets builder" };
+  const bad = firstNonFiniteWeight(model);
+  if (bad !== undefined) return { saved: false, reason: `a weight is not finite (${bad})` };
+  const directory = join(out, TRAINED_NETWORKS_DIRECTORY, method);
+  const partial = `${directory}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  await saveNetwork(model, partial);
+  if (existsSync(directory)) rmSync(directory, { recursive: true, force: true });
+  renameSync(partial, directory);
+  return { saved: true, directory };
+}

@@ -116,4 +116,15 @@ export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): 
   return scale === 0 ? diff : diff / scale;
 }
 
-export { docExamplesOf, runDocExample, docExampleAnnotations, undocumentedFunctions, type DocExample } from "./doc_examples";
+export {
+  docExamplesOf,
+  docExamplesIn,
+  docExampleSuite,
+  runDocExample,
+  runDocExampleAsync,
+  docExampleAnnotations,
+  undocumentedFunctions,
+  type DocExample,
+  type DocExampleSuiteOptions,
+  type DocExampleTestApi,
+} from "./doc_examples";

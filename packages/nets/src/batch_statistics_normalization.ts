@@ -19,8 +19,13 @@ export interface BatchStatisticsNormalizationArgs extends LayerArguments {
  * Note that `model.predict` splits its input into chunks of `batchSize` (default 32) and each chunk is normalised
  * with its own statistics; pass `batchSize` ≥ batch or use `model.apply` / `model.predictOnBatch`.
  * @example
- * const y = new BatchStatisticsNormalization().apply(tf.tensor2d([[1], [3]])) as tf.Tensor;
- * console.log(Array.from(y.dataSync())); // [-0.999995, 0.999995] (ε = 1e-5)
+ * import { tensor2d } from "@tensorflow/tfjs";
+ * import { BatchStatisticsNormalization } from "@pg/nets";
+ * const layer = new BatchStatisticsNormalization({ name: "normalization" });
+ * const y = layer.apply(tensor2d([[1], [3]]));
+ * // (x − μ)/√(σ² + ε) with μ = 2, σ² = 1, ε = 1e-5
+ * console.log(Array.from(y.dataSync(), (v) => v.toFixed(6)).join(" ")); // -0.999995 0.999995
+ * console.log(layer.getClassName(), layer.epsilon); // PgBatchStatisticsNormalization 0.00001
  */
 export class BatchStatisticsNormalization extends tf.layers.Layer {
   /** Registered class name (tfjs serialization). */
@@ -89,6 +94,12 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
 /**
  * Installs (or, with `undefined`, removes) a cross-replica sum in every {@link BatchStatisticsNormalization} layer of
  * a model, for data-parallel training; returns how many layers were changed.
+ * @example
+ * import { setCrossReplicaSum, unet } from "@pg/nets";
+ * const model = unet({ levels: 2, inputChannels: 1, outputChannels: 1, seed: 0 });
+ * // With one replica the cross-replica sum is the identity.
+ * console.log(setCrossReplicaSum(model, (values) => values)); // 6
+ * console.log(setCrossReplicaSum(model, undefined)); // 6
  */
 export function setCrossReplicaSum(model: tf.LayersModel, sum: ((values: tf.Tensor1D) => tf.Tensor1D) | undefined): number {
   let changed = 0;

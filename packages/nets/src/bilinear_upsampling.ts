@@ -43,8 +43,11 @@ function transposeUpsampleAlongAxis(gradient: tf.Tensor, axis: number): tf.Tenso
  * @param x - float32 tensor of shape [batch, height, width, channels].
  * @returns float32 tensor of shape [batch, 2·height, 2·width, channels].
  * @example
- * const y = upsampleBilinear2x(tf.tensor4d([1, 2], [1, 1, 2, 1]));
- * console.log(Array.from(y.dataSync()).slice(0, 4)); // [1, 1.25, 1.75, 2]
+ * import { tensor4d } from "@tensorflow/tfjs";
+ * import { upsampleBilinear2x } from "@pg/nets";
+ * const y = upsampleBilinear2x(tensor4d([1, 2], [1, 1, 2, 1]));
+ * console.log(y.shape.join(" ")); // 1 2 4 1
+ * console.log(Array.from(y.dataSync()).slice(0, 4).join(" ")); // 1 1.25 1.75 2
  */
 export const upsampleBilinear2x: (x: tf.Tensor4D) => tf.Tensor4D = tf.customGrad((...inputs) => {
   const x = inputs[0];
@@ -61,8 +64,10 @@ export const upsampleBilinear2x: (x: tf.Tensor4D) => tf.Tensor4D = tf.customGrad
 /**
  * Layer wrapping {@link upsampleBilinear2x}: the U-net's Up2 (SPEC §2.8). No weights. Spatial sizes may be unknown.
  * @example
- * const layer = new BilinearUpsampling2D({ name: 'up' });
- * console.log(layer.computeOutputShape([null, 7, 10, 16])); // [null, 14, 20, 16]
+ * import { BilinearUpsampling2D } from "@pg/nets";
+ * const layer = new BilinearUpsampling2D({ name: "up" });
+ * console.log(layer.getClassName()); // PgBilinearUpsampling2D
+ * console.log(JSON.stringify(layer.computeOutputShape([null, 7, 10, 16]))); // [null,14,20,16]
  */
 export class BilinearUpsampling2D extends tf.layers.Layer {
   /** Registered class name (tfjs serialization). */

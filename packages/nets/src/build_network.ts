@@ -12,8 +12,10 @@ import { waveCnn } from "./wave_cnn";
  * @returns a new LayersModel (its configuration attached, so `saveNetwork(model, directory)` works).
  * @throws {@link PgValidationError} if `builder` is unknown or the builder refuses the options.
  * @example
- * const copy = buildNetwork({ builder: 'waveCnn', options: { seed: 3 } });
+ * import { buildNetwork, countParameters, networkConfigOf } from "@pg/nets";
+ * const copy = buildNetwork({ builder: "waveCnn", options: { seed: 3 } });
  * console.log(countParameters(copy)); // 17522
+ * console.log(JSON.stringify(networkConfigOf(copy))); // {"builder":"waveCnn","options":{"seed":3,"initialization":"pytorch"}}
  */
 export function buildNetwork(config: NetworkConfig): tf.LayersModel {
   if (typeof config !== "object" || config === null) {

@@ -8,8 +8,12 @@ import { singleShape, singleTensor } from "./layer_inputs";
  * following 3×3 'valid' convolution behaves like PyTorch's `padding=1, padding_mode='circular'` (PhiFlow ≥ 2.2).
  * No weights. Spatial sizes may be unknown.
  * @example
- * const y = new CircularPadding2D().apply(tf.tensor4d([1, 2], [1, 1, 2, 1])) as tf.Tensor;
- * console.log(y.shape); // [1, 3, 4, 1]; middle row [2, 1, 2, 1]
+ * import { tensor4d } from "@tensorflow/tfjs";
+ * import { CircularPadding2D } from "@pg/nets";
+ * const y = new CircularPadding2D().apply(tensor4d([1, 2], [1, 1, 2, 1]));
+ * console.log(y.shape.join(" ")); // 1 3 4 1
+ * // every row is the wrapped row [2, 1, 2, 1]
+ * console.log(Array.from(y.dataSync()).join(" ")); // 2 1 2 1 2 1 2 1 2 1 2 1
  */
 export class CircularPadding2D extends tf.layers.Layer {
   /** Registered class name (tfjs serialization). */

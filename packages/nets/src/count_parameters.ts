@@ -8,7 +8,9 @@ import { PgValidationError } from "@pg/core";
  * @returns the count, e.g. 37,697 for `unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed })`.
  * @throws {@link PgValidationError} if `model` is not a LayersModel.
  * @example
- * console.log(countParameters(mlp({ inputSize: 2, hiddenSizes: [32, 64, 32], outputSize: 2, seed: 0 }))); // 4354
+ * import { countParameters, mlp } from "@pg/nets";
+ * const model = mlp({ inputSize: 2, hiddenSizes: [32, 64, 32], outputSize: 2, seed: 0 });
+ * console.log(countParameters(model)); // 4354
  */
 export function countParameters(model: tf.LayersModel): number {
   if (!(model instanceof tf.LayersModel)) {

@@ -21,7 +21,14 @@ export interface GlorotInitializers {
  * @param layerIndex - index of the layer among the initialised layers of the network.
  * @returns seeded tfjs initialisers.
  * @example
- * const dense = tf.layers.dense({ units: 10, inputShape: [4], ...glorotInitializers(0, 0) }); // U(±√(6/14)), bias 0
+ * import { layers, ones } from "@tensorflow/tfjs";
+ * import { glorotInitializers } from "@pg/nets";
+ * const dense = layers.dense({ units: 10, inputShape: [4], ...glorotInitializers(0, 0) });
+ * dense.apply(ones([1, 4]));
+ * const [kernel, bias] = dense.getWeights();
+ * // kernel ~ U(±√(6/14)), bias 0
+ * console.log(kernel.abs().max().dataSync()[0] <= Math.sqrt(6 / 14)); // true
+ * console.log(bias.abs().max().dataSync()[0]); // 0
  */
 export function glorotInitializers(seed: number, layerIndex: number): GlorotInitializers {
   return {

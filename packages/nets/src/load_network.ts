@@ -27,10 +27,14 @@ async function readRequired(where: string, path: string): Promise<Buffer> {
  *   field, or the builder refuses the stored options; {@link PgShapeError} if `weights.bin` has the wrong size or
  *   the stored weights differ in name or shape from the rebuilt model's.
  * @example
- * const directory = join(tmpdir(), 'sin-initial'); // node:path, node:os
+ * import { loadNetwork, mlp, networkConfigOf, saveNetwork } from "@pg/nets";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const directory = mkdtempSync(join(tmpdir(), "pg-"));
  * await saveNetwork(mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, seed: 0 }), directory);
- * const model = await loadNetwork(directory);
- * console.log(networkConfigOf(model)?.builder); // 'mlp'
+ * const copy = await loadNetwork(directory);
+ * console.log(networkConfigOf(copy).builder, networkConfigOf(copy).options.seed); // mlp 0
  */
 export async function loadNetwork(directory: string): Promise<tf.LayersModel> {
   const where = "loadNetwork";

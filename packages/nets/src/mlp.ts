@@ -54,8 +54,12 @@ function resolveMlpOptions(options: MlpOptions): Required<MlpOptions> {
  * @throws {@link PgValidationError} if a size is not a positive integer, `activation` is unknown or `seed` is not a
  *   non-negative integer.
  * @example
+ * import { ones } from "@tensorflow/tfjs";
+ * import { countParameters, mlp, MLP_ACTIVATIONS } from "@pg/nets";
  * const model = mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, seed: 0 });
  * console.log(countParameters(model)); // 461
+ * console.log(model.predict(ones([3, 1])).shape.join(" ")); // 3 1
+ * console.log(MLP_ACTIVATIONS.join(" ")); // relu sigmoid tanh
  */
 export function mlp(options: MlpOptions): tf.LayersModel {
   const resolved = resolveMlpOptions(options);

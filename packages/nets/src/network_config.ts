@@ -32,8 +32,13 @@ export function attachNetworkConfig(model: tf.LayersModel, config: NetworkConfig
  * @returns the {@link NetworkConfig}, or `undefined` if `model` was not built by `mlp`, `unet`, `waveCnn` or
  *   `loadNetwork`.
  * @example
+ * import { sequential } from "@tensorflow/tfjs";
+ * import { mlp, networkConfigOf, NETWORK_BUILDERS } from "@pg/nets";
  * const model = mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, seed: 0 });
- * console.log(networkConfigOf(model)?.builder); // 'mlp'
+ * const config = networkConfigOf(model);
+ * console.log(config.builder, config.options.hiddenSizes.join(" "), config.options.activation); // mlp 10 20 10 relu
+ * console.log(networkConfigOf(sequential())); // undefined
+ * console.log(NETWORK_BUILDERS.join(" ")); // mlp unet waveCnn
  */
 export function networkConfigOf(model: tf.LayersModel): NetworkConfig | undefined {
   return configurations.get(model);

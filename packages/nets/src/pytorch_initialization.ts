@@ -22,7 +22,11 @@ function mixBits(value: number): number {
  * @param tensor - `'kernel'` or `'bias'`.
  * @returns an unsigned 32-bit integer, the seed handed to `tf.initializers.randomUniform`.
  * @example
- * console.log(deriveSeed(0, 0, 'kernel') === deriveSeed(0, 0, 'bias')); // false
+ * import { deriveSeed } from "@pg/nets";
+ * console.log(deriveSeed(0, 0, "kernel") === deriveSeed(0, 0, "bias")); // false
+ * // hashing, not adding: seed 0, layer 1 differs from seed 1, layer 0
+ * console.log(deriveSeed(0, 1, "kernel") === deriveSeed(1, 0, "kernel")); // false
+ * console.log(deriveSeed(0, 0, "kernel")); // 1894748479
  */
 export function deriveSeed(seed: number, layerIndex: number, tensor: InitializedTensor): number {
   const low = seed % 0x100000000;
@@ -52,7 +56,14 @@ export interface PytorchInitializers {
  * @param layerIndex - index of the layer among the initialised layers of the network.
  * @returns seeded tfjs initialisers; the same arguments always give bit-identical tensors.
  * @example
- * const dense = tf.layers.dense({ units: 10, inputShape: [4], ...pytorchInitializers(4, 0, 0) }); // U(−½, ½)
+ * import { layers, ones } from "@tensorflow/tfjs";
+ * import { pytorchInitializers } from "@pg/nets";
+ * const dense = layers.dense({ units: 10, inputShape: [4], ...pytorchInitializers(4, 0, 0) });
+ * dense.apply(ones([1, 4]));
+ * const [kernel, bias] = dense.getWeights();
+ * // kernel and bias ~ U(−½, ½): 1/√fanIn with fanIn = 4
+ * console.log(kernel.abs().max().dataSync()[0] <= 0.5, bias.abs().max().dataSync()[0] <= 0.5); // true true
+ * console.log(kernel.dataSync()[0].toFixed(4), bias.dataSync()[0].toFixed(4)); // 0.0784 -0.0027
  */
 export function pytorchInitializers(fanIn: number, seed: number, layerIndex: number): PytorchInitializers {
   const bound = 1 / Math.sqrt(fanIn);

@@ -11,7 +11,10 @@ import { SpatialSizeGuard } from "./spatial_size_guard";
  * nothing registers on import.
  * @returns the class names registered.
  * @example
- * console.log(registerNetworkLayers().includes('PgBatchStatisticsNormalization')); // true
+ * import { registerNetworkLayers } from "@pg/nets";
+ * const names = registerNetworkLayers();
+ * console.log(names.length, names.includes("PgBatchStatisticsNormalization")); // 5 true
+ * console.log(names.join(" ")); // PgBatchStatisticsNormalization PgBilinearUpsampling2D PgCircularPadding2D PgSkipConcatenation PgSpatialSizeGuard
  */
 export function registerNetworkLayers(): readonly string[] {
   const classes = [

@@ -46,9 +46,13 @@ function requireMatchingArchitecture(model: tf.LayersModel, config: NetworkConfi
  * @throws {@link PgValidationError} if `model` is not a LayersModel, `directory` is not a non-empty string, or no
  *   configuration is given or attached; {@link PgShapeError} if the configuration builds different weights.
  * @example
+ * import { mlp, saveNetwork } from "@pg/nets";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { basename, join } from "node:path";
  * const model = mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, seed: 0 });
- * const saved = await saveNetwork(model, join(tmpdir(), 'sin-initial')); // node:path, node:os
- * console.log(basename(saved.weightsFile)); // 'weights.bin'
+ * const saved = await saveNetwork(model, join(mkdtempSync(join(tmpdir(), "pg-")), "sin-initial"));
+ * console.log(basename(saved.networkFile), basename(saved.weightsFile)); // network.json weights.bin
  */
 export async function saveNetwork(model: tf.LayersModel, directory: string, config?: NetworkConfig): Promise<SavedNetwork> {
   const where = "saveNetwork";

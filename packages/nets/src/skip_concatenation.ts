@@ -10,8 +10,12 @@ import type { LayerArguments } from "./layer_arguments";
  * Inputs: `[skip, upsampled]`, both NHWC; spatial sizes may be unknown. Output: skip's height and width, channels
  * `skipChannels + upsampledChannels`. No weights.
  * @example
- * const layer = new SkipConcatenation({ name: 'join' });
- * console.log(layer.computeOutputShape([[null, 15, 20, 16], [null, 14, 20, 16]])); // [null, 15, 20, 32]
+ * import { ones, zeros } from "@tensorflow/tfjs";
+ * import { SkipConcatenation } from "@pg/nets";
+ * const layer = new SkipConcatenation({ name: "join" });
+ * console.log(JSON.stringify(layer.computeOutputShape([[null, 15, 20, 16], [null, 14, 20, 16]]))); // [null,15,20,32]
+ * const joined = layer.apply([zeros([1, 3, 2, 1]), ones([1, 2, 2, 2])]);
+ * console.log(joined.shape.join(" "), joined.sum().dataSync()[0]); // 1 3 2 3 8
  */
 export class SkipConcatenation extends tf.layers.Layer {
   /** Registered class name (tfjs serialization). */

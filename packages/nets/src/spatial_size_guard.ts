@@ -13,8 +13,16 @@ export interface SpatialSizeGuardArgs extends LayerArguments {
  * Identity layer at the U-net input that refuses, at call time, a height or width the `levels − 1` max-poolings
  * would reduce to zero cells. Without it tfjs silently pools a 1-cell axis to 0 cells and the net computes on empty tensors.
  * @example
+ * import { PgShapeError } from "@pg/core";
+ * import { zeros } from "@tensorflow/tfjs";
+ * import { SpatialSizeGuard } from "@pg/nets";
  * const guard = new SpatialSizeGuard({ levels: 4 });
- * guard.apply(tf.zeros([1, 4, 4, 1])); // throws PgShapeError: height and width ≥ 2^(levels − 1) = 8
+ * console.log(guard.apply(zeros([1, 8, 8, 1])).shape.join(" ")); // 1 8 8 1
+ * try {
+ *   guard.apply(zeros([1, 4, 4, 1])); // height and width must be ≥ 2^(levels − 1) = 8
+ * } catch (error) {
+ *   console.log(error instanceof PgShapeError); // true
+ * }
  */
 export class SpatialSizeGuard extends tf.layers.Layer {
   /** Registered class name (tfjs serialization). */

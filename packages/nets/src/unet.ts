@@ -144,8 +144,12 @@ function doubleConvolution(
  * @throws {@link PgValidationError} if `levels`, `filters` or a channel count is not a positive integer, `seed` is
  *   not a non-negative integer, `padding` is unknown, or a given height/width is below 2^(levels − 1).
  * @example
+ * import { zeros } from "@tensorflow/tfjs";
+ * import { countParameters, unet, UNET_PADDINGS } from "@pg/nets";
  * const model = unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed: 0 });
  * console.log(countParameters(model)); // 37697
+ * console.log(model.predict(zeros([2, 16, 12, 1])).shape.join(" ")); // 2 16 12 1
+ * console.log(UNET_PADDINGS.join(" ")); // zero circular
  */
 export function unet(options: UNetOptions): tf.LayersModel {
   const resolved = resolveUNetOptions(options);

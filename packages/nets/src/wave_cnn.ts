@@ -40,8 +40,12 @@ const BLOCKS = 5;
  * @returns a LayersModel from [batch, 256, 1] to [batch, 2] (float32).
  * @throws {@link PgValidationError} if `seed` is not a non-negative integer or `initialization` is unknown.
  * @example
- * const model = waveCnn({ seed: 0, initialization: 'glorot' });
+ * import { zeros } from "@tensorflow/tfjs";
+ * import { countParameters, waveCnn, WAVE_CNN_INITIALIZATIONS } from "@pg/nets";
+ * const model = waveCnn({ seed: 0, initialization: "glorot" });
  * console.log(countParameters(model)); // 17522
+ * console.log(model.predict(zeros([3, 256, 1])).shape.join(" ")); // 3 2
+ * console.log(WAVE_CNN_INITIALIZATIONS.join(" ")); // pytorch glorot
  */
 export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
   if (typeof options !== "object" || options === null) {

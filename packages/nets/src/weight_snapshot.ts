@@ -21,8 +21,11 @@ function requireModel(where: string, model: unknown): tf.LayersModel {
  *   suffixes tfjs adds to keep variable names unique across models).
  * @throws {@link PgValidationError} if `model` is not a LayersModel or two weights share a name.
  * @example
+ * import { mlp, snapshotWeights } from "@pg/nets";
  * const model = mlp({ inputSize: 1, hiddenSizes: [10], outputSize: 1, seed: 0 });
- * console.log(Object.keys(snapshotWeights(model))); // ['dense_0/kernel', 'dense_0/bias', 'dense_1/kernel', 'dense_1/bias']
+ * const snapshot = snapshotWeights(model);
+ * console.log(Object.keys(snapshot).join(" ")); // dense_0/kernel dense_0/bias dense_1/kernel dense_1/bias
+ * console.log(snapshot["dense_0/kernel"].length, snapshot["dense_1/kernel"].length); // 10 10
  */
 export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
   const checked = requireModel("snapshotWeights", model);
@@ -91,9 +94,14 @@ export function restoreWeightsFor(where: string, model: tf.LayersModel, snapshot
  * @throws {@link PgValidationError} if a weight is missing from the snapshot, the snapshot has names the model lacks,
  *   or an entry is not a Float32Array; {@link PgShapeError} if an entry's length differs from its weight's size.
  * @example
+ * import { ones } from "@tensorflow/tfjs";
+ * import { mlp, restoreWeights, snapshotWeights } from "@pg/nets";
  * const first = mlp({ inputSize: 1, hiddenSizes: [10], outputSize: 1, seed: 0 });
  * const second = mlp({ inputSize: 1, hiddenSizes: [10], outputSize: 1, seed: 1 });
- * restoreWeights(second, snapshotWeights(first)); // second now computes exactly what first computes
+ * const output = (model) => model.predict(ones([1, 1])).dataSync()[0];
+ * console.log(output(second) === output(first)); // false
+ * restoreWeights(second, snapshotWeights(first));
+ * console.log(output(second) === output(first)); // true
  */
 export function restoreWeights(model: tf.LayersModel, snapshot: WeightSnapshot): void {
   restoreWeightsFor("restoreWeights", model, snapshot);

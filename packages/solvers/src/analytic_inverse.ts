@@ -13,7 +13,13 @@ export interface AnalyticInverseOptions<P extends Physics> {
  * Wraps an analytic inverse of the physics as an {@link InverseSolver}; each example reports `exact`, or
  * `nonFinite` when the inverse produced NaN/±Infinity there.
  * @example
- * const solver = analyticInverse<SinPhysics>({ invert: ({ physics, x }) => physics.closestMinimum(x) });
+ * import { sinPhysics, sinTargets } from "@pg/physics-toys";
+ * import { analyticInverse } from "@pg/solvers";
+ * const physics = sinPhysics({ a: Float64Array.of(1, 3) });
+ * const solver = analyticInverse({ invert: (problem) => problem.physics.closestMinimum(problem.x) });
+ * const result = solver.solve({ physics, x: Float64Array.of(0.5, -2), yTarget: sinTargets(2), batch: 2 });
+ * console.log(Array.from(result.x, (v) => v.toFixed(4)).join(" ")); // 0.2122 -1.9099
+ * console.log(result.reasons.join(" "), solver.name); // exact exact analyticInverse
  */
 export function analyticInverse<P extends Physics>(options: AnalyticInverseOptions<P>): InverseSolver<P> {
   if (typeof options.invert !== "function") {

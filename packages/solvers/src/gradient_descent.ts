@@ -11,7 +11,14 @@ export interface GradientDescentOptions {
  * One gradient-descent step on L(x) = ½‖P(x) − y*‖²: x̃ = x − η (∂P/∂x)ᵀ (P(x) − y*), from the physics' adjoint.
  * With η = 1 physical-gradient training equals back-propagation through P (Theorem 1 of the paper).
  * @example
- * const result = gradientDescent({ stepSize: 1 }).solve({ physics, x, yTarget, batch });
+ * import { squareToyPhysics } from "@pg/physics-toys";
+ * import { gradientDescent } from "@pg/solvers";
+ * const problem = { physics: squareToyPhysics(), x: Float64Array.of(3, 3), yTarget: Float64Array.of(0, 0), batch: 1 };
+ * const solver = gradientDescent({ stepSize: 0.01 });
+ * const result = solver.solve(problem);
+ * // x̃ = x − η (∂P/∂x)ᵀ (P(x) − y*) = (3, 3) − 0.01 · (3, 54)
+ * console.log(Array.from(result.x, (v) => v.toFixed(2)).join(" ")); // 2.97 2.46
+ * console.log(solver.name, result.reasons[0], result.objective[0]); // gradientDescent(η=0.01) maxIterations 45
  */
 export function gradientDescent<P extends Physics = Physics>(options: GradientDescentOptions = {}): InverseSolver<P> {
   const stepSize = requirePositive("gradientDescent", "stepSize", options.stepSize ?? 1);

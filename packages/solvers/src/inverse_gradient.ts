@@ -13,7 +13,12 @@ export interface InverseGradientOptions {
  * automatically and diverges where ∂P/∂x = 0 (reason "nonFinite"); clip the PG vector in the scheme.
  * @throws {@link PgValidationError} if the physics does not provide `jacobianDiagonal`.
  * @example
- * const result = inverseGradient().solve({ physics, x, yTarget, batch });
+ * import { squareToyPhysics } from "@pg/physics-toys";
+ * import { inverseGradient } from "@pg/solvers";
+ * const problem = { physics: squareToyPhysics(), x: Float64Array.of(3, 3), yTarget: Float64Array.of(0, 0), batch: 1 };
+ * // Δ = (y* − P(x)) / (∂P/∂x) = (−3/1, −9/6)
+ * console.log(inverseGradient().solve(problem).x.join(" ")); // 0 1.5
+ * console.log(inverseGradient({ stepSize: 0.5 }).solve(problem).x.join(" ")); // 1.5 2.25
  */
 export function inverseGradient<P extends Physics = Physics>(options: InverseGradientOptions = {}): InverseSolver<P> {
   const stepSize = requirePositive("inverseGradient", "stepSize", options.stepSize ?? 1);

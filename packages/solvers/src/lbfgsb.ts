@@ -45,9 +45,15 @@ export interface LbfgsbSolver<P extends Physics = Physics> extends InverseSolver
  * is L at the proposal.
  * @throws {@link PgValidationError} for invalid options, or bounds of the wrong length or with lower > upper.
  * @example
- * const solver = lbfgsb({ maxIterations: 32 });          // heat L-BFGS-B PG
- * const result = solver.solve({ physics, x: prediction, yTarget, batch });
- * const boxed = lbfgsb().solve({ physics, x, yTarget, batch, bounds: { lower: 0, upper: Infinity } });
+ * import { squareToyPhysics } from "@pg/physics-toys";
+ * import { lbfgsb } from "@pg/solvers";
+ * const problem = { physics: squareToyPhysics(), x: Float64Array.of(3, 3), yTarget: Float64Array.of(1, 4), batch: 1 };
+ * const solver = lbfgsb({ maxIterations: 32 }); // heat L-BFGS-B PG
+ * const result = solver.solve(problem);
+ * console.log(Array.from(result.x, (v) => v.toFixed(4)).join(" "), result.reasons[0]); // 1.0000 2.0000 converged
+ * const boxed = lbfgsb().solve({ ...problem, bounds: { lower: 0, upper: 1.5 } });
+ * console.log(Array.from(boxed.x, (v) => v.toFixed(4)).join(" ")); // 1.0000 1.5000
+ * console.log(solver.name); // lbfgsb(historySize=10, maxIterations=32)
  */
 export function lbfgsb<P extends Physics = Physics>(options: LbfgsbOptions = {}): LbfgsbSolver<P> {
   const where = "lbfgsb";

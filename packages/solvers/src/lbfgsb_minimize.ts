@@ -187,12 +187,17 @@ export function requireOrderedBounds(
  * Never throws for NaN/±Infinity from the objective: the run ends with reason `nonFinite` at the last finite iterate.
  * @throws {@link PgValidationError} for invalid options or bounds (lower > upper anywhere, wrong lengths).
  * @example
- * const rosenbrock: LbfgsbObjective = ([a, b], g) => {
+ * import { minimizeLbfgsb, LBFGSB_DEFAULTS } from "@pg/solvers";
+ * const rosenbrock = ([a, b], g) => {
  *   g[0] = -400 * a * (b - a * a) - 2 * (1 - a);
  *   g[1] = 200 * (b - a * a);
  *   return 100 * (b - a * a) ** 2 + (1 - a) ** 2;
  * };
+ * const free = minimizeLbfgsb(rosenbrock, Float64Array.of(-1.2, 1));
+ * console.log(Array.from(free.x, (v) => v.toFixed(4)).join(" "), free.reason); // 1.0000 1.0000 converged
  * const { x, reason } = minimizeLbfgsb(rosenbrock, Float64Array.of(-1.2, 1), { upper: 0.5 }); // x₁ stops at 0.5
+ * console.log(Array.from(x, (v) => v.toFixed(4)).join(" "), reason); // 0.5000 0.2500 converged
+ * console.log(LBFGSB_DEFAULTS.historySize, LBFGSB_DEFAULTS.maxIterations); // 10 15000
  */
 export function minimizeLbfgsb(
   objective: LbfgsbObjective,

@@ -17,8 +17,15 @@ export interface NewtonOptions {
  * Components with zero curvature or zero ∂L/∂x get Δ = 0.
  * @throws {@link PgValidationError} if the physics has no closed-form Newton derivatives.
  * @example
- * const solver = newton();                // with sinPhysics from @pg/physics-toys
- * const result = solver.solve({ physics, x, yTarget, batch });
+ * import { sinPhysics, sinTargets } from "@pg/physics-toys";
+ * import { newton } from "@pg/solvers";
+ * const physics = sinPhysics({ a: Float64Array.of(1, 3) });
+ * const problem = { physics, x: Float64Array.of(0.5, -2), yTarget: sinTargets(2), batch: 2 };
+ * const result = newton().solve(problem);
+ * console.log(Array.from(result.x, (v) => v.toFixed(4)).join(" ")); // 0.4215 -1.8956
+ * console.log(Array.from(physics.forward(result.x, 2), (y) => y.toFixed(4)).join(" ")); // 0.6955 -0.9999
+ * const clipped = newton({ clipStep: 0.01 }).solve(problem);
+ * console.log(Array.from(clipped.x, (v) => v.toFixed(4)).join(" ")); // 0.4900 -1.9900
  */
 export function newton<P extends Physics = Physics>(options: NewtonOptions = {}): InverseSolver<P> {
   const stepSize = requirePositive("newton", "stepSize", options.stepSize ?? 1);

@@ -55,6 +55,11 @@ export interface DataParallelEngine extends GradientEngine {
 /**
  * How many cores are idle now: the share of idle time across all cores over a short window (`os.cpus()` counters),
  * times the core count. Unlike the load average it does not lag a job that has just finished.
+ * @example
+ * import { measureFreeCores } from "@pg/backend";
+ * import { cpus } from "node:os";
+ * const free = await measureFreeCores(100);
+ * console.log(typeof free, free >= 0 && free <= cpus().length); // number true
  */
 export async function measureFreeCores(windowMilliseconds = 250): Promise<number> {
   const sample = () => cpus().map((c) => ({ idle: c.times.idle, total: c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle }));
@@ -75,6 +80,12 @@ export async function measureFreeCores(windowMilliseconds = 250): Promise<number
  * step (parameters × batch ≥ 10⁶, e.g. the U-net at batch 32) outweighs the synchronisation and every replica gets at
  * least 8 examples; otherwise 1.
  * @param freeCores - idle cores, e.g. from {@link measureFreeCores}. @defaultValue cores − the 1-minute load average
+ * @example
+ * import { defaultReplicas } from "@pg/backend";
+ * // a U-net-sized network (2·10⁶ parameters) at batch 32 with 8 idle cores: one replica per 8 examples
+ * console.log(defaultReplicas(2e6, 32, 8), defaultReplicas(2e6, 128, 7.6)); // 4 8
+ * // too little work per step, or fewer than 2 idle cores: stay in one process
+ * console.log(defaultReplicas(1000, 32, 8), defaultReplicas(2e6, 32, 1.4)); // 1 1
  */
 export function defaultReplicas(parameters: number, batch: number, freeCores = availableParallelism() - (loadavg()[0] ?? 0)): number {
   const free = Math.round(freeCores);
@@ -103,8 +114,19 @@ function workerEntry(): { url: URL; execArgv: string[] } {
  * single-process training up to the order of floating-point sums.
  * @throws {@link PgValidationError} when the network was not built by @pg/nets or an option is invalid.
  * @example
- * const engine = await dataParallel({ network, inputShape: [64, 64, 1], outputShape: [64, 64, 1], maxBatch: 128 });
- * await train({ network, optimizer, scheme, nextBatch, iterations: 100, engine });
+ * import { dataParallel } from "@pg/backend";
+ * import { backprop, computeNetworkGradients, scheme } from "@pg/core";
+ * import { mlp } from "@pg/nets";
+ * const identity = { name: "identity", xShape: [1], yShape: [1], forward: (x) => Float64Array.from(x), adjoint: (x, dy) => Float64Array.from(dy) };
+ * const batch = { input: Float64Array.of(1, 2, 3, 4), inputShape: [1], yTarget: new Float64Array(4) };
+ * const network = mlp({ inputSize: 1, hiddenSizes: [8], outputSize: 1, seed: 0 });
+ * const step = { network, scheme: scheme(backprop()), physics: identity, batch, step: 1 };
+ * const single = computeNetworkGradients(step);
+ * // rows 0–1 on this thread, rows 2–3 on one worker thread; pass the engine to train({ …, engine }) to use it
+ * const engine = await dataParallel({ network, inputShape: [1], outputShape: [1], maxBatch: 4, replicas: 2, backend: "cpu" });
+ * const parallel = engine.computeNetworkGradients(step);
+ * console.log(engine.replicas, parallel.metrics.loss.toFixed(5) === single.metrics.loss.toFixed(5)); // 2 true
+ * console.log(Object.keys(parallel.grads).length, parallel.x.length); // 4 4
  * await engine.dispose();
  */
 export async function dataParallel(options: DataParallelOptions): Promise<DataParallelEngine> {

@@ -33,9 +33,14 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
  * @throws {@link PgValidationError} if `backendName` is not 'wasm'.
  * @throws {@link PgBackendError} if the wasm kernels are not registered (`@tensorflow/tfjs-backend-wasm` not imported).
  * @example
- * import '@tensorflow/tfjs-backend-wasm';
- * console.log(registerTrainingKernels()); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'Identity']
- * console.log(registerTrainingKernels()); // []
+ * import { registerTrainingKernels } from "@pg/backend";
+ * import { getKernel } from "@tensorflow/tfjs";
+ * // importing the wasm backend registers its stock kernels, which lack Conv2DBackpropFilter
+ * import { version_wasm } from "@tensorflow/tfjs-backend-wasm";
+ * // the first call returns what it registered: Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad, Tile, Identity
+ * registerTrainingKernels();
+ * console.log(getKernel("Conv2DBackpropFilter", "wasm") !== undefined, getKernel("PgStockMaxPoolGrad", "wasm") !== undefined); // true true
+ * console.log(registerTrainingKernels().length); // 0
  */
 export function registerTrainingKernels(backendName: "wasm" = "wasm"): readonly string[] {
   const where = "registerTrainingKernels";

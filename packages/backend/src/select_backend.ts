@@ -83,8 +83,16 @@ function resolveOrder(backend: InitBackendOptions["backend"]): readonly BackendN
  * against cpu first; wasm is refused, with the failing check named, if they disagree.
  * @throws {@link PgValidationError} for an unknown backend name; {@link PgBackendError} when none could start.
  * @example
- * const { name } = await initBackend();            // e.g. "wasm" on a machine without libtensorflow
+ * import { initBackend } from "@pg/backend";
+ * import { getBackend } from "@tensorflow/tfjs";
+ * // initBackend() tries tensorflow-gpu, tensorflow, wasm, cpu in turn; here wasm is tried and refused by prepare
+ * const refuse = (name) => {
+ *   if (name === "wasm") throw new Error("not today");
+ * };
+ * const selection = await initBackend({ backend: ["wasm", "cpu"], prepare: refuse });
+ * console.log(selection.name, selection.tfjsName, getBackend(), JSON.stringify(selection.skipped)); // cpu cpu cpu [{"name":"wasm","reason":"not today"}]
  * const forced = await initBackend({ backend: "cpu" });
+ * console.log(forced.name, forced.skipped.length); // cpu 0
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendSelection> {
   const order = resolveOrder(options.backend);

@@ -125,9 +125,13 @@ function relativeError(actual: Float32Array, expected: Float32Array): number {
  * @returns `{ ok, failures }`; each failure names the check, the gradient and the relative error, or the error
  *   thrown. Never throws for a failed check: the caller decides (and refuses wasm with the failures as the reason).
  * @example
+ * import { registerTrainingKernels, selfTestTrainingKernels } from "@pg/backend";
+ * import { getBackend } from "@tensorflow/tfjs";
+ * import { version_wasm } from "@tensorflow/tfjs-backend-wasm";
  * registerTrainingKernels();
  * const result = await selfTestTrainingKernels();
- * console.log(result.ok); // true
+ * // the backend active before the call (cpu here) is active again
+ * console.log(result.ok, result.failures.length, getBackend()); // true 0 cpu
  */
 export async function selfTestTrainingKernels(): Promise<TrainingKernelsSelfTestResult> {
   const previous: string | null | undefined = tf.getBackend();

@@ -78,7 +78,9 @@ export const COLORMAP_NAMES: readonly ColormapName[] = ["viridis", "coolwarm"];
  * @returns the colour as [red, green, blue], integers 0 … 255.
  * @throws {@link PgValidationError} if `colormap` is unknown or `position` is not finite.
  * @example
- * console.log(colormapColor("viridis", 0), colormapColor("coolwarm", 0.5)); // [68, 1, 84] [221, 221, 221]
+ * import { colormapColor } from "@pg/cli";
+ * console.log(colormapColor("viridis", 0).join(" "), colormapColor("viridis", 2).join(" ")); // 68 1 84 253 231 37
+ * console.log(colormapColor("coolwarm", 0.5).join(" ")); // 221 221 221
  */
 export function colormapColor(colormap: ColormapName, position: number): RgbColor {
   requireOneOf("colormapColor", "colormap", colormap, COLORMAP_NAMES);

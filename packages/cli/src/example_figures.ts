@@ -18,6 +18,13 @@ export interface KeptExamples {
  * Keeps, per method, the first `count` examples of the latest step (prediction, y*, x*). Experiments call `keep` from
  * their x-error callback, which sees every step's prediction; every method sees the same batches, so the kept y* and
  * x* are the same for all methods at the same step.
+ * @example
+ * import { LastExamples } from "@pg/cli";
+ * const kept = new LastExamples(1, 2);
+ * console.log(kept.get()); // undefined
+ * kept.keep("adam", 7, Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), Float64Array.of(0, 1, 0, 1));
+ * const { step, predictions, yTarget, xTarget } = kept.get();
+ * console.log(step.adam, predictions.adam.length, predictions.adam[0].join(" "), yTarget[0].join(" "), xTarget[0].join(" ")); // 7 1 1 2 5 6 0 1
  */
 export class LastExamples {
   private readonly step: Record<string, number> = {};
@@ -64,7 +71,12 @@ export interface ExperimentFiguresOptions {
   readonly observationRange: "own" | "solution";
 }
 
-/** min and max of a field, widened when constant so a colour scale exists. */
+/**
+ * min and max of a field, widened when constant so a colour scale exists.
+ * @example
+ * import { fieldRange } from "@pg/cli";
+ * console.log(fieldRange(Float64Array.of(3, -1, 2)).join(" "), fieldRange(Float64Array.of(5, 5)).join(" ")); // -1 3 4 6
+ */
 export function fieldRange(values: Float64Array): [number, number] {
   let min = Infinity;
   let max = -Infinity;
@@ -80,6 +92,21 @@ export function fieldRange(values: Float64Array): [number, number] {
  * curves, log y) and `examples.png` (one row per kept example: y*, each method's prediction, x*; predictions share
  * the colour range of the row's x*) with `examples.json` naming the columns and steps (the PNG has no text).
  * @returns the files written (none when no method completed a step).
+ * @example
+ * import { LastExamples, MetricsCsv, writeExperimentFigures } from "@pg/cli";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { basename, join } from "node:path";
+ * const out = mkdtempSync(join(tmpdir(), "pg-"));
+ * const summary = { experiment: "demo", arguments: { out }, backend: "cpu", averageWindow: 1, methods: { adam: { iterations: 2 } } };
+ * writeFileSync(join(out, "summary.json"), JSON.stringify(summary));
+ * const csv = new MetricsCsv(join(out, "adam.csv"), ["iteration", "loss", "x_err"]);
+ * [[1, 1, 2], [2, 0.5, 1]].forEach(([iteration, loss, x_err]) => csv.write({ iteration, loss, x_err }));
+ * csv.close();
+ * const kept = new LastExamples(1, 4);
+ * kept.keep("adam", 2, Float64Array.of(0, 1, 2, 3), Float64Array.of(1, 1, 1, 1), Float64Array.of(0, 1, 2, 4));
+ * const { files } = await writeExperimentFigures({ summary, examples: kept.get(), shape: [2, 2], smoothing: 1, labels: { x_err: "|x − x*|₁", loss: "loss" }, observationRange: "solution" });
+ * console.log(files.map((file) => basename(file)).join(" ")); // x_err.svg loss.svg examples.png examples.json
  */
 export async function writeExperimentFigures(options: ExperimentFiguresOptions): Promise<{ files: string[] }> {
   const { summary, examples, shape } = options;

@@ -172,9 +172,11 @@ function valueRange(fields: readonly FieldPanel[]): readonly [number, number] {
  *   or row, a bad `shape`, a non-finite value (named by index and cell), an unknown `colormap` or `range`, a range
  *   that is not finite min < max, a non-positive-integer `scale` or a negative `gap`.
  * @example
+ * import { fieldImagePng } from "@pg/cli";
  * const ramp = Float64Array.from({ length: 8 * 6 }, (_, k) => k);
  * const { png, layout } = fieldImagePng({ fields: [[{ title: "x*", values: ramp, shape: [8, 6] }]] });
  * console.log(png.subarray(1, 4).toString(), layout.width, layout.height); // PNG 32 24
+ * console.log(layout.panels[0].title, layout.panels[0].range.join(" ")); // x* 0 47
  */
 export function fieldImagePng(options: FieldImageOptions): FieldImageResult {
   const resolved = resolveFieldImageOptions(options);
@@ -241,9 +243,14 @@ function drawPanel(
  * @returns the path and the layout (titles, pixel boxes, colour ranges), e.g. to store next to the image.
  * @throws the errors of {@link fieldImagePng}, and {@link PgValidationError} if `path` is not a non-empty string.
  * @example
- * const field = { title: "x*", values: new Float64Array(64 * 64), shape: [64, 64] as const };
- * const { layout } = writeFieldImages("/tmp/pg-example/fields.png", { fields: [[field, field]], colormap: "coolwarm" });
- * console.log(layout.width, layout.height); // 514 256
+ * import { writeFieldImages } from "@pg/cli";
+ * import { existsSync, mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const field = { title: "x*", values: new Float64Array(64 * 64), shape: [64, 64] };
+ * const path = join(mkdtempSync(join(tmpdir(), "pg-")), "figures", "fields.png");
+ * const { layout } = writeFieldImages(path, { fields: [[field, field]], colormap: "coolwarm" });
+ * console.log(layout.width, layout.height, existsSync(path)); // 514 256 true
  */
 export function writeFieldImages(path: string, options: FieldImageOptions): { readonly path: string; readonly layout: FieldImageLayout } {
   if (typeof path !== "string" || path.length === 0) throw new PgValidationError("writeFieldImages", "path", "a file path", path);

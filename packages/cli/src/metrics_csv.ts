@@ -4,6 +4,17 @@ import { dirname } from "node:path";
 /**
  * Writes one CSV row per training step. Rows are flushed every `flushEvery` rows and on `close`, so a run that stops
  * (an error, Ctrl-C) keeps everything up to the last flush; the training loop calls `close` before re-throwing.
+ * @example
+ * import { MetricsCsv } from "@pg/cli";
+ * import { mkdtempSync, readFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const csv = new MetricsCsv(join(mkdtempSync(join(tmpdir(), "pg-")), "adam.csv"), ["iteration", "loss", "note"], 2);
+ * csv.write({ iteration: 1, loss: 0.5 });
+ * console.log(JSON.stringify(readFileSync(csv.path, "utf8"))); // "iteration,loss,note\n"
+ * csv.write({ iteration: 2, loss: 1 / 3, note: "a,b" });
+ * csv.close();
+ * console.log(readFileSync(csv.path, "utf8").trim().split("\n").join(" | ")); // iteration,loss,note | 1,0.500000000, | 2,0.333333333,"a,b"
  */
 export class MetricsCsv {
   readonly path: string;

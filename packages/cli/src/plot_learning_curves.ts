@@ -193,12 +193,14 @@ function prepareCurve(curve: LearningCurve, options: ResolvedLearningCurvesOptio
  *   non-positive-integer `smoothing`/`width`/`height`, `maxPoints` < 2, or a reference level that is not finite (or
  *   not > 0 on a log axis); {@link PgShapeError} when a curve's `values` and `iterations` differ in length or are empty.
  * @example
- * const { svg, droppedPoints } = await learningCurvesSvg({
+ * import { learningCurvesSvg } from "@pg/cli";
+ * const { svg, droppedPoints, plottedPoints } = await learningCurvesSvg({
  *   title: "sin", yLabel: "loss",
  *   curves: [{ name: "adam", iterations: [1, 2, 3, 4], values: [1, 0.5, 0, 0.25] }],
  *   references: [{ name: "random guess", value: 2 }],
  * });
- * console.log(svg.startsWith("<svg"), droppedPoints); // true { adam: 1 }
+ * // log y axis: the 0 cannot be drawn
+ * console.log(svg.startsWith("<svg"), JSON.stringify(droppedPoints), JSON.stringify(plottedPoints)); // true {"adam":1} {"adam":3}
  */
 export async function learningCurvesSvg(options: LearningCurvesOptions): Promise<LearningCurvesResult> {
   const resolved = resolveLearningCurvesOptions(options);

@@ -72,9 +72,18 @@ function readSummaryMethods(directory: string): { experiment: string; averageWin
  * @throws {@link PgValidationError} if summary.json is missing or lists no methods, a listed CSV is missing or lacks the
  *   metric column, `metric`/`xAxis` is unknown, `smoothing` is not a positive integer, or no method has any rows.
  * @example
- * // after `pnpm --dir examples/sin start -- --iterations 3000 --out runs/sin`
- * const result = await plotRun({ directory: "runs/sin", metric: "loss" });
- * console.log(result.path); // runs/sin/loss.svg
+ * import { MetricsCsv, plotRun } from "@pg/cli";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { basename, join } from "node:path";
+ * // a tiny run directory as runExperiment leaves it: summary.json and one CSV per method
+ * const directory = mkdtempSync(join(tmpdir(), "pg-"));
+ * writeFileSync(join(directory, "summary.json"), JSON.stringify({ experiment: "demo", averageWindow: 2, methods: { adam: {} } }));
+ * const csv = new MetricsCsv(join(directory, "adam.csv"), ["iteration", "loss"]);
+ * [1, 0.5, 0.25, 0.125].forEach((loss, index) => csv.write({ iteration: index + 1, loss }));
+ * csv.close();
+ * const result = await plotRun({ directory, metric: "loss" });
+ * console.log(basename(result.path), result.methods.join(","), result.skippedMethods.length); // loss.svg adam 0
  */
 export async function plotRun(options: PlotRunOptions): Promise<PlotRunResult> {
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);

@@ -8,7 +8,12 @@ export interface ProgressState {
   readonly elapsed: number;
 }
 
-/** Formats one progress line: label, bar, iteration, loss, it/s and ETA. */
+/**
+ * Formats one progress line: label, bar, iteration, loss, it/s and ETA.
+ * @example
+ * import { formatProgress } from "@pg/cli";
+ * console.log(formatProgress({ label: "pg", step: 50, total: 100, loss: 0.00012, elapsed: 10 }, 10)); // pg [#####-----] 50/100 loss 1.200e-4 5.0 it/s ETA 0:10
+ */
 export function formatProgress(state: ProgressState, width = 24): string {
   const fraction = Math.min(1, state.step / state.total);
   const filled = Math.round(fraction * width);
@@ -17,7 +22,12 @@ export function formatProgress(state: ProgressState, width = 24): string {
   return `${state.label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${state.step}/${state.total} loss ${formatNumber(state.loss)} ${rate.toFixed(1)} it/s ETA ${formatDuration(eta)}`;
 }
 
-/** Seconds as h:mm:ss or m:ss. */
+/**
+ * Seconds as h:mm:ss or m:ss.
+ * @example
+ * import { formatDuration } from "@pg/cli";
+ * console.log(formatDuration(59.6), formatDuration(3725), formatDuration(NaN)); // 1:00 1:02:05 --:--
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "--:--";
   const s = Math.round(seconds);
@@ -27,7 +37,12 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
 
-/** A number in 4 significant digits, exponent form when small or large. */
+/**
+ * A number in 4 significant digits, exponent form when small or large.
+ * @example
+ * import { formatNumber } from "@pg/cli";
+ * console.log(formatNumber(0.25), formatNumber(1 / 3), formatNumber(0.00012), formatNumber(123456), formatNumber(0)); // 0.2500 0.3333 1.200e-4 1.235e+5 0.000
+ */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
@@ -37,6 +52,15 @@ export function formatNumber(value: number): string {
 /**
  * A progress bar on a stream: redrawn in place on a terminal (at most ~10 times a second), one line per 10 % when
  * the stream is not a terminal (CI logs).
+ * @example
+ * import { ProgressBar } from "@pg/cli";
+ * // any stream with isTTY and write; here a log that is not a terminal
+ * const lines = [];
+ * const bar = new ProgressBar("adam", 20, { isTTY: false, write: (text) => lines.push(text) });
+ * for (let step = 1; step <= 20; step++) bar.update(step, 0.5);
+ * bar.finish();
+ * // one line per 10 %: steps 1, 2, 4, …, 20
+ * console.log(lines.length, lines[10].split(" ").slice(0, 3).join(" ")); // 11 adam [########################] 20/20
  */
 export class ProgressBar {
   private readonly stream: NodeJS.WriteStream;

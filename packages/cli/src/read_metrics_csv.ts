@@ -20,10 +20,19 @@ export interface MetricsTable {
  * @throws {@link PgValidationError} if the file cannot be read, has no header, repeats a column name or holds a cell
  *   that is not a number; {@link PgShapeError} if a row has a different number of cells than the header.
  * @example
- * const csv = new MetricsCsv("/tmp/pg-example/adam.csv", ["iteration", "loss"]);
+ * import { MetricsCsv, readMetricsCsv } from "@pg/cli";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const path = join(mkdtempSync(join(tmpdir(), "pg-")), "adam.csv");
+ * const csv = new MetricsCsv(path, ["iteration", "loss", "x_err"]);
  * csv.write({ iteration: 1, loss: 0.5 });
+ * csv.write({ iteration: 2, loss: 0.25, x_err: 1e-7 });
  * csv.close();
- * console.log(readMetricsCsv("/tmp/pg-example/adam.csv").values.loss); // Float64Array(1) [ 0.5 ]
+ * const table = readMetricsCsv(path);
+ * console.log(table.columns.join(","), table.rowCount); // iteration,loss,x_err 2
+ * // the cell step 1 left empty reads as NaN
+ * console.log(table.values.loss.join(" "), table.values.x_err.join(" ")); // 0.5 0.25 NaN 1e-7
  */
 export function readMetricsCsv(path: string): MetricsTable {
   const where = "readMetricsCsv";

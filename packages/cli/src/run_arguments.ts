@@ -29,7 +29,16 @@ const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "repl
  * @throws {@link PgValidationError} naming the flag, what it accepts and what was given (unknown flag or method,
  * iterations or batch ≤ 0, a seed that is not a non-negative integer).
  * @example
- * parseRunArguments(["--iterations", "100", "--methods", "adam"], spec).iterations; // 100
+ * import { parseRunArguments } from "@pg/cli";
+ * const defaults = { iterations: 3000, batch: 100, seed: 0, methods: ["adam", "pg"], out: "runs/sin" };
+ * const spec = { name: "sin", defaults, knownMethods: ["adam", "pg", "supervised"] };
+ * const args = parseRunArguments(["--iterations", "100", "--methods=pg,supervised", "--backend", "cpu"], spec);
+ * console.log(args.iterations, args.batch, args.methods.join(","), args.out, args.backend, args.replicas); // 100 100 pg,supervised runs/sin cpu undefined
+ * try {
+ *   parseRunArguments(["--methods", "sgd"], spec);
+ * } catch (error) {
+ *   console.log(error.message); // sin: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".
+ * }
  */
 export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec): RunArguments {
   const where = spec.name;

@@ -85,6 +85,32 @@ export interface ExperimentSummary {
  * seconds, loss, x_err, proxy_loss) and `<out>/summary.json` after every method, saves each method's network to
  * `<out>/networks/<method>/` at every checkpoint iteration and at the end, shows progress, and prints a table.
  * @returns the summary; methods that stopped on an error are recorded with it, and the others still run.
+ * @example
+ * import { runExperiment } from "@pg/cli";
+ * import { backprop, scheme } from "@pg/core";
+ * import { mlp } from "@pg/nets";
+ * import { train } from "@tensorflow/tfjs";
+ * import { readdirSync, mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const doubling = { name: "2x", xShape: [1], yShape: [1], forward: (x) => x.map((v) => 2 * v), adjoint: (x, dy) => dy.map((v) => 2 * v) };
+ * const experiment = {
+ *   name: "doubling",
+ *   defaults: { iterations: 2, batch: 4, seed: 0, methods: ["adam"], out: "runs/doubling" },
+ *   knownMethods: ["adam"],
+ *   physics: doubling, reduction: "mean", inputShape: [1], outputShape: [1],
+ *   network: (seed) => mlp({ inputSize: 1, hiddenSizes: [4], outputSize: 1, seed }),
+ *   batches: () => () => ({ input: Float64Array.of(1, -0.5, 0.25, 2), inputShape: [1], yTarget: Float64Array.of(2, -1, 0.5, 4) }),
+ *   method: () => ({ scheme: scheme(backprop()), optimizer: train.adam(0.05) }),
+ *   xError: () => 0,
+ *   averageWindow: 2,
+ *   checkpoints: [2],
+ * };
+ * const out = mkdtempSync(join(tmpdir(), "pg-"));
+ * const summary = await runExperiment(experiment, ["--iterations", "3", "--out", out, "--backend", "cpu"], () => {});
+ * const adam = summary.methods.adam;
+ * console.log(summary.backend, adam.iterations, adam.network, adam.networkIteration, adam.error); // cpu 3 networks/adam 3 undefined
+ * console.log(readdirSync(out).sort().join(" ")); // adam.csv networks summary.json
  */
 export async function runExperiment<P extends Physics>(
   definition: ExperimentDefinition<P>,
@@ -200,7 +226,18 @@ export async function runExperiment<P extends Physics>(
   return summary();
 }
 
-/** The summary as a table: one row per method with the running averages at each checkpoint. */
+/**
+ * The summary as a table: one row per method with the running averages at each checkpoint.
+ * @example
+ * import { summaryTable } from "@pg/cli";
+ * const runningAverage = { 100: { loss: 0.5, x_err: 0.25 } };
+ * const adam = { iterations: 200, loss: 0.125, x_err: 0.0001, medianSecondsPerIteration: 0.01234, backend: "cpu", runningAverage };
+ * const summary = { experiment: "sin", arguments: {}, backend: "cpu", averageWindow: 100, methods: { adam } };
+ * const lines = summaryTable(summary).split("\n");
+ * console.log(lines[0]); // running averages over 100 iterations (backend cpu)
+ * console.log(lines[1]); // method  iterations  loss@100    loss     x_err  s/iter  status
+ * console.log(lines[3].trimEnd()); // adam           200    0.5000  0.1250  1.000e-4  0.0123  ok
+ */
 export function summaryTable(summary: ExperimentSummary): string {
   const checkpoints = [...new Set(Object.values(summary.methods).flatMap((m) => Object.keys(m.runningAverage)))].sort((a, b) => Number(a) - Number(b));
   const header = ["method", "iterations", ...checkpoints.map((c) => `loss@${c}`), "loss", "x_err", "s/iter", "status"];

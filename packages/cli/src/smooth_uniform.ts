@@ -22,8 +22,9 @@ export interface SmoothUniformResult {
  * @returns the smoothed values and the index `offset` that places them on the original x axis.
  * @throws {@link PgValidationError} if `width` is not a positive integer or `values` is not an array of numbers.
  * @example
+ * import { smoothUniform } from "@pg/cli";
  * const smoothed = smoothUniform([1, 2, 3, 4, 5, 6], 4);
- * console.log(Array.from(smoothed.values), smoothed.offset); // [2.5, 3.5, 4.5] 1
+ * console.log(smoothed.values.join(" "), smoothed.offset); // 2.5 3.5 4.5 1
  */
 export function smoothUniform(values: ArrayLike<number>, width: number): SmoothUniformResult {
   requirePositiveInteger("smoothUniform", "width", width);

@@ -31,6 +31,19 @@ function firstNonFiniteWeight(model: tf.LayersModel): string | undefined {
  * @param method - the method name (the sub-directory).
  * @param model - the network being trained.
  * @returns whether it saved, and where or why not.
+ * @example
+ * import { saveTrainedNetwork } from "@pg/cli";
+ * import { loadNetwork, mlp } from "@pg/nets";
+ * import { layers, sequential } from "@tensorflow/tfjs";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join, relative } from "node:path";
+ * const out = mkdtempSync(join(tmpdir(), "pg-"));
+ * const outcome = await saveTrainedNetwork(out, "adam", mlp({ inputSize: 1, hiddenSizes: [4], outputSize: 1, seed: 0 }));
+ * console.log(outcome.saved, relative(out, outcome.directory)); // true networks/adam
+ * console.log(JSON.stringify((await loadNetwork(outcome.directory)).outputs[0].shape)); // [null,1]
+ * const plain = sequential({ layers: [layers.dense({ inputShape: [1], units: 1 })] });
+ * console.log(JSON.stringify(await saveTrainedNetwork(out, "plain", plain))); // {"saved":false,"reason":"the network was not built by a @pg/nets builder"}
  */
 export async function saveTrainedNetwork(out: string, method: string, model: tf.LayersModel): Promise<SaveOutcome> {
   if (networkConfigOf(model) === undefined) return { saved: false, reason: "the network was not built by a @pg/nets builder" };

@@ -7,12 +7,31 @@ import type { Physics } from "./physics";
 import { PgShapeError } from "./errors";
 import { shapeSize } from "./validate";
 
-/** Reads a tensor into a new Float64Array (synchronously). */
+/**
+ * Reads a tensor into a new Float64Array (synchronously).
+ * @example
+ * import { tensorToFloat64 } from "@pg/core";
+ * import { tensor2d } from "@tensorflow/tfjs";
+ * const values = tensorToFloat64(tensor2d([[0.5, 1], [2, 0.1]]));
+ * console.log(values.constructor.name, values.length, values[0]); // Float64Array 4 0.5
+ * console.log(values[3]); // 0.10000000149011612
+ */
 export function tensorToFloat64(tensor: tf.Tensor): Float64Array {
   return Float64Array.from(tensor.dataSync() as Float32Array);
 }
 
-/** Makes a float32 tensor of `shape` from Float64 values (rounded to float32). */
+/**
+ * Makes a float32 tensor of `shape` from Float64 values (rounded to float32).
+ * @example
+ * import { float64ToTensor } from "@pg/core";
+ * const tensor = float64ToTensor(Float64Array.of(0.5, 1, 2, 0.1), [2, 2]);
+ * console.log(tensor.shape.join("×"), tensor.dtype, tensor.dataSync()[3]); // 2×2 float32 0.10000000149011612
+ * try {
+ *   float64ToTensor(Float64Array.of(1, 2, 3), [2, 2]);
+ * } catch (error) {
+ *   console.log(error.message); // float64ToTensor: values must have length 2 × 2 = 4; received Float64Array(3) [1, 2, 3].
+ * }
+ */
 export function float64ToTensor(values: Float64Array, shape: readonly number[]): tf.Tensor {
   const size = shapeSize(shape);
   if (values.length !== size) {
@@ -26,8 +45,14 @@ export function float64ToTensor(values: Float64Array, shape: readonly number[]):
  * pass calls `physics.forward` in Float64 and the gradient calls `physics.adjoint`, so tfjs autodiff can back-propagate
  * through the simulator (the backprop baseline, Eq. 2).
  * @example
- * const P = physicsOp(physics);
- * const loss = tf.sum(tf.square(tf.sub(P(network.apply(input)), yTarget)));
+ * import { physicsOp } from "@pg/core";
+ * import { grad, tensor2d } from "@tensorflow/tfjs";
+ * const square = { name: "x²", xShape: [2], yShape: [2], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * const P = physicsOp(square);
+ * const x = tensor2d([[1, 2], [3, 4]]);
+ * console.log(P(x).shape.join("×"), P(x).dataSync().join(" ")); // 2×2 1 4 9 16
+ * // tfjs autodiff through the simulator: ∂/∂x Σ P(x) = 2x, from square.adjoint
+ * console.log(grad((t) => P(t).sum())(x).dataSync().join(" ")); // 2 4 6 8
  */
 export function physicsOp(physics: Physics): (x: tf.Tensor) => tf.Tensor {
   const xSize = shapeSize(physics.xShape);

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
 
 /** One TSDoc `@example` block: the file it is in and its code. */
 export interface DocExample {
@@ -108,6 +109,20 @@ export interface DocExampleSuiteOptions {
   readonly around?: (run: () => Promise<string[]>) => Promise<string[]>;
   /** @defaultValue 15 */
   readonly maxLines?: number;
+}
+
+/**
+ * An `around` for {@link docExampleSuite} whose examples build tensors and models without disposing them: runs the
+ * example in a tfjs engine scope and disposes every variable afterwards.
+ */
+export async function releasingTensors(run: () => Promise<string[]>): Promise<string[]> {
+  tf.engine().startScope();
+  try {
+    return await run();
+  } finally {
+    tf.engine().endScope();
+    tf.disposeVariables();
+  }
 }
 
 /**

@@ -6,7 +6,14 @@ export type PgErrorCode =
   | "backend-unavailable"
   | "checkpoint-mismatch";
 
-/** Base class of every error thrown by @pg packages. */
+/**
+ * Base class of every error thrown by @pg packages.
+ * @example
+ * import { PgError } from "@pg/core";
+ * const error = new PgError("invalid-argument", "demo: something went wrong");
+ * console.log(error instanceof Error, error.name, error.code); // true PgError invalid-argument
+ * console.log(error.message); // demo: something went wrong
+ */
 export class PgError extends Error {
   readonly code: PgErrorCode;
   constructor(code: PgErrorCode, message: string, options?: { cause?: unknown }) {
@@ -16,7 +23,14 @@ export class PgError extends Error {
   }
 }
 
-/** A value outside what a function accepts: message is `where: parameter must be expected; received value.` */
+/**
+ * A value outside what a function accepts: message is `where: parameter must be expected; received value.`
+ * @example
+ * import { PgError, PgValidationError } from "@pg/core";
+ * const error = new PgValidationError("mlp", "seed", "a non-negative integer", -1);
+ * console.log(error.message); // mlp: seed must be a non-negative integer; received -1.
+ * console.log(error instanceof PgError, error.name, error.code, error.parameter); // true PgValidationError invalid-argument seed
+ */
 export class PgValidationError extends PgError {
   readonly where: string;
   readonly parameter: string;
@@ -34,7 +48,14 @@ export class PgValidationError extends PgError {
   }
 }
 
-/** An array of the wrong length or a tensor of the wrong shape; the message spells out the batch arithmetic. */
+/**
+ * An array of the wrong length or a tensor of the wrong shape; the message spells out the batch arithmetic.
+ * @example
+ * import { PgShapeError } from "@pg/core";
+ * const error = new PgShapeError("demo.forward", "x", "length batch × 3 = 6 (batch = 2)", new Float64Array(5));
+ * console.log(error.message); // demo.forward: x must have length batch × 3 = 6 (batch = 2); received Float64Array(5) [0, 0, 0, 0, …].
+ * console.log(error.code, error.where, error.parameter); // invalid-shape demo.forward x
+ */
 export class PgShapeError extends PgError {
   readonly where: string;
   readonly parameter: string;
@@ -48,7 +69,14 @@ export class PgShapeError extends PgError {
 /** Where in a training step a non-finite value appeared. */
 export type NonFiniteStage = "input" | "network output" | "physics output" | "proposal" | "x-space gradient" | "loss";
 
-/** NaN or ±Infinity where a finite value is required; names the step, the stage and the first bad index. */
+/**
+ * NaN or ±Infinity where a finite value is required; names the step, the stage and the first bad index.
+ * @example
+ * import { PgNonFiniteError } from "@pg/core";
+ * const error = new PgNonFiniteError("trainStep", "loss", 3, NaN, 12);
+ * console.log(error.message); // trainStep: loss is NaN at step 12 (first non-finite entry at index 3).
+ * console.log(error.code, error.stage, error.step, error.index); // non-finite loss 12 3
+ */
 export class PgNonFiniteError extends PgError {
   readonly where: string;
   readonly stage: NonFiniteStage;
@@ -69,7 +97,15 @@ export class PgNonFiniteError extends PgError {
   }
 }
 
-/** No requested backend could be initialised; lists every attempt in order with its reason. */
+/**
+ * No requested backend could be initialised; lists every attempt in order with its reason.
+ * @example
+ * import { PgBackendError } from "@pg/core";
+ * const attempts = [{ name: "tensorflow", reason: "not installed" }, { name: "cpu", reason: "refused" }];
+ * const error = new PgBackendError("initBackend", attempts, "Choose another backend.");
+ * console.log(error.message); // initBackend: no backend could be initialised; tried tensorflow (not installed), cpu (refused). Choose another backend.
+ * console.log(error.code, error.attempts.length); // backend-unavailable 2
+ */
 export class PgBackendError extends PgError {
   readonly attempts: readonly { readonly name: string; readonly reason: string }[];
   constructor(where: string, attempts: readonly { readonly name: string; readonly reason: string }[], hint?: string) {
@@ -81,7 +117,14 @@ export class PgBackendError extends PgError {
 
 const PREVIEW = 4;
 
-/** A short, exact description of a value for error messages: numbers exactly, arrays by type, length and first entries. */
+/**
+ * A short, exact description of a value for error messages: numbers exactly, arrays by type, length and first entries.
+ * @example
+ * import { describeValue } from "@pg/core";
+ * console.log(describeValue(-0), describeValue("a"), describeValue(null), describeValue(undefined)); // -0 "a" null undefined
+ * console.log(describeValue(Float64Array.of(1, 2, 3, 4, 5))); // Float64Array(5) [1, 2, 3, 4, …]
+ * console.log(describeValue([1, [2]]), describeValue({ a: 1 })); // Array(2) [1, Array(1) [2]] {"a":1}
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);

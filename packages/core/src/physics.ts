@@ -65,7 +65,17 @@ export const halfSquaredError: Objective = {
   },
 };
 
-/** The objective a physics declares, or ½‖y − y*‖². */
+/**
+ * The objective a physics declares, or ½‖y − y*‖².
+ * @example
+ * import { objectiveOf } from "@pg/core";
+ * const identity = { name: "identity", xShape: [1], yShape: [1], forward: (x) => x, adjoint: (x, dy) => dy };
+ * const objective = objectiveOf(identity);
+ * console.log(objective.name); // halfSquaredError
+ * console.log(objective.value(Float64Array.of(3, 1), Float64Array.of(1, 1), 2).join(" ")); // 2 0
+ * const absolute = { ...objective, name: "absolute error" };
+ * console.log(objectiveOf({ ...identity, objective: absolute }).name); // absolute error
+ */
 export function objectiveOf(physics: Physics): Objective {
   return physics.objective ?? halfSquaredError;
 }
@@ -79,7 +89,16 @@ export interface ObjectiveEvaluation {
   readonly gradient: Float64Array;
 }
 
-/** Evaluates y = P(x), L(y) and ∂L/∂x (one forward and one adjoint). */
+/**
+ * Evaluates y = P(x), L(y) and ∂L/∂x (one forward and one adjoint).
+ * @example
+ * import { evaluateObjective } from "@pg/core";
+ * const square = { name: "x²", xShape: [1], yShape: [1], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * const { y, value, gradient } = evaluateObjective(square, Float64Array.of(1, 3), Float64Array.of(0, 10), 2);
+ * console.log(y.join(" "), value.join(" ")); // 1 9 0.5 0.5
+ * // ∂L/∂x = 2x · (y − y*)
+ * console.log(gradient.join(" ")); // 2 -6
+ */
 export function evaluateObjective(
   physics: Physics,
   x: Float64Array,

@@ -60,7 +60,10 @@ export interface SchemeGradient extends SourceResult {
 /**
  * Joins a gradient source and transforms into a scheme.
  * @example
+ * import { backprop, clipByValue, scheme } from "@pg/core";
  * const sinAdam = scheme(backprop(), clipByValue({ limit: 1 }));
+ * console.log(sinAdam.description); // backprop → clipByValue(1)
+ * console.log(sinAdam.source.kind, sinAdam.transforms.length); // backprop 1
  */
 export function scheme<P extends Physics>(source: GradientSource<P>, ...transforms: GradientTransform<any>[]): Scheme<P> {
   const names = transforms.map((t) => t.name);
@@ -71,12 +74,29 @@ export function scheme<P extends Physics>(source: GradientSource<P>, ...transfor
   };
 }
 
-/** Fresh transform states for a scheme. */
+/**
+ * Fresh transform states for a scheme.
+ * @example
+ * import { backprop, clipByValue, initScheme, scaleBy, scheme } from "@pg/core";
+ * console.log(initScheme(scheme(backprop())).length); // 0
+ * console.log(initScheme(scheme(backprop(), clipByValue({ limit: 1 }), scaleBy({ factor: 2 }))).length); // 2
+ */
 export function initScheme(s: Scheme<any>): SchemeState {
   return s.transforms.map((t) => t.init());
 }
 
-/** Runs the source, then every transform in order. */
+/**
+ * Runs the source, then every transform in order.
+ * @example
+ * import { applyScheme, backprop, clipByValue, initScheme, scheme } from "@pg/core";
+ * const square = { name: "x²", xShape: [1], yShape: [1], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * const clipped = scheme(backprop(), clipByValue({ limit: 1 }));
+ * const context = { physics: square, x: Float64Array.of(0.5, 2), yTarget: Float64Array.of(0, 0), batch: 2, step: 1 };
+ * const [result, state] = applyScheme(clipped, context, initScheme(clipped));
+ * // backprop: 2x · (x² − 0) = 0.25, 16; then clipped to [−1, 1]
+ * console.log(result.gradient.join(" "), result.objective.join(" ")); // 0.25 1 0.03125 8
+ * console.log(state.length); // 1
+ */
 export function applyScheme<P extends Physics>(
   s: Scheme<P>,
   context: BatchContext<P>,
@@ -97,6 +117,13 @@ export function applyScheme<P extends Physics>(
 /**
  * Back-propagation through the physics (Eq. 2): the x-space gradient is ∂L/∂x = (∂P/∂x)ᵀ ∂L/∂y, from the
  * physics' adjoint.
+ * @example
+ * import { backprop } from "@pg/core";
+ * const square = { name: "x²", xShape: [1], yShape: [1], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * const source = backprop();
+ * const result = source.gradient({ physics: square, x: Float64Array.of(1, 3), yTarget: Float64Array.of(4, 4), batch: 2, step: 1 });
+ * // ∂L/∂x = 2x · (x² − y*)
+ * console.log(source.kind, result.gradient.join(" "), result.objective.join(" ")); // backprop -6 30 4.5 12.5
  */
 export function backprop<P extends Physics = Physics>(): GradientSource<P> {
   return {
@@ -120,6 +147,17 @@ export interface PhysicalOptions<P extends Physics> {
 /**
  * Physical gradients (Eq. 5, Algorithm 1): x̃ = P⁻¹ⁿ(y* | x̂) is held constant and the network receives the PG
  * vector x − x̃, the gradient of the proxy loss ½‖x − x̃‖².
+ * @example
+ * import { physical } from "@pg/core";
+ * const square = { name: "x²", xShape: [1], yShape: [1], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * const squareRoot = {
+ *   name: "sqrt",
+ *   solve: ({ yTarget, batch }) => ({ x: yTarget.map(Math.sqrt), reasons: Array(batch).fill("exact"), iterations: new Int32Array(batch) }),
+ * };
+ * const source = physical({ solver: squareRoot });
+ * const result = source.gradient({ physics: square, x: Float64Array.of(1, 3), yTarget: Float64Array.of(4, 4), batch: 2, step: 1 });
+ * console.log(source.description, result.gradient.join(" "), result.solve.reasons.join(" ")); // physical(sqrt) -1 1 exact exact
+ * console.log(physical({ solver: squareRoot, steps: 3 }).description); // physical(sqrt, 3 steps)
  */
 export function physical<P extends Physics>(options: PhysicalOptions<P>): GradientSource<P> {
   const steps = requirePositiveInteger("physical", "steps", options.steps ?? 1);
@@ -139,7 +177,15 @@ export function physical<P extends Physics>(options: PhysicalOptions<P>): Gradie
   };
 }
 
-/** Supervised training on x-space labels (Eq. 3): the network receives x − label. */
+/**
+ * Supervised training on x-space labels (Eq. 3): the network receives x − label.
+ * @example
+ * import { supervised } from "@pg/core";
+ * const identity = { name: "identity", xShape: [1], yShape: [1], forward: (x) => x, adjoint: (x, dy) => dy };
+ * const source = supervised();
+ * const context = { physics: identity, x: Float64Array.of(1, 3), yTarget: Float64Array.of(2, 2), batch: 2, step: 1 };
+ * console.log(source.kind, source.gradient({ ...context, labels: Float64Array.of(2, 2) }).gradient.join(" ")); // supervised -1 1
+ */
 export function supervised<P extends Physics = Physics>(): GradientSource<P> {
   return {
     kind: "supervised",
@@ -168,7 +214,14 @@ export interface ClipByValueOptions {
   readonly limit: number;
 }
 
-/** Clips the x-space gradient element-wise to [−limit, limit] (the sin experiment clips to [−1, 1]). NaN stays NaN. */
+/**
+ * Clips the x-space gradient element-wise to [−limit, limit] (the sin experiment clips to [−1, 1]). NaN stays NaN.
+ * @example
+ * import { clipByValue } from "@pg/core";
+ * const clip = clipByValue({ limit: 1 });
+ * const [clipped] = clip.update(Float64Array.of(-3, 0.5, 2, NaN), clip.init());
+ * console.log(clip.name, clipped.join(" ")); // clipByValue(1) -1 0.5 1 NaN
+ */
 export function clipByValue(options: ClipByValueOptions): GradientTransform<undefined> {
   const limit = requirePositive("clipByValue", "limit", options.limit);
   return {
@@ -190,7 +243,14 @@ export interface ScaleByOptions {
   readonly factor: number;
 }
 
-/** Multiplies the x-space gradient by a constant. */
+/**
+ * Multiplies the x-space gradient by a constant.
+ * @example
+ * import { scaleBy } from "@pg/core";
+ * const half = scaleBy({ factor: 0.5 });
+ * const [scaled] = half.update(Float64Array.of(-3, 0.5, 2), half.init());
+ * console.log(half.name, scaled.join(" ")); // scaleBy(0.5) -1.5 0.25 1
+ */
 export function scaleBy(options: ScaleByOptions): GradientTransform<undefined> {
   const factor = options.factor;
   if (typeof factor !== "number" || !Number.isFinite(factor)) {
@@ -205,7 +265,14 @@ export function scaleBy(options: ScaleByOptions): GradientTransform<undefined> {
   };
 }
 
-/** Per-example ½‖x − x̃‖² summed, or averaged over the batch: the proxy loss of Eq. 5. */
+/**
+ * Per-example ½‖x − x̃‖² summed, or averaged over the batch: the proxy loss of Eq. 5.
+ * @example
+ * import { proxyLoss } from "@pg/core";
+ * const x = Float64Array.of(1, 2);
+ * const xTilde = Float64Array.of(0, 0);
+ * console.log(proxyLoss(x, xTilde, 2, "sum"), proxyLoss(x, xTilde, 2, "mean")); // 2.5 1.25
+ */
 export function proxyLoss(x: Float64Array, xTilde: Float64Array, batch: number, reduction: Reduction): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) {

@@ -38,6 +38,16 @@ export interface InverseSolver<P extends Physics = Physics> {
 /**
  * Runs `solver` `steps` times, each run starting at the previous proposal (x_k = P⁻¹(y* | x_{k−1}), Algorithm 1).
  * Iterations add up; the reasons are those of the last run.
+ * @example
+ * import { solveRepeatedly } from "@pg/core";
+ * const identity = { name: "identity", xShape: [1], yShape: [1], forward: (x) => x, adjoint: (x, dy) => dy };
+ * // A solver that moves every x halfway to its target.
+ * const halfway = {
+ *   name: "halfway",
+ *   solve: ({ x, yTarget }) => ({ x: x.map((v, i) => (v + yTarget[i]) / 2), reasons: ["maxIterations"], iterations: Int32Array.of(2) }),
+ * };
+ * const result = solveRepeatedly(halfway, { physics: identity, x: Float64Array.of(0), yTarget: Float64Array.of(8), batch: 1 }, 3);
+ * console.log(result.x[0], result.iterations[0], result.reasons[0]); // 7 6 maxIterations
  */
 export function solveRepeatedly<P extends Physics>(
   solver: InverseSolver<P>,
@@ -53,7 +63,12 @@ export function solveRepeatedly<P extends Physics>(
   return { ...result, iterations };
 }
 
-/** Counts of each stop reason over a batch, for logging. */
+/**
+ * Counts of each stop reason over a batch, for logging.
+ * @example
+ * import { countReasons } from "@pg/core";
+ * console.log(JSON.stringify(countReasons(["converged", "maxIterations", "converged"]))); // {"converged":2,"maxIterations":1}
+ */
 export function countReasons(reasons: readonly StopReason[]): Partial<Record<StopReason, number>> {
   const counts: Partial<Record<StopReason, number>> = {};
   for (const r of reasons) counts[r] = (counts[r] ?? 0) + 1;

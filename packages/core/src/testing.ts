@@ -1,7 +1,14 @@
 import type { Physics } from "./physics";
 import { shapeSize } from "./validate";
 
-/** A small seeded uniform generator in [0, 1) for test vectors (mulberry32); not for experiments. */
+/**
+ * A small seeded uniform generator in [0, 1) for test vectors (mulberry32); not for experiments.
+ * @example
+ * import { testRandom } from "@pg/core/testing";
+ * const random = testRandom(7);
+ * const draws = [random(), random(), random()];
+ * console.log(draws.every((u) => u >= 0 && u < 1), testRandom(7)() === draws[0]); // true true
+ */
 export function testRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -49,6 +56,13 @@ export interface AdjointCheck {
 /**
  * Checks the identity ⟨Jv, w⟩ = ⟨v, Jᵀw⟩ with J = ∂P/∂x at a random x, where Jv is a central finite difference
  * of `forward` and Jᵀw comes from `adjoint`. For linear physics use a large step; for nonlinear a small one.
+ * @example
+ * import { checkAdjoint } from "@pg/core/testing";
+ * const square = { name: "x²", xShape: [2], yShape: [2], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * console.log(checkAdjoint(square, { batch: 4 }).relativeError < 1e-8); // true
+ * // an adjoint that forgot the factor 2x fails the check
+ * const wrong = { ...square, adjoint: (x, dy) => Float64Array.from(dy) };
+ * console.log(checkAdjoint(wrong, { batch: 4 }).relativeError > 0.1); // true
  */
 export function checkAdjoint(physics: Physics, options: CheckOptions): AdjointCheck {
   const random = testRandom(options.seed ?? 1);
@@ -78,6 +92,11 @@ export interface FiniteDifferenceCheck {
 
 /**
  * Compares the gradient of s(x) = ⟨w, P(x)⟩ from `adjoint` (Jᵀw) with central finite differences, entry by entry.
+ * @example
+ * import { checkFiniteDifferences } from "@pg/core/testing";
+ * const square = { name: "x²", xShape: [2], yShape: [2], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
+ * const check = checkFiniteDifferences(square, { batch: 3 });
+ * console.log(check.adjointGradient.length, check.finiteDifferenceGradient.length, check.relativeError < 1e-6); // 6 6 true
  */
 export function checkFiniteDifferences(physics: Physics, options: CheckOptions): FiniteDifferenceCheck {
   const random = testRandom(options.seed ?? 2);
@@ -105,7 +124,12 @@ export function checkFiniteDifferences(physics: Physics, options: CheckOptions):
   return { relativeError: maxDiff / scale, adjointGradient, finiteDifferenceGradient };
 }
 
-/** max_i |a_i − b_i| / max_i |b_i|: the relative error used throughout the tests. */
+/**
+ * max_i |a_i − b_i| / max_i |b_i|: the relative error used throughout the tests.
+ * @example
+ * import { relativeDifference } from "@pg/core/testing";
+ * console.log(relativeDifference([1, 2.02], [1, 2]).toFixed(4), relativeDifference([0.5], [0])); // 0.0100 0.5
+ */
 export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
   let scale = 0;
@@ -120,6 +144,7 @@ export {
   docExamplesOf,
   docExamplesIn,
   docExampleSuite,
+  releasingTensors,
   runDocExample,
   runDocExampleAsync,
   docExampleAnnotations,

@@ -82,12 +82,6 @@ export interface NetworkGradients extends StepResult {
 }
 
 /**
- * The gradient half of a training step (Algorithm 1 without the update): forward the network, detach x to Float64,
- * let the scheme produce the x-space gradient g (backprop: Jᵀ∂L/∂y; physical: x − x̃; supervised: x − label), and
- * back-propagate g through the network only: ∂/∂θ ⟨x(θ), g⟩ is the gradient of the proxy loss ½‖x − x̃‖².
- * @throws {@link PgNonFiniteError} when the input, the network output, the x-space gradient or the loss is not finite.
- */
-/**
  * How a data-parallel replica shares a step with the others: it forwards only its rows of the batch, joins its
  * prediction with theirs before the scheme runs on the whole batch, and receives its rows of the x-space gradient.
  */
@@ -100,6 +94,23 @@ export interface ReplicaExchange {
   scatter(gradient: Float64Array): Float64Array;
 }
 
+/**
+ * The gradient half of a training step (Algorithm 1 without the update): forward the network, detach x to Float64,
+ * let the scheme produce the x-space gradient g (backprop: Jᵀ∂L/∂y; physical: x − x̃; supervised: x − label), and
+ * back-propagate g through the network only: ∂/∂θ ⟨x(θ), g⟩ is the gradient of the proxy loss ½‖x − x̃‖².
+ * @throws {@link PgNonFiniteError} when the input, the network output, the x-space gradient or the loss is not finite.
+ * @example
+ * import { backprop, computeNetworkGradients, scheme } from "@pg/core";
+ * import { layers, sequential } from "@tensorflow/tfjs";
+ * const network = sequential({ layers: [layers.dense({ inputShape: [1], units: 1, useBias: false, kernelInitializer: "ones" })] });
+ * const doubling = { name: "2x", xShape: [1], yShape: [1], forward: (x) => x.map((v) => 2 * v), adjoint: (x, dy) => dy.map((v) => 2 * v) };
+ * const batch = { input: Float64Array.of(1, 2), inputShape: [1], yTarget: Float64Array.of(4, 4) };
+ * const { metrics, x, grads } = computeNetworkGradients({ network, scheme: scheme(backprop()), physics: doubling, batch, step: 1 });
+ * // x = w · input = 1, 2; L = ½(2x − 4)² = 2, 0; batch mean 1
+ * console.log(x.join(" "), metrics.loss, metrics.step); // 1 2 1 1
+ * // ∂L/∂w, batch mean: ½ Σ input · 2(2x − 4) = −2
+ * console.log(Object.keys(grads).length, Object.values(grads)[0].dataSync()[0]); // 1 -2
+ */
 export function computeNetworkGradients<P extends Physics>(
   options: Omit<TrainStepOptions<P>, "optimizer">,
   exchange?: ReplicaExchange,
@@ -161,6 +172,15 @@ export function computeNetworkGradients<P extends Physics>(
  * One training step (Algorithm 1): {@link computeNetworkGradients}, then the optimizer update.
  * @throws {@link PgNonFiniteError} when the network output, the x-space gradient or the loss is not finite; the
  * optimizer is then not applied.
+ * @example
+ * import { backprop, scheme, trainStep } from "@pg/core";
+ * import { SGDOptimizer, layers, sequential } from "@tensorflow/tfjs";
+ * const network = sequential({ layers: [layers.dense({ inputShape: [1], units: 1, useBias: false, kernelInitializer: "ones" })] });
+ * const doubling = { name: "2x", xShape: [1], yShape: [1], forward: (x) => x.map((v) => 2 * v), adjoint: (x, dy) => dy.map((v) => 2 * v) };
+ * const batch = { input: Float64Array.of(1, 2), inputShape: [1], yTarget: Float64Array.of(4, 4) };
+ * const result = trainStep({ network, optimizer: new SGDOptimizer(0.1), scheme: scheme(backprop()), physics: doubling, batch, step: 1 });
+ * // w ← w − 0.1 · ∂L/∂w = 1 − 0.1 · (−2)
+ * console.log(result.metrics.loss, network.getWeights()[0].dataSync()[0].toFixed(4)); // 1 1.2000
  */
 export function trainStep<P extends Physics>(options: TrainStepOptions<P>): StepResult {
   const { grads, ...result } = options.engine === undefined ? computeNetworkGradients(options) : options.engine.computeNetworkGradients(options);
@@ -296,6 +316,19 @@ export interface TrainResult {
  * The training loop: `iterations` calls of {@link trainStep}, each on a fresh batch, reporting every step to the
  * callbacks. Stops with a {@link PgNonFiniteError} naming the step when the loss or the x-space gradient is not
  * finite; `onEnd` runs first so nothing already reported is lost.
+ * @example
+ * import { backprop, scheme, train } from "@pg/core";
+ * import { SGDOptimizer, layers, sequential } from "@tensorflow/tfjs";
+ * const network = sequential({ layers: [layers.dense({ inputShape: [1], units: 1, useBias: false, kernelInitializer: "ones" })] });
+ * const doubling = { name: "2x", xShape: [1], yShape: [1], forward: (x) => x.map((v) => 2 * v), adjoint: (x, dy) => dy.map((v) => 2 * v) };
+ * const nextBatch = () => ({ input: Float64Array.of(1, 2), inputShape: [1], yTarget: Float64Array.of(4, 8) });
+ * const losses = [];
+ * const onStep = (report) => losses.push(report.metrics.loss.toFixed(3));
+ * const result = await train({ network, optimizer: new SGDOptimizer(0.05), scheme: scheme(backprop()), physics: doubling, nextBatch, iterations: 3, callbacks: { onStep } });
+ * console.log(result.steps, result.lastMetrics.step); // 3 3
+ * // L = ½(2w − 4)² + ½(4w − 8)² averaged: w = 1 → 5, then w → 2, the loss falling by 4× per step
+ * console.log(losses.join(" ")); // 5.000 1.250 0.313
+ * console.log(network.getWeights()[0].dataSync()[0].toFixed(3)); // 1.875
  */
 export async function train<P extends Physics>(options: TrainOptions<P>): Promise<TrainResult> {
   const iterations = requirePositiveInteger("train", "iterations", options.iterations);

@@ -5,30 +5,18 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as core from "@pg/core";
-import { docExampleSuite } from "@pg/core/testing";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { docExampleSuite, releasingTensors } from "@pg/core/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as nets from "../src/index";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
-// Examples build models without disposing them: free every weight variable after each one.
-afterEach(() => {
-  tf.disposeVariables();
-});
-
 docExampleSuite({
   namespace: nets,
   sourceDirectory: path.join(__dirname, "..", "src"),
   modules: { "@pg/nets": nets, "@pg/core": core, "@tensorflow/tfjs": tf, "node:fs": fs, "node:os": os, "node:path": path },
   test: { describe, it, expect },
-  // Tensors an example creates are released when it ends; variables by afterEach.
-  around: async (run) => {
-    tf.engine().startScope();
-    try {
-      return await run();
-    } finally {
-      tf.engine().endScope();
-    }
-  },
+  // Examples build tensors and models without disposing them: release them after each.
+  around: releasingTensors,
 });

@@ -1,0 +1,135 @@
+import { PgValidationError, requireFinite, requirePositiveInteger } from "@pg/core";
+import type { ConjugateGradientStopReason } from "@pg/numerics";
+import { FLUID_DT, requireFluidGrid, SAMPLE_OFFSETS, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { advectStaggeredUnchecked, macCormackInto, macCormackScratch, requireFiniteStaggeredVelocity } from "./mac_cormack";
+import { makeIncompressibleUnchecked, resolveProjectionTolerances } from "./make_incompressible";
+import { requireFiniteScalarField } from "./periodic_interpolation";
+
+/** The state one {@link fluidStep} advances. */
+export interface FluidState {
+  /** Cell-centred marker m, batch × nx × ny; finite. */
+  readonly marker: Float64Array;
+  /** Staggered velocity u, batch × nx × ny per component; finite. */
+  readonly velocity: StaggeredVelocity;
+  /** Warm start of the projection: the previous step's pressure, batch × nx × ny; finite. @defaultValue zeros (first step) */
+  readonly pressureGuess?: Float64Array;
+}
+
+/** Options of {@link fluidStep}; the defaults are the experiment's (SPEC §2.5, §7.3). */
+export interface FluidStepOptions {
+  /** Time step; a finite number. @defaultValue FLUID_DT = 0.25 */
+  readonly dt?: number;
+  /** rtol of the projection's CG; a finite number ≥ 0. @defaultValue 0 */
+  readonly relativeTolerance?: number;
+  /** atol of the projection's CG; a finite number ≥ 0. @defaultValue 1e-4 */
+  readonly absoluteTolerance?: number;
+  /** CG iteration budget per example; a non-negative integer. @defaultValue 1000 */
+  readonly maxIterations?: number;
+}
+
+/** Result of {@link fluidStep}. */
+export interface FluidStepResult {
+  /** m' = MacCormack(m, u'), batch × nx × ny. */
+  readonly marker: Float64Array;
+  /** u' after advection, projection and the per-component energy rescale. */
+  readonly velocity: StaggeredVelocity;
+  /** The projection's pressure (zero mean per example): pass it as the next step's `pressureGuess`. */
+  readonly pressure: Float64Array;
+  /** CG iterations of the projection, per example. */
+  readonly iterations: Int32Array;
+  /** Whether the projection's CG converged, per example; false means u' is only partly divergence-free. */
+  readonly converged: readonly boolean[];
+  /** Why the projection's CG stopped, per example. */
+  readonly reasons: readonly ConjugateGradientStopReason[];
+}
+
+/** mean(u²) over the samples of every example of one component, into energies[e]. */
+function meanSquares(component: Float64Array, cells: number, batch: number, energies: Float64Array): void {
+  for (let e = 0; e < batch; e++) {
+    let sum = 0;
+    for (let k = e * cells; k < (e + 1) * cells; k++) {
+      const v = component[k] as number;
+      sum += v * v;
+    }
+    energies[e] = sum / cells;
+  }
+}
+
+/** component ← component · sqrt(E₀/E₁) per example, with factor 0 when E₁ = 0 (SPEC §2.5 step 4); in place. */
+function rescale(component: Float64Array, cells: number, batch: number, before: Float64Array, after: Float64Array): void {
+  meanSquares(component, cells, batch, after);
+  for (let e = 0; e < batch; e++) {
+    const energy = after[e] as number;
+    const factor = energy === 0 ? 0 : Math.sqrt((before[e] as number) / energy);
+    for (let k = e * cells; k < (e + 1) * cells; k++) component[k] = (component[k] as number) * factor;
+  }
+}
+
+/**
+ * One step of the incompressible inviscid fluid of SPEC §2.5 ([C] `physics_step`), per example:
+ * 1. E₀,c = mean(u_c²) per velocity component c;
+ * 2. self-advection u ← MacCormack(u, u, dt), component-wise on the faces;
+ * 3. projection (u, p') ← MakeIncompressible(u) by CG (rtol 0, atol 1e-4, max 1000), warm-started from `pressureGuess`;
+ * 4. u_c ← u_c · sqrt(E₀,c / E₁,c) with E₁,c = mean(u_c²) after step 3 (factor 0 if E₁,c = 0);
+ * 5. m' = MacCormack(m, u', dt) with the new velocity, m cell-centred.
+ * Per-component energy is therefore kept to rounding; u' is divergence-free only up to the rescale (SPEC §15).
+ * Non-convergence of CG is reported in `converged`/`reasons`, never thrown.
+ * @param state - {@link FluidState}: `marker`, `velocity` and optionally `pressureGuess`; not modified.
+ * @param grid - a {@link FluidGrid} (FLUID_GRID in the experiment).
+ * @param batch - number of examples; a positive integer.
+ * @param options - {@link FluidStepOptions}. @defaultValue the experiment's
+ * @returns a {@link FluidStepResult}.
+ * @throws {@link PgValidationError} if `grid`, `batch`, `state` or an option is invalid.
+ * @throws {@link PgShapeError} if `state.marker`, `state.velocity.x`/`.y` or `state.pressureGuess` is not batch × nx × ny.
+ * @throws {@link PgNonFiniteError} if any of them holds NaN or ±Infinity.
+ * @example
+ * import { fluidStep } from "@pg/physics-fluid";
+ * const grid = { nx: 8, ny: 8, dx: 2 };
+ * const marker = Float64Array.from({ length: 64 }, (_, k) => (k === 27 ? 1 : 0));
+ * const velocity = { x: new Float64Array(64).fill(4), y: new Float64Array(64).fill(-8) }; // (½, −1) cells per step
+ * const next = fluidStep({ marker, velocity }, grid, 1);
+ * console.log(next.velocity.x[0], next.velocity.y[0], next.iterations[0]); // 4 -8 0
+ * console.log(next.marker.indexOf(Math.max(...next.marker)), Math.max(...next.marker)); // 26 0.5
+ */
+export function fluidStep(state: FluidState, grid: FluidGrid, batch: number, options: FluidStepOptions = {}): FluidStepResult {
+  const where = "fluidStep";
+  const g = requireFluidGrid(where, grid);
+  const b = requirePositiveInteger(where, "batch", batch);
+  if (typeof state !== "object" || state === null) {
+    throw new PgValidationError(where, "state", "an object { marker, velocity, pressureGuess? }", state);
+  }
+  const marker = requireFiniteScalarField(where, "state.marker", state.marker, b, g);
+  const velocity = requireFiniteStaggeredVelocity(where, "state.velocity", state.velocity, b, g);
+  const pressureGuess =
+    state.pressureGuess === undefined ? undefined : requireFiniteScalarField(where, "state.pressureGuess", state.pressureGuess, b, g);
+  if (typeof options !== "object" || options === null) {
+    throw new PgValidationError(where, "options", "an object { dt?, relativeTolerance?, absoluteTolerance?, maxIterations? }", options);
+  }
+  const dt = options.dt ?? FLUID_DT;
+  if (typeof dt !== "number" || !Number.isFinite(dt)) throw new PgValidationError(where, "options.dt", "a finite number", dt);
+  const tolerances = resolveProjectionTolerances(where, options, { relativeTolerance: 0, absoluteTolerance: 1e-4 });
+
+  const cells = g.nx * g.ny;
+  const energyX = new Float64Array(b);
+  const energyY = new Float64Array(b);
+  const energyAfter = new Float64Array(b);
+  meanSquares(velocity.x, cells, b, energyX);
+  meanSquares(velocity.y, cells, b, energyY);
+  const advected = advectStaggeredUnchecked(velocity, velocity, dt, g, b);
+  const projection = makeIncompressibleUnchecked(advected, g, b, { ...tolerances, pressureGuess });
+  const next = projection.velocity; // fresh arrays, rescaled in place
+  rescale(next.x, cells, b, energyX, energyAfter);
+  rescale(next.y, cells, b, energyY, energyAfter);
+  requireFinite(where, "physics output", next.x, undefined, "the rescaled velocity x must be finite");
+  requireFinite(where, "physics output", next.y, undefined, "the rescaled velocity y must be finite");
+  const nextMarker = new Float64Array(marker.length);
+  macCormackInto(marker, SAMPLE_OFFSETS.centre.x, SAMPLE_OFFSETS.centre.y, next, dt, g, b, nextMarker, macCormackScratch(cells));
+  return {
+    marker: nextMarker,
+    velocity: next,
+    pressure: projection.pressure,
+    iterations: projection.iterations,
+    converged: projection.converged,
+    reasons: projection.reasons,
+  };
+}

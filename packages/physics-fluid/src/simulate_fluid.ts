@@ -1,0 +1,92 @@
+import { requireFinite, requirePositiveInteger } from "@pg/core";
+import { FLUID_DT, FLUID_STEPS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { fluidStep } from "./fluid_step";
+import { makeIncompressible } from "./make_incompressible";
+import { requireFiniteScalarField } from "./periodic_interpolation";
+import { centeredToStaggered } from "./staggering";
+
+/** Options of {@link simulateFluid}; the defaults are the experiment's (SPEC §7.3). */
+export interface SimulateFluidOptions {
+  /** Number of fluid steps; a positive integer. @defaultValue FLUID_STEPS = 8 */
+  readonly steps?: number;
+  /** Time step of every step. @defaultValue FLUID_DT = 0.25 */
+  readonly dt?: number;
+  /** rtol = atol of the first projection of the network's velocity (PhiFlow's default solve). @defaultValue 1e-5 */
+  readonly initialTolerance?: number;
+}
+
+/** The recorded run of {@link simulateFluid}. */
+export interface FluidTrajectory {
+  /** steps + 1 marker frames m(0), m(dt), …, each batch × nx × ny; the last is P's output m(t = steps·dt). */
+  readonly markers: readonly Float64Array[];
+  /** steps + 1 staggered velocities; velocities[0] is the projected initial velocity. */
+  readonly velocities: readonly StaggeredVelocity[];
+  /** CG iterations per example of every projection: the initial one, then one per step (steps + 1 arrays). */
+  readonly iterations: readonly Int32Array[];
+  /** Number of (projection, example) pairs whose CG did not converge; 0 in a healthy run. */
+  readonly unconverged: number;
+}
+
+/**
+ * The forward run of the fluid experiment's operator P (SPEC §7.3): the cell-centred velocity v₀ (batch × nx × ny × 2,
+ * the network's output) is staggered and projected (tolerance 1e-5), then the marker m₀ and the velocity are advanced
+ * by `steps` fluid steps (SPEC §2.5), each warm-starting its pressure solve from the previous pressure. All frames are
+ * kept; P(v₀) = `markers[steps]`.
+ * @param marker - m₀, cell-centred, batch × nx × ny; finite; not modified.
+ * @param velocity - v₀, cell-centred, batch × nx × ny × 2 (x then y); finite; not modified.
+ * @param grid - a {@link FluidGrid} (FLUID_GRID in the experiment).
+ * @param batch - number of examples; a positive integer.
+ * @param options - {@link SimulateFluidOptions}.
+ * @returns the {@link FluidTrajectory}.
+ * @throws {@link PgShapeError} / {@link PgNonFiniteError} for a field of the wrong length or with NaN/±∞.
+ * @example
+ * import { FLUID_GRID, centerOfMass, simulateFluid, uniformVelocity } from "@pg/physics-fluid";
+ * const cells = FLUID_GRID.nx * FLUID_GRID.ny;
+ * const marker = new Float64Array(cells);
+ * for (let i = 28; i < 36; i++) for (let j = 28; j < 36; j++) marker[i * FLUID_GRID.ny + j] = 1;  // a block at (64, 64)
+ * // 8 × 0.25 = 2 = dx: one cell per step, eight cells in all
+ * const run = simulateFluid(marker, uniformVelocity(Float64Array.of(8, 0), FLUID_GRID, 1), FLUID_GRID, 1);
+ * console.log(run.markers.length, Array.from(centerOfMass(run.markers[8], FLUID_GRID, 1)).map((c) => c.toFixed(2)).join(" ")); // 9 80.00 64.00
+ */
+export function simulateFluid(
+  marker: Float64Array,
+  velocity: Float64Array,
+  grid: FluidGrid,
+  batch: number,
+  options: SimulateFluidOptions = {},
+): FluidTrajectory {
+  const where = "simulateFluid";
+  const g = requireFluidGrid(where, grid);
+  const b = requirePositiveInteger(where, "batch", batch);
+  const steps = requirePositiveInteger(where, "options.steps", options.steps ?? FLUID_STEPS);
+  const tolerance = options.initialTolerance ?? 1e-5;
+  let m = requireFiniteScalarField(where, "marker", marker, b, g);
+  const v0 = requireVectorField(where, "velocity", velocity, b, g);
+  requireFinite(where, "input", v0, undefined, "parameter velocity must be finite");
+  const initial = makeIncompressible(centeredToStaggered(v0, g, b), g, b, {
+    relativeTolerance: tolerance,
+    absoluteTolerance: tolerance,
+  });
+  let u = initial.velocity;
+  let pressure: Float64Array | undefined;
+  const markers = [m];
+  const velocities = [u];
+  const iterations = [initial.iterations];
+  let unconverged = initial.converged.filter((ok) => !ok).length;
+  for (let step = 0; step < steps; step++) {
+    const next = fluidStep(
+      pressure === undefined ? { marker: m, velocity: u } : { marker: m, velocity: u, pressureGuess: pressure },
+      g,
+      b,
+      { dt: options.dt ?? FLUID_DT },
+    );
+    m = next.marker;
+    u = next.velocity;
+    pressure = next.pressure;
+    markers.push(m);
+    velocities.push(u);
+    iterations.push(next.iterations);
+    unconverged += next.converged.filter((ok) => !ok).length;
+  }
+  return { markers, velocities, iterations, unconverged };
+}

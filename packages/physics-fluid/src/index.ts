@@ -29,3 +29,4 @@ export {
 } from "./swirl";
 export { centeredToStaggered, staggeredToCentered, centeredToStaggeredAdjoint, staggeredToCenteredAdjoint } from "./staggering";
 export { simulateFluid, type SimulateFluidOptions, type FluidTrajectory } from "./simulate_fluid";
+export { fluidEstimator, FLUID_TIME, FLUID_ESTIMATOR_GAIN, type FluidEstimatorOptions, type FluidEstimate } from "./fluid_estimator";

@@ -4,6 +4,7 @@ import { FLUID_DT, requireFluidGrid, SAMPLE_OFFSETS, type FluidGrid, type Stagge
 import { advectStaggeredUnchecked, macCormackInto, macCormackScratch, requireFiniteStaggeredVelocity } from "./mac_cormack";
 import { makeIncompressibleUnchecked, resolveProjectionTolerances } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
+import { meanSquares, rescaleEnergy } from "./energy_rescale";
 
 /** The state one {@link fluidStep} advances. */
 export interface FluidState {
@@ -41,28 +42,6 @@ export interface FluidStepResult {
   readonly converged: readonly boolean[];
   /** Why the projection's CG stopped, per example. */
   readonly reasons: readonly ConjugateGradientStopReason[];
-}
-
-/** mean(u²) over the samples of every example of one component, into energies[e]. */
-function meanSquares(component: Float64Array, cells: number, batch: number, energies: Float64Array): void {
-  for (let e = 0; e < batch; e++) {
-    let sum = 0;
-    for (let k = e * cells; k < (e + 1) * cells; k++) {
-      const v = component[k] as number;
-      sum += v * v;
-    }
-    energies[e] = sum / cells;
-  }
-}
-
-/** component ← component · sqrt(E₀/E₁) per example, with factor 0 when E₁ = 0 (SPEC §2.5 step 4); in place. */
-function rescale(component: Float64Array, cells: number, batch: number, before: Float64Array, after: Float64Array): void {
-  meanSquares(component, cells, batch, after);
-  for (let e = 0; e < batch; e++) {
-    const energy = after[e] as number;
-    const factor = energy === 0 ? 0 : Math.sqrt((before[e] as number) / energy);
-    for (let k = e * cells; k < (e + 1) * cells; k++) component[k] = (component[k] as number) * factor;
-  }
 }
 
 /**
@@ -109,17 +88,42 @@ export function fluidStep(state: FluidState, grid: FluidGrid, batch: number, opt
   if (typeof dt !== "number" || !Number.isFinite(dt)) throw new PgValidationError(where, "options.dt", "a finite number", dt);
   const tolerances = resolveProjectionTolerances(where, options, { relativeTolerance: 0, absoluteTolerance: 1e-4 });
 
+  const { projected: _, ...result } = fluidStepUnchecked(marker, velocity, pressureGuess, g, b, dt, tolerances, false);
+  return result;
+}
+
+/** What {@link fluidStepUnchecked} adds for back-propagation: the projected velocity before the energy rescale. */
+export interface RecordedFluidStep extends FluidStepResult {
+  readonly projected: StaggeredVelocity | undefined;
+}
+
+/**
+ * {@link fluidStep} on validated arguments; with `keepProjected` it also returns a copy of the projected velocity
+ * before the rescale (the gradient of the rescale needs it).
+ * @internal shared with the recorded run behind the fluid physics' adjoint; not part of the public API.
+ */
+export function fluidStepUnchecked(
+  marker: Float64Array,
+  velocity: StaggeredVelocity,
+  pressureGuess: Float64Array | undefined,
+  g: FluidGrid,
+  b: number,
+  dt: number,
+  tolerances: { relativeTolerance: number; absoluteTolerance: number; maxIterations: number },
+  keepProjected: boolean,
+): RecordedFluidStep {
+  const where = "fluidStep";
   const cells = g.nx * g.ny;
   const energyX = new Float64Array(b);
   const energyY = new Float64Array(b);
-  const energyAfter = new Float64Array(b);
   meanSquares(velocity.x, cells, b, energyX);
   meanSquares(velocity.y, cells, b, energyY);
   const advected = advectStaggeredUnchecked(velocity, velocity, dt, g, b);
   const projection = makeIncompressibleUnchecked(advected, g, b, { ...tolerances, pressureGuess });
   const next = projection.velocity; // fresh arrays, rescaled in place
-  rescale(next.x, cells, b, energyX, energyAfter);
-  rescale(next.y, cells, b, energyY, energyAfter);
+  const projected = keepProjected ? { x: Float64Array.from(next.x), y: Float64Array.from(next.y) } : undefined;
+  rescaleEnergy(next.x, cells, b, energyX);
+  rescaleEnergy(next.y, cells, b, energyY);
   requireFinite(where, "physics output", next.x, undefined, "the rescaled velocity x must be finite");
   requireFinite(where, "physics output", next.y, undefined, "the rescaled velocity y must be finite");
   const nextMarker = new Float64Array(marker.length);
@@ -131,5 +135,6 @@ export function fluidStep(state: FluidState, grid: FluidGrid, batch: number, opt
     iterations: projection.iterations,
     converged: projection.converged,
     reasons: projection.reasons,
+    projected,
   };
 }

@@ -1,6 +1,6 @@
-import { requireFinite, requirePositiveInteger } from "@pg/core";
+import { requireFinite, requirePositive, requirePositiveInteger } from "@pg/core";
 import { FLUID_DT, FLUID_STEPS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
-import { fluidStep } from "./fluid_step";
+import { fluidStepUnchecked } from "./fluid_step";
 import { makeIncompressible } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { centeredToStaggered } from "./staggering";
@@ -13,6 +13,8 @@ export interface SimulateFluidOptions {
   readonly dt?: number;
   /** rtol = atol of the first projection of the network's velocity (PhiFlow's default solve). @defaultValue 1e-5 */
   readonly initialTolerance?: number;
+  /** atol of every step's projection (rtol 0). @defaultValue 1e-4 */
+  readonly stepTolerance?: number;
 }
 
 /** The recorded run of {@link simulateFluid}. */
@@ -25,6 +27,12 @@ export interface FluidTrajectory {
   readonly iterations: readonly Int32Array[];
   /** Number of (projection, example) pairs whose CG did not converge; 0 in a healthy run. */
   readonly unconverged: number;
+}
+
+/** A {@link FluidTrajectory} that also keeps, per step, the projected velocity before the energy rescale. */
+export interface RecordedFluidTrajectory extends FluidTrajectory {
+  readonly projected: readonly StaggeredVelocity[];
+  readonly dt: number;
 }
 
 /**
@@ -58,35 +66,53 @@ export function simulateFluid(
   const where = "simulateFluid";
   const g = requireFluidGrid(where, grid);
   const b = requirePositiveInteger(where, "batch", batch);
-  const steps = requirePositiveInteger(where, "options.steps", options.steps ?? FLUID_STEPS);
-  const tolerance = options.initialTolerance ?? 1e-5;
-  let m = requireFiniteScalarField(where, "marker", marker, b, g);
+  const marker0 = requireFiniteScalarField(where, "marker", marker, b, g);
   const v0 = requireVectorField(where, "velocity", velocity, b, g);
   requireFinite(where, "input", v0, undefined, "parameter velocity must be finite");
+  const { projected: _, dt: __, ...trajectory } = runFluid(marker0, v0, g, b, options, false);
+  return trajectory;
+}
+
+/**
+ * {@link simulateFluid} on validated fields; with `keepProjected` every step's projected velocity (before the energy
+ * rescale) is kept for back-propagation.
+ * @internal shared with the fluid physics; not part of the public API.
+ */
+export function runFluid(
+  marker: Float64Array,
+  v0: Float64Array,
+  g: FluidGrid,
+  b: number,
+  options: SimulateFluidOptions,
+  keepProjected: boolean,
+): RecordedFluidTrajectory {
+  const where = "simulateFluid";
+  const steps = requirePositiveInteger(where, "options.steps", options.steps ?? FLUID_STEPS);
+  const dt = requirePositive(where, "options.dt", options.dt ?? FLUID_DT);
+  const initialTolerance = options.initialTolerance ?? 1e-5;
+  const stepTolerances = { relativeTolerance: 0, absoluteTolerance: options.stepTolerance ?? 1e-4, maxIterations: 1000 };
   const initial = makeIncompressible(centeredToStaggered(v0, g, b), g, b, {
-    relativeTolerance: tolerance,
-    absoluteTolerance: tolerance,
+    relativeTolerance: initialTolerance,
+    absoluteTolerance: initialTolerance,
   });
+  let m = marker;
   let u = initial.velocity;
   let pressure: Float64Array | undefined;
   const markers = [m];
   const velocities = [u];
+  const projected: StaggeredVelocity[] = [];
   const iterations = [initial.iterations];
   let unconverged = initial.converged.filter((ok) => !ok).length;
   for (let step = 0; step < steps; step++) {
-    const next = fluidStep(
-      pressure === undefined ? { marker: m, velocity: u } : { marker: m, velocity: u, pressureGuess: pressure },
-      g,
-      b,
-      { dt: options.dt ?? FLUID_DT },
-    );
+    const next = fluidStepUnchecked(m, u, pressure, g, b, dt, stepTolerances, keepProjected);
     m = next.marker;
     u = next.velocity;
     pressure = next.pressure;
     markers.push(m);
     velocities.push(u);
+    if (next.projected !== undefined) projected.push(next.projected);
     iterations.push(next.iterations);
     unconverged += next.converged.filter((ok) => !ok).length;
   }
-  return { markers, velocities, iterations, unconverged };
+  return { markers, velocities, iterations, unconverged, projected, dt };
 }

@@ -1,0 +1,165 @@
+import { PgValidationError, requireBatchArray, requirePositiveInteger, type InverseSolver, type Physics, type StopReason } from "@pg/core";
+import { FLUID_GRID, SAMPLE_OFFSETS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { fluidEstimator, type FluidEstimatorOptions } from "./fluid_estimator";
+import { frequencyLoss, type FrequencyLoss } from "./frequency_loss";
+import { rescaleEnergyAdjoint } from "./energy_rescale";
+import { advectStaggeredAdjoint, macCormackAdjoint } from "./mac_cormack_adjoint";
+import { makeIncompressibleUnchecked } from "./make_incompressible";
+import { requireFiniteScalarField } from "./periodic_interpolation";
+import { runFluid, type RecordedFluidTrajectory, type SimulateFluidOptions } from "./simulate_fluid";
+import { centeredToStaggeredAdjoint } from "./staggering";
+
+/** Options of {@link fluidPhysics}. */
+export interface FluidPhysicsOptions extends SimulateFluidOptions {
+  /** @defaultValue FLUID_GRID (64 × 64, dx = 2) */
+  readonly grid?: FluidGrid;
+  /** Relative tolerance of the projections in the adjoint (applied to gradients; rtol only). @defaultValue 1e-6 */
+  readonly adjointTolerance?: number;
+}
+
+/** The fluid experiment's P for one batch: the initial markers m₀ are part of the physics, x = v₀, y = m(t = 2). */
+export interface FluidPhysics extends Physics {
+  readonly grid: FluidGrid;
+  /** m₀, batch × nx × ny. */
+  readonly marker0: Float64Array;
+  readonly batch: number;
+  readonly objective: FrequencyLoss;
+  /** Unconverged projections of the most recent forward run (0 when healthy). */
+  readonly lastUnconverged: number;
+}
+
+/**
+ * The fluid experiment's forward operator (SPEC §7.3) as a {@link Physics} for one batch of initial markers m₀:
+ * x = v₀ (cell-centred velocity, [nx, ny, 2]), P(x) = m(t = 2) ([nx, ny]) after staggering, projecting and 8 fluid
+ * steps; the objective is the frequency loss (no ½, an L1 of weighted amplitudes). `adjoint` back-propagates through
+ * the whole run — MacCormack with its clamps, every projection (the projector is symmetric, so its transpose is one
+ * more projection), the energy rescales and the staggering; the most recent forward run is kept, so an adjoint at the
+ * same x does not simulate again.
+ * @param marker0 - m₀ per example, batch × nx × ny; finite.
+ * @param batch - number of examples; a positive integer.
+ * @param options - {@link FluidPhysicsOptions}.
+ * @returns a {@link FluidPhysics}; its `forward`/`adjoint` accept exactly `batch` examples.
+ * @throws {@link PgShapeError} / {@link PgNonFiniteError} if `marker0` is not a finite batch × nx × ny array.
+ * @example
+ * import { FLUID_GRID, fluidPhysics, swirlField } from "@pg/physics-fluid";
+ * const cells = FLUID_GRID.nx * FLUID_GRID.ny;
+ * const marker0 = new Float64Array(cells);
+ * for (let i = 24; i < 32; i++) for (let j = 30; j < 38; j++) marker0[i * FLUID_GRID.ny + j] = 1;
+ * const physics = fluidPhysics(marker0, 1);
+ * const v0 = swirlField(Float64Array.of(1), FLUID_GRID, 1);
+ * const mT = physics.forward(v0, 1);
+ * const gradient = physics.adjoint(v0, physics.objective.gradient(mT, marker0, 1), 1);
+ * console.log(physics.xShape.join("×"), physics.yShape.join("×"), gradient.length, gradient.some((g) => g !== 0)); // 64×64×2 64×64 8192 true
+ */
+export function fluidPhysics(marker0: Float64Array, batch: number, options: FluidPhysicsOptions = {}): FluidPhysics {
+  const where = "fluidPhysics";
+  if (typeof options !== "object" || options === null) throw new PgValidationError(where, "options", "an object", options);
+  const grid = requireFluidGrid(where, options.grid ?? FLUID_GRID);
+  const b = requirePositiveInteger(where, "batch", batch);
+  const m0 = Float64Array.from(requireFiniteScalarField(where, "marker0", marker0, b, grid));
+  const adjointTolerance = options.adjointTolerance ?? 1e-6;
+  const objective = frequencyLoss({ grid });
+  let last: { x: Float64Array; run: RecordedFluidTrajectory } | undefined;
+
+  const record = (at: string, x: Float64Array, n: number): RecordedFluidTrajectory => {
+    if (n !== b) throw new PgValidationError(at, "batch", `${b} (the batch of m₀ this physics was made for)`, n);
+    requireVectorField(at, "x", x, b, grid);
+    if (last !== undefined && sameValues(last.x, x)) return last.run;
+    const run = runFluid(m0, x, grid, b, options, true);
+    last = { x: Float64Array.from(x), run };
+    return run;
+  };
+  const project = (gradient: StaggeredVelocity): StaggeredVelocity =>
+    makeIncompressibleUnchecked(gradient, grid, b, {
+      pressureGuess: undefined,
+      relativeTolerance: adjointTolerance,
+      absoluteTolerance: 0,
+      maxIterations: 1000,
+    }).velocity;
+
+  const physics: FluidPhysics = {
+    name: `fluid(${grid.nx}×${grid.ny}, dx ${grid.dx})`,
+    xShape: [grid.nx, grid.ny, 2],
+    yShape: [grid.nx, grid.ny],
+    grid,
+    marker0: m0,
+    batch: b,
+    objective,
+    get lastUnconverged() {
+      return last?.run.unconverged ?? 0;
+    },
+    forward(x, n) {
+      const run = record("fluidPhysics.forward", x, n);
+      return Float64Array.from(run.markers[run.markers.length - 1] as Float64Array);
+    },
+    adjoint(x, dy, n) {
+      const run = record("fluidPhysics.adjoint", x, n);
+      requireBatchArray("fluidPhysics.adjoint", "dy", dy, b, [grid.nx, grid.ny]);
+      const cells = grid.nx * grid.ny;
+      const steps = run.projected.length;
+      let markerGradient: Float64Array = Float64Array.from(dy);
+      let velocityGradient: StaggeredVelocity = { x: new Float64Array(b * cells), y: new Float64Array(b * cells) };
+      for (let s = steps - 1; s >= 0; s--) {
+        const before = run.velocities[s] as StaggeredVelocity;
+        const after = run.velocities[s + 1] as StaggeredVelocity;
+        const projected = run.projected[s] as StaggeredVelocity;
+        // m_{s+1} = MacCormack(m_s, u_{s+1})
+        const marker = macCormackAdjoint(run.markers[s] as Float64Array, SAMPLE_OFFSETS.centre, after, run.dt, grid, b, markerGradient);
+        markerGradient = marker.field;
+        addInto(velocityGradient, marker.velocity);
+        // u_{s+1} = rescale(projected; u_s), per component
+        const rx = rescaleEnergyAdjoint(velocityGradient.x, projected.x, before.x, cells, b);
+        const ry = rescaleEnergyAdjoint(velocityGradient.y, projected.y, before.y, cells, b);
+        // projected = Π(advect(u_s, u_s)); Π is symmetric
+        const advectedGradient = project({ x: rx.projected, y: ry.projected });
+        const advection = advectStaggeredAdjoint(before, before, run.dt, grid, b, advectedGradient);
+        velocityGradient = { x: rx.original, y: ry.original };
+        addInto(velocityGradient, advection.velocity);
+        addInto(velocityGradient, advection.velocityToAdvectBy);
+      }
+      // u_0 = Π(stagger(v₀))
+      return centeredToStaggeredAdjoint(project(velocityGradient), grid, b);
+    },
+  };
+  return physics;
+}
+
+/** target += gradient, component-wise. */
+function addInto(target: StaggeredVelocity, gradient: StaggeredVelocity): void {
+  for (let k = 0; k < target.x.length; k++) {
+    target.x[k] = (target.x[k] as number) + (gradient.x[k] as number);
+    target.y[k] = (target.y[k] as number) + (gradient.y[k] as number);
+  }
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+  return true;
+}
+
+/**
+ * The inverse-physics estimator of SPEC §7.3 ({@link fluidEstimator}) as an {@link InverseSolver} for
+ * {@link fluidPhysics}: y* is m_t*, m₀ comes from the physics. One call is one estimate ("exact" per example); the
+ * estimate's loss L(x) at the starting point is returned as `objective`.
+ * @param options - {@link FluidEstimatorOptions}.
+ * @example
+ * import { FLUID_GRID, fluidInverse, fluidPhysics, swirlField } from "@pg/physics-fluid";
+ * const cells = FLUID_GRID.nx * FLUID_GRID.ny;
+ * const marker0 = new Float64Array(cells);
+ * for (let i = 24; i < 32; i++) for (let j = 30; j < 38; j++) marker0[i * FLUID_GRID.ny + j] = 1;
+ * const physics = fluidPhysics(marker0, 1);
+ * const yTarget = physics.forward(swirlField(Float64Array.of(1), FLUID_GRID, 1), 1);
+ * const result = fluidInverse().solve({ physics, x: new Float64Array(2 * cells), yTarget, batch: 1 });
+ * console.log(result.x.length, result.reasons[0], result.objective[0] > 12.95); // 8192 exact true
+ */
+export function fluidInverse(options: FluidEstimatorOptions = {}): InverseSolver<FluidPhysics> {
+  return {
+    name: "fluidInverse",
+    solve({ physics, x, yTarget, batch }) {
+      const estimate = fluidEstimator(physics.marker0, yTarget, x, physics.grid, batch, options);
+      const reasons: StopReason[] = new Array<StopReason>(batch).fill("exact");
+      return { x: estimate.x, reasons, iterations: new Int32Array(batch).fill(1), objective: estimate.loss };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runExperiment } from "@pg/cli";
+import { uniformVelocity, type FluidGrid } from "@pg/physics-fluid";
+import { describe, expect, it } from "vitest";
+import { fluidExperiment, velocityError } from "../src/experiment";
+
+const small: FluidGrid = { nx: 16, ny: 16, dx: 2 };
+const quiet = () => undefined;
+
+describe("velocityError", () => {
+  it("is 0 for the truth itself when it is divergence-free, and |c| for a constant offset c", () => {
+    const truth = uniformVelocity(Float64Array.of(1.5, -2, 0.25, 3), small, 2);
+    expect(velocityError(truth, truth, small, 2)).toBe(0);
+    const shifted = truth.map((v, k) => v + (k % 2 === 0 ? 3 : 4));
+    expect(velocityError(shifted, truth, small, 2)).toBeCloseTo(5, 12);
+  });
+});
+
+describe("examples/fluid", () => {
+  it("trains both methods from the same weights on the same batches (16 × 16, cpu, 2 steps)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "pg-fluid-"));
+    const experiment = fluidExperiment({ grid: small });
+    const summary = await runExperiment(experiment, ["--iterations", "2", "--batch", "2", "--seed", "1", "--out", out, "--backend", "cpu"], quiet);
+    expect(summary.experiment).toBe("fluid-16x16");
+    expect(Object.keys(summary.methods)).toEqual(["adam", "pg-inverse"]);
+    const rows = (method: string) =>
+      readFileSync(join(out, `${method}.csv`), "utf8").trim().split("\n").slice(1).map((line) => line.split(",").map(Number));
+    const adam = rows("adam");
+    const pg = rows("pg-inverse");
+    expect(adam).toHaveLength(2);
+    expect(pg).toHaveLength(2);
+    // Step 1: identical network and batch, so identical loss (column 2) and x_err (column 3).
+    expect(pg[0]![2]).toBe(adam[0]![2]);
+    expect(pg[0]![3]).toBe(adam[0]![3]);
+    for (const row of [...adam, ...pg]) {
+      expect(row[2]).toBeGreaterThanOrEqual(small.nx * small.ny * Math.sqrt(1e-5) - 1e-9); // the frequency loss floor
+      expect(Number.isFinite(row[3])).toBe(true);
+    }
+    // The two methods update differently, so step 2 differs.
+    expect(pg[1]![3]).not.toBe(adam[1]![3]);
+    expect(summary.methods["pg-inverse"]!.network).toBe("networks/pg-inverse");
+  });
+
+  it("refuses an unknown method, naming the known ones", async () => {
+    await expect(runExperiment(fluidExperiment({ grid: small }), ["--methods", "sgd", "--backend", "cpu"], quiet)).rejects.toThrow(
+      'fluid-16x16: --methods must be a comma-separated list of "adam", "pg-inverse"; received "sgd".',
+    );
+  });
+});

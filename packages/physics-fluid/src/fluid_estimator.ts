@@ -4,7 +4,7 @@ import { FLUID_DT, FLUID_STEPS, requireFluidGrid, requireVectorField, type Fluid
 import { fluidStep } from "./fluid_step";
 import { frequencyLoss } from "./frequency_loss";
 import { requireFiniteScalarField } from "./periodic_interpolation";
-import { simulateFluid } from "./simulate_fluid";
+import { simulateFluid, type FluidTrajectory } from "./simulate_fluid";
 import { swirlField, swirlStrength, uniformVelocity } from "./swirl";
 
 /** Total simulated time of the fluid experiment, TIME = FLUID_STEPS·FLUID_DT = 2 (SPEC §7.3). */
@@ -20,6 +20,12 @@ export interface FluidEstimatorOptions {
    * @defaultValue false
    */
   readonly consistentVortexPosition?: boolean;
+  /**
+   * The forward run of P from `v0Guess` with the experiment's steps, when the caller already has it (`fluidInverse`
+   * takes it from the physics, which keeps its last run) — it is then not simulated again.
+   * @defaultValue simulated here
+   */
+  readonly forward?: FluidTrajectory;
 }
 
 /** Result of {@link fluidEstimator}; every array is per example. */
@@ -77,7 +83,7 @@ export function fluidEstimator(
   const g = requireFluidGrid(where, grid);
   const b = requirePositiveInteger(where, "batch", batch);
   if (typeof options !== "object" || options === null) {
-    throw new PgValidationError(where, "options", "an object { consistentVortexPosition? }", options);
+    throw new PgValidationError(where, "options", "an object { consistentVortexPosition?, forward? }", options);
   }
   const consistent = options.consistentVortexPosition ?? false;
   if (typeof consistent !== "boolean") {
@@ -95,7 +101,10 @@ export function fluidEstimator(
   // 1. strength of the current guess
   const strength = swirlStrength(v0Guess, g, b);
   // 2. forward run
-  const forward = simulateFluid(m0, v0Guess, g, b);
+  const forward = options.forward ?? simulateFluid(m0, v0Guess, g, b);
+  if (forward.markers.length !== FLUID_STEPS + 1 || forward.velocities.length !== FLUID_STEPS + 1) {
+    throw new PgValidationError(where, "options.forward", `a run of ${FLUID_STEPS} steps (${FLUID_STEPS + 1} frames)`, forward.markers.length);
+  }
   const centres = forward.markers.map((m) => centerOfMass(m, g, b));
   const loss = frequencyLoss({ grid: g }).value(forward.markers[FLUID_STEPS] as Float64Array, mT, b);
   // 3. U = c₀ − com(m₀), u_unif = U/TIME

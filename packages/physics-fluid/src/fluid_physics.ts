@@ -6,7 +6,7 @@ import { rescaleEnergyAdjoint } from "./energy_rescale";
 import { advectStaggeredAdjoint, macCormackAdjoint } from "./mac_cormack_adjoint";
 import { makeIncompressibleUnchecked } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
-import { runFluid, type RecordedFluidTrajectory, type SimulateFluidOptions } from "./simulate_fluid";
+import { runFluid, type FluidTrajectory, type RecordedFluidTrajectory, type SimulateFluidOptions } from "./simulate_fluid";
 import { centeredToStaggeredAdjoint } from "./staggering";
 
 /** Options of {@link fluidPhysics}. */
@@ -26,6 +26,8 @@ export interface FluidPhysics extends Physics {
   readonly objective: FrequencyLoss;
   /** Unconverged projections of the most recent forward run (0 when healthy). */
   readonly lastUnconverged: number;
+  /** The whole forward run from x (all frames), shared with `forward`/`adjoint` at the same x. */
+  trajectory(x: Float64Array, batch: number): FluidTrajectory;
 }
 
 /**
@@ -88,6 +90,9 @@ export function fluidPhysics(marker0: Float64Array, batch: number, options: Flui
     get lastUnconverged() {
       return last?.run.unconverged ?? 0;
     },
+    trajectory(x, n) {
+      return record("fluidPhysics.trajectory", x, n);
+    },
     forward(x, n) {
       const run = record("fluidPhysics.forward", x, n);
       return Float64Array.from(run.markers[run.markers.length - 1] as Float64Array);
@@ -140,8 +145,9 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 
 /**
  * The inverse-physics estimator of SPEC §7.3 ({@link fluidEstimator}) as an {@link InverseSolver} for
- * {@link fluidPhysics}: y* is m_t*, m₀ comes from the physics. One call is one estimate ("exact" per example); the
- * estimate's loss L(x) at the starting point is returned as `objective`.
+ * {@link fluidPhysics}: y* is m_t*, m₀ comes from the physics, and the forward run from x is the physics' own (kept for
+ * its `forward` at the same x). One call is one estimate ("exact" per example); the loss L(x) at the starting point is
+ * returned as `objective`.
  * @param options - {@link FluidEstimatorOptions}.
  * @example
  * import { FLUID_GRID, fluidInverse, fluidPhysics, swirlField } from "@pg/physics-fluid";
@@ -157,7 +163,9 @@ export function fluidInverse(options: FluidEstimatorOptions = {}): InverseSolver
   return {
     name: "fluidInverse",
     solve({ physics, x, yTarget, batch }) {
-      const estimate = fluidEstimator(physics.marker0, yTarget, x, physics.grid, batch, options);
+      // The physics keeps this run, so the loss the training step logs at x costs no further simulation.
+      const forward = physics.trajectory(x, batch);
+      const estimate = fluidEstimator(physics.marker0, yTarget, x, physics.grid, batch, { ...options, forward });
       const reasons: StopReason[] = new Array<StopReason>(batch).fill("exact");
       return { x: estimate.x, reasons, iterations: new Int32Array(batch).fill(1), objective: estimate.loss };
     },

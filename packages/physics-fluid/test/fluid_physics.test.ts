@@ -1,7 +1,7 @@
 import { PgValidationError, type Physics } from "@pg/core";
 import { testRandom } from "@pg/core/testing";
 import { describe, expect, it } from "vitest";
-import { FLUID_GRID, fluidInverse, fluidPhysics, simulateFluid, swirlField, uniformVelocity, type FluidGrid } from "../src/index";
+import { FLUID_GRID, fluidEstimator, fluidInverse, fluidPhysics, simulateFluid, swirlField, uniformVelocity, type FluidGrid } from "../src/index";
 
 const small: FluidGrid = { nx: 12, ny: 10, dx: 2 };
 const cells = small.nx * small.ny;
@@ -124,5 +124,17 @@ describe("fluidInverse", () => {
     expect(strength(result.x.map((v, k) => v - (truth[k] as number) + (drift[k] as number)))).toBeLessThan(strength(truth));
     expect(result.reasons).toEqual(["exact"]);
     expect(result.objective![0]).toBeGreaterThan(12.95);
+  });
+
+  it("uses the physics' own forward run: the same estimate as a fresh simulation, and no second run for the loss", () => {
+    const m0 = marker("block", 2);
+    const physics = fluidPhysics(m0, 2, { grid: small });
+    const yTarget = physics.forward(smoothVelocity(2, 11), 2);
+    const x = smoothVelocity(2, 12);
+    const result = fluidInverse().solve({ physics, x, yTarget, batch: 2 });
+    const fresh = fluidEstimator(m0, yTarget, x, small, 2);
+    expect(Array.from(result.x)).toEqual(Array.from(fresh.x));
+    expect(Array.from(result.objective!)).toEqual(Array.from(fresh.loss));
+    expect(physics.trajectory(x, 2)).toBe(physics.trajectory(Float64Array.from(x), 2));
   });
 });

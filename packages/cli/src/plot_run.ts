@@ -9,8 +9,11 @@ export type RunMetric = "loss" | "x_err" | "proxy_loss";
 
 /** Options of {@link plotRun}. */
 export interface PlotRunOptions {
-  /** The experiment's `--out` directory, holding `summary.json` and one `<method>.csv` per method. */
-  readonly directory: string;
+  /**
+   * The experiment's `--out` directory, holding `summary.json` and one `<method>.csv` per method — or several, e.g.
+   * the methods of one experiment run as separate processes with the same seed; every method name must be unique.
+   */
+  readonly directory: string | readonly string[];
   /** The CSV column drawn on the y axis. */
   readonly metric: RunMetric;
   /** Running-average window (SPEC §2.9). @defaultValue the run's `averageWindow` from summary.json */
@@ -25,7 +28,7 @@ export interface PlotRunOptions {
   readonly logY?: boolean;
   /** Dashed reference levels, e.g. an L-BFGS-B or random-guess error. @defaultValue [] */
   readonly references?: readonly ReferenceLevel[];
-  /** Output path of the SVG. @defaultValue `<directory>/<metric>.svg` */
+  /** Output path of the SVG. @defaultValue `<directory>/<metric>.svg` (the first directory's) */
   readonly file?: string;
 }
 
@@ -87,44 +90,55 @@ function readSummaryMethods(directory: string): { experiment: string; averageWin
  */
 export async function plotRun(options: PlotRunOptions): Promise<PlotRunResult> {
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);
-  const { directory } = options;
-  if (typeof directory !== "string" || directory.length === 0) throw new PgValidationError(WHERE, "directory", "a directory path", directory);
+  const directories = typeof options.directory === "string" ? [options.directory] : options.directory;
+  if (!Array.isArray(directories) || directories.length === 0 || directories.some((d) => typeof d !== "string" || d.length === 0)) {
+    throw new PgValidationError(WHERE, "directory", "a directory path or a non-empty list of them", options.directory);
+  }
   const metric = requireOneOf(WHERE, "metric", options.metric, ["loss", "x_err", "proxy_loss"] as const);
   const xAxis = requireOneOf(WHERE, "xAxis", options.xAxis ?? "iteration", ["iteration", "wall-clock"] as const);
-  const summary = readSummaryMethods(directory);
-  const smoothing = requirePositiveInteger(WHERE, "smoothing", options.smoothing ?? summary.averageWindow);
+  const summaries = directories.map((directory) => ({ directory, ...readSummaryMethods(directory) }));
+  const first = summaries[0] as (typeof summaries)[number];
+  const smoothing = requirePositiveInteger(WHERE, "smoothing", options.smoothing ?? first.averageWindow);
 
   const curves: LearningCurve[] = [];
   const skippedMethods: string[] = [];
-  for (const method of summary.methods) {
-    const csvPath = join(directory, `${method}.csv`);
-    if (!existsSync(csvPath)) throw new PgValidationError(WHERE, `the CSV of method "${method}"`, "a file next to summary.json", csvPath);
-    const table = readMetricsCsv(csvPath);
-    const xColumn = xAxis === "iteration" ? "iteration" : "seconds";
-    for (const column of [xColumn, metric]) {
-      if (!table.columns.includes(column)) throw new PgValidationError(WHERE, `columns of ${csvPath}`, `a list including "${column}"`, table.columns);
+  const seen = new Map<string, string>();
+  for (const { directory, methods } of summaries) {
+    for (const method of methods) {
+      const earlier = seen.get(method);
+      if (earlier !== undefined) {
+        throw new PgValidationError(WHERE, `method "${method}"`, "a name used by one directory only", `${earlier} and ${directory}`);
+      }
+      seen.set(method, directory);
+      const csvPath = join(directory, `${method}.csv`);
+      if (!existsSync(csvPath)) throw new PgValidationError(WHERE, `the CSV of method "${method}"`, "a file next to summary.json", csvPath);
+      const table = readMetricsCsv(csvPath);
+      const xColumn = xAxis === "iteration" ? "iteration" : "seconds";
+      for (const column of [xColumn, metric]) {
+        if (!table.columns.includes(column)) throw new PgValidationError(WHERE, `columns of ${csvPath}`, `a list including "${column}"`, table.columns);
+      }
+      if (table.rowCount === 0) {
+        skippedMethods.push(method);
+        continue;
+      }
+      const x = table.values[xColumn] as Float64Array;
+      const iterations = xAxis === "iteration" ? x : runningSum(x);
+      curves.push({ name: method, iterations, values: table.values[metric] as Float64Array });
     }
-    if (table.rowCount === 0) {
-      skippedMethods.push(method);
-      continue;
-    }
-    const x = table.values[xColumn] as Float64Array;
-    const iterations = xAxis === "iteration" ? x : runningSum(x);
-    curves.push({ name: method, iterations, values: table.values[metric] as Float64Array });
   }
   if (curves.length === 0) {
-    throw new PgValidationError(WHERE, "directory", "a run where at least one method logged a step", directory, `(every CSV is empty: ${skippedMethods.join(", ")})`);
+    throw new PgValidationError(WHERE, "directory", "a run where at least one method logged a step", options.directory, `(every CSV is empty: ${skippedMethods.join(", ")})`);
   }
   const { svg, droppedPoints } = await learningCurvesSvg({
     curves,
-    title: options.title ?? `${summary.experiment}: ${metric}`,
+    title: options.title ?? `${first.experiment}: ${metric}`,
     yLabel: options.yLabel ?? metric,
     xLabel: xAxis === "iteration" ? "iteration" : "wall-clock time [s]",
     logY: options.logY ?? true,
     smoothing,
     references: options.references ?? [],
   });
-  const path = options.file ?? join(directory, `${metric}.svg`);
+  const path = options.file ?? join(first.directory, `${metric}.svg`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, svg);
   return { path, methods: curves.map((curve) => curve.name), skippedMethods, droppedPoints };

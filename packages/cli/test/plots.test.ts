@@ -225,6 +225,21 @@ describe("readMetricsCsv and plotRun", () => {
     expect(customSvg).toContain("X-axis titled 'wall-clock time [s]'");
   });
 
+  it("draws the methods of several run directories (separate processes) into one plot, refusing a repeated name", async () => {
+    const first = writeRun();
+    const second = mkdtempSync(join(tmpdir(), "pg-plots-second-"));
+    const other = new MetricsCsv(join(second, "newton.csv"), ["iteration", "seconds", "loss", "x_err", "proxy_loss"]);
+    for (let step = 1; step <= 4; step++) other.write({ iteration: step, seconds: 0.03, loss: 0.3 / step, x_err: 0.6 / step, proxy_loss: 1 });
+    other.close();
+    writeFileSync(join(second, "summary.json"), JSON.stringify({ experiment: "demo", averageWindow: 2, methods: { newton: {} } }));
+    const result = await plotRun({ directory: [first, second], metric: "x_err" });
+    expect(result.path).toBe(join(first, "x_err.svg"));
+    expect(result.methods).toEqual(["adam", "pg", "newton"]);
+    expect(linePaths(readFileSync(result.path, "utf8"))).toHaveLength(3);
+    await expect(plotRun({ directory: [first, first], metric: "loss" })).rejects.toThrow(/plotRun: method "adam" must be a name used by one directory only; received ".*pg-plots-.* and .*pg-plots-/);
+    await expect(plotRun({ directory: [], metric: "loss" })).rejects.toThrow("plotRun: directory must be a directory path or a non-empty list of them; received Array(0) [].");
+  });
+
   it("names what is wrong with the run directory or the CSV", async () => {
     const empty = mkdtempSync(join(tmpdir(), "pg-plots-empty-"));
     await expect(plotRun({ directory: empty, metric: "loss" })).rejects.toThrow(/plotRun: directory must be a run directory with a readable summary\.json; received ".*pg-plots-empty-/);

@@ -5,6 +5,7 @@ import { runExperiment } from "@pg/cli";
 import { uniformVelocity, type FluidGrid } from "@pg/physics-fluid";
 import { describe, expect, it } from "vitest";
 import { fluidExperiment, velocityError } from "../src/experiment";
+import { writeFluidFigures } from "../src/figures";
 
 const small: FluidGrid = { nx: 16, ny: 16, dx: 2 };
 const quiet = () => undefined;
@@ -47,5 +48,30 @@ describe("examples/fluid", () => {
     await expect(runExperiment(fluidExperiment({ grid: small }), ["--methods", "sgd", "--backend", "cpu"], quiet)).rejects.toThrow(
       'fluid-16x16: --methods must be a comma-separated list of "adam", "pg-inverse"; received "sgd".',
     );
+  });
+});
+
+describe("writeFluidFigures", () => {
+  it("draws both methods of two run directories: the curves and one image row per example", async () => {
+    const grid: FluidGrid = { nx: 16, ny: 16, dx: 2 };
+    const first = mkdtempSync(join(tmpdir(), "pg-fluid-a-"));
+    const second = mkdtempSync(join(tmpdir(), "pg-fluid-b-"));
+    const args = (methods: string, out: string) => ["--iterations", "1", "--batch", "2", "--seed", "3", "--methods", methods, "--out", out, "--backend", "cpu"];
+    await runExperiment(fluidExperiment({ grid }), args("adam", first), quiet);
+    await runExperiment(fluidExperiment({ grid }), args("pg-inverse", second), quiet);
+    const files = await writeFluidFigures({ runs: [first, second], grid, batch: 4, examples: 2 });
+    expect(files.map((file) => file.slice(first.length + 1))).toEqual(["x_err.svg", "loss.svg", "examples.png", "examples.json"]);
+    expect(readFileSync(join(first, "x_err.svg"), "utf8")).toContain(">pg-inverse</text>");
+    const layout = JSON.parse(readFileSync(join(first, "examples.json"), "utf8"));
+    expect(layout.panels.filter((panel: { row: number }) => panel.row === 0).map((panel: { title: string }) => panel.title)).toEqual([
+      "m₀",
+      "m_t* (observed)",
+      "|v₀*| (truth)",
+      "|v₀| adam",
+      "m(2) = P(v₀) adam",
+      "|v₀| pg-inverse",
+      "m(2) = P(v₀) pg-inverse",
+    ]);
+    expect(Math.max(...layout.panels.map((panel: { row: number }) => panel.row))).toBe(1);
   });
 });

@@ -53,7 +53,7 @@ export async function writeFluidFigures(options: FluidFiguresOptions): Promise<s
   }
 
   const data = fluidBatch(random(options.seed ?? 12345), { batch, grid });
-  const physics = fluidPhysics(data.marker, batch, { grid });
+  const physics = fluidPhysics(data.marker, batch, { grid, pressureSolver: "spectral" });
   const markerTarget = physics.forward(data.velocity, batch);
   const input = new Float64Array(batch * cells * 2);
   for (let k = 0; k < batch * cells; k++) {

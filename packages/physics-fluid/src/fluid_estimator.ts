@@ -5,6 +5,7 @@ import { fluidStep } from "./fluid_step";
 import { frequencyLoss } from "./frequency_loss";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { simulateFluid, type FluidTrajectory } from "./simulate_fluid";
+import type { PressureSolver } from "./make_incompressible";
 import { swirlField, swirlStrength, uniformVelocity } from "./swirl";
 
 /** Total simulated time of the fluid experiment, TIME = FLUID_STEPS·FLUID_DT = 2 (SPEC §7.3). */
@@ -26,6 +27,8 @@ export interface FluidEstimatorOptions {
    * @defaultValue simulated here
    */
   readonly forward?: FluidTrajectory;
+  /** Pressure solve of the forward and reverse runs. @defaultValue 'cg' */
+  readonly pressureSolver?: PressureSolver;
 }
 
 /** Result of {@link fluidEstimator}; every array is per example. */
@@ -83,7 +86,7 @@ export function fluidEstimator(
   const g = requireFluidGrid(where, grid);
   const b = requirePositiveInteger(where, "batch", batch);
   if (typeof options !== "object" || options === null) {
-    throw new PgValidationError(where, "options", "an object { consistentVortexPosition?, forward? }", options);
+    throw new PgValidationError(where, "options", "an object { consistentVortexPosition?, forward?, pressureSolver? }", options);
   }
   const consistent = options.consistentVortexPosition ?? false;
   if (typeof consistent !== "boolean") {
@@ -101,7 +104,8 @@ export function fluidEstimator(
   // 1. strength of the current guess
   const strength = swirlStrength(v0Guess, g, b);
   // 2. forward run
-  const forward = options.forward ?? simulateFluid(m0, v0Guess, g, b);
+  const pressureSolver = options.pressureSolver ?? "cg";
+  const forward = options.forward ?? simulateFluid(m0, v0Guess, g, b, { pressureSolver });
   if (forward.markers.length !== FLUID_STEPS + 1 || forward.velocities.length !== FLUID_STEPS + 1) {
     throw new PgValidationError(where, "options.forward", `a run of ${FLUID_STEPS} steps (${FLUID_STEPS + 1} frames)`, forward.markers.length);
   }
@@ -148,7 +152,7 @@ export function fluidEstimator(
         : { marker: state.marker, velocity: state.velocity, pressureGuess: state.pressureGuess },
       g,
       b,
-      { dt: FLUID_DT },
+      { dt: FLUID_DT, pressureSolver },
     );
     unconverged += next.converged.filter((ok) => !ok).length;
     state = { marker: next.marker, velocity: next.velocity, pressureGuess: next.pressure };

@@ -4,7 +4,7 @@ import { fluidEstimator, type FluidEstimatorOptions } from "./fluid_estimator";
 import { frequencyLoss, type FrequencyLoss } from "./frequency_loss";
 import { rescaleEnergyAdjoint } from "./energy_rescale";
 import { advectStaggeredAdjoint, macCormackAdjoint } from "./mac_cormack_adjoint";
-import { makeIncompressibleUnchecked } from "./make_incompressible";
+import { makeIncompressibleUnchecked, type PressureSolver } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { runFluid, type FluidTrajectory, type RecordedFluidTrajectory, type SimulateFluidOptions } from "./simulate_fluid";
 import { centeredToStaggeredAdjoint } from "./staggering";
@@ -13,8 +13,6 @@ import { centeredToStaggeredAdjoint } from "./staggering";
 export interface FluidPhysicsOptions extends SimulateFluidOptions {
   /** @defaultValue FLUID_GRID (64 × 64, dx = 2) */
   readonly grid?: FluidGrid;
-  /** Relative tolerance of the projections in the adjoint (applied to gradients; rtol only). @defaultValue 1e-6 */
-  readonly adjointTolerance?: number;
 }
 
 /** The fluid experiment's P for one batch: the initial markers m₀ are part of the physics, x = v₀, y = m(t = 2). */
@@ -24,6 +22,8 @@ export interface FluidPhysics extends Physics {
   readonly marker0: Float64Array;
   readonly batch: number;
   readonly objective: FrequencyLoss;
+  /** The pressure solve of the forward runs (`options.pressureSolver`). */
+  readonly pressureSolver: PressureSolver;
   /** Unconverged projections of the most recent forward run (0 when healthy). */
   readonly lastUnconverged: number;
   /** The whole forward run from x (all frames), shared with `forward`/`adjoint` at the same x. */
@@ -35,7 +35,7 @@ export interface FluidPhysics extends Physics {
  * x = v₀ (cell-centred velocity, [nx, ny, 2]), P(x) = m(t = 2) ([nx, ny]) after staggering, projecting and 8 fluid
  * steps; the objective is the frequency loss (no ½, an L1 of weighted amplitudes). `adjoint` back-propagates through
  * the whole run — MacCormack with its clamps, every projection (the projector is symmetric, so its transpose is one
- * more projection), the energy rescales and the staggering; the most recent forward run is kept, so an adjoint at the
+ * more projection, solved exactly in Fourier space), the energy rescales and the staggering; the most recent forward run is kept, so an adjoint at the
  * same x does not simulate again.
  * @param marker0 - m₀ per example, batch × nx × ny; finite.
  * @param batch - number of examples; a positive integer.
@@ -59,7 +59,7 @@ export function fluidPhysics(marker0: Float64Array, batch: number, options: Flui
   const grid = requireFluidGrid(where, options.grid ?? FLUID_GRID);
   const b = requirePositiveInteger(where, "batch", batch);
   const m0 = Float64Array.from(requireFiniteScalarField(where, "marker0", marker0, b, grid));
-  const adjointTolerance = options.adjointTolerance ?? 1e-6;
+  const pressureSolver = options.pressureSolver ?? "cg";
   const objective = frequencyLoss({ grid });
   let last: { x: Float64Array; run: RecordedFluidTrajectory } | undefined;
 
@@ -71,12 +71,14 @@ export function fluidPhysics(marker0: Float64Array, batch: number, options: Flui
     last = { x: Float64Array.from(x), run };
     return run;
   };
+  // The transposed projections are solved exactly: the adjoint of the ideal projector, whatever the forward's tolerance.
   const project = (gradient: StaggeredVelocity): StaggeredVelocity =>
     makeIncompressibleUnchecked(gradient, grid, b, {
       pressureGuess: undefined,
-      relativeTolerance: adjointTolerance,
+      relativeTolerance: 0,
       absoluteTolerance: 0,
-      maxIterations: 1000,
+      maxIterations: 0,
+      solver: "spectral",
     }).velocity;
 
   const physics: FluidPhysics = {
@@ -87,6 +89,7 @@ export function fluidPhysics(marker0: Float64Array, batch: number, options: Flui
     marker0: m0,
     batch: b,
     objective,
+    pressureSolver,
     get lastUnconverged() {
       return last?.run.unconverged ?? 0;
     },
@@ -165,7 +168,7 @@ export function fluidInverse(options: FluidEstimatorOptions = {}): InverseSolver
     solve({ physics, x, yTarget, batch }) {
       // The physics keeps this run, so the loss the training step logs at x costs no further simulation.
       const forward = physics.trajectory(x, batch);
-      const estimate = fluidEstimator(physics.marker0, yTarget, x, physics.grid, batch, { ...options, forward });
+      const estimate = fluidEstimator(physics.marker0, yTarget, x, physics.grid, batch, { pressureSolver: physics.pressureSolver, ...options, forward });
       const reasons: StopReason[] = new Array<StopReason>(batch).fill("exact");
       return { x: estimate.x, reasons, iterations: new Int32Array(batch).fill(1), objective: estimate.loss };
     },

@@ -2,7 +2,7 @@ import { PgValidationError, requireFinite, requirePositiveInteger } from "@pg/co
 import type { ConjugateGradientStopReason } from "@pg/numerics";
 import { FLUID_DT, requireFluidGrid, SAMPLE_OFFSETS, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { advectStaggeredUnchecked, macCormackInto, macCormackScratch, requireFiniteStaggeredVelocity } from "./mac_cormack";
-import { makeIncompressibleUnchecked, resolveProjectionTolerances } from "./make_incompressible";
+import { PRESSURE_SOLVERS, makeIncompressibleUnchecked, resolveProjectionTolerances, type PressureSolver } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { meanSquares, rescaleEnergy } from "./energy_rescale";
 
@@ -26,6 +26,8 @@ export interface FluidStepOptions {
   readonly absoluteTolerance?: number;
   /** CG iteration budget per example; a non-negative integer. @defaultValue 1000 */
   readonly maxIterations?: number;
+  /** The projection's pressure solve ({@link makeIncompressible}). @defaultValue 'cg' */
+  readonly pressureSolver?: PressureSolver;
 }
 
 /** Result of {@link fluidStep}. */
@@ -87,8 +89,12 @@ export function fluidStep(state: FluidState, grid: FluidGrid, batch: number, opt
   const dt = options.dt ?? FLUID_DT;
   if (typeof dt !== "number" || !Number.isFinite(dt)) throw new PgValidationError(where, "options.dt", "a finite number", dt);
   const tolerances = resolveProjectionTolerances(where, options, { relativeTolerance: 0, absoluteTolerance: 1e-4 });
+  const solver = options.pressureSolver ?? "cg";
+  if (!PRESSURE_SOLVERS.includes(solver)) {
+    throw new PgValidationError(where, "options.pressureSolver", `one of ${PRESSURE_SOLVERS.map((n) => JSON.stringify(n)).join(", ")}`, solver);
+  }
 
-  const { projected: _, ...result } = fluidStepUnchecked(marker, velocity, pressureGuess, g, b, dt, tolerances, false);
+  const { projected: _, ...result } = fluidStepUnchecked(marker, velocity, pressureGuess, g, b, dt, { ...tolerances, solver }, false);
   return result;
 }
 
@@ -109,7 +115,7 @@ export function fluidStepUnchecked(
   g: FluidGrid,
   b: number,
   dt: number,
-  tolerances: { relativeTolerance: number; absoluteTolerance: number; maxIterations: number },
+  tolerances: { relativeTolerance: number; absoluteTolerance: number; maxIterations: number; solver: PressureSolver },
   keepProjected: boolean,
 ): RecordedFluidStep {
   const where = "fluidStep";

@@ -4,6 +4,8 @@ export { macCormack, advectStaggered } from "./mac_cormack";
 export {
   makeIncompressible,
   staggeredDivergence,
+  PRESSURE_SOLVERS,
+  type PressureSolver,
   type MakeIncompressibleOptions,
   type MakeIncompressibleResult,
 } from "./make_incompressible";

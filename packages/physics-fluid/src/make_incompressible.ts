@@ -1,5 +1,5 @@
 import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
-import { conjugateGradient, laplacianOperator, type ConjugateGradientStopReason, type LinearOperator } from "@pg/numerics";
+import { conjugateGradient, fft2, ifft2, laplacianOperator, type ConjugateGradientStopReason, type LinearOperator } from "@pg/numerics";
 import { requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { requireFiniteStaggeredVelocity } from "./mac_cormack";
 import { requireFiniteScalarField } from "./periodic_interpolation";
@@ -17,7 +17,17 @@ export interface MakeIncompressibleOptions {
   readonly absoluteTolerance: number;
   /** CG iteration budget per example; a non-negative integer. @defaultValue 1000 */
   readonly maxIterations?: number;
+  /**
+   * How the pressure equation is solved: `'cg'` as the authors do (SPEC §2.5; tolerances and warm start apply), or
+   * `'spectral'` — the periodic 5-point Laplacian is diagonal in Fourier space, so one FFT pair solves it exactly
+   * (to rounding; tolerances and the guess are then unused, `iterations` 0). @defaultValue 'cg'
+   */
+  readonly solver?: PressureSolver;
 }
+
+/** Pressure solvers of {@link makeIncompressible}. */
+export const PRESSURE_SOLVERS = ["cg", "spectral"] as const;
+export type PressureSolver = (typeof PRESSURE_SOLVERS)[number];
 
 /** Result of {@link makeIncompressible}; non-convergence is reported here per example, never thrown. */
 export interface MakeIncompressibleResult {
@@ -89,6 +99,8 @@ function requireTolerance(where: string, parameter: string, value: unknown): num
 /** Resolved options of {@link makeIncompressibleUnchecked}. */
 export interface ResolvedProjectionOptions {
   readonly pressureGuess: Float64Array | undefined;
+  /** @defaultValue 'cg' */
+  readonly solver?: PressureSolver;
   readonly relativeTolerance: number;
   readonly absoluteTolerance: number;
   readonly maxIterations: number;
@@ -121,6 +133,41 @@ function negativePeriodicLaplacian(grid: FluidGrid): LinearOperator {
 }
 
 /**
+ * Solves −∇²p = rhs (periodic 5-point Laplacian, zero-mean rhs) exactly in Fourier space: the Laplacian's eigenvalue
+ * for mode (kx, ky) is (2cos(2πkx/nx) − 2 + 2cos(2πky/ny) − 2)/dx², and the mean mode is set to 0.
+ */
+function spectralSolve(
+  rhs: Float64Array,
+  grid: FluidGrid,
+  batch: number,
+): { x: Float64Array; iterations: Int32Array; converged: boolean[]; reasons: ConjugateGradientStopReason[]; residualNorms: Float64Array } {
+  const { nx, ny, dx } = grid;
+  const cells = nx * ny;
+  const spectrum = fft2(rhs, new Float64Array(rhs.length), { batch, shape: [nx, ny] });
+  const inverseEigen = new Float64Array(cells);
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      // −∇² has eigenvalue (4 − 2cos(2πi/nx) − 2cos(2πj/ny))/dx² ≥ 0, zero only for the mean mode.
+      const eigen = (4 - 2 * Math.cos((2 * Math.PI * i) / nx) - 2 * Math.cos((2 * Math.PI * j) / ny)) / (dx * dx);
+      inverseEigen[i * ny + j] = i === 0 && j === 0 ? 0 : 1 / eigen;
+    }
+  }
+  for (let k = 0; k < rhs.length; k++) {
+    const scale = inverseEigen[k % cells] as number;
+    spectrum.real[k] = (spectrum.real[k] as number) * scale;
+    spectrum.imaginary[k] = (spectrum.imaginary[k] as number) * scale;
+  }
+  const x = ifft2(spectrum.real, spectrum.imaginary, { batch, shape: [nx, ny] }).real;
+  return {
+    x,
+    iterations: new Int32Array(batch),
+    converged: new Array<boolean>(batch).fill(true),
+    reasons: new Array<ConjugateGradientStopReason>(batch).fill("converged"),
+    residualNorms: new Float64Array(batch),
+  };
+}
+
+/**
  * @internal unchecked {@link makeIncompressible}; the inputs must already be validated.
  */
 export function makeIncompressibleUnchecked(
@@ -141,16 +188,19 @@ export function makeIncompressibleUnchecked(
     const mean = sum / cells;
     for (let k = base; k < base + cells; k++) rhs[k] = mean - (rhs[k] as number);
   }
-  const solution = conjugateGradient({
-    apply: negativePeriodicLaplacian(grid),
-    b: rhs,
-    size: cells,
-    batch,
-    relativeTolerance: options.relativeTolerance,
-    absoluteTolerance: options.absoluteTolerance,
-    maxIterations: options.maxIterations,
-    ...(options.pressureGuess === undefined ? {} : { initialGuess: options.pressureGuess }),
-  });
+  const solution =
+    options.solver === "spectral"
+      ? spectralSolve(rhs, grid, batch)
+      : conjugateGradient({
+          apply: negativePeriodicLaplacian(grid),
+          b: rhs,
+          size: cells,
+          batch,
+          relativeTolerance: options.relativeTolerance,
+          absoluteTolerance: options.absoluteTolerance,
+          maxIterations: options.maxIterations,
+          ...(options.pressureGuess === undefined ? {} : { initialGuess: options.pressureGuess }),
+        });
   const pressure = solution.x;
   const x = new Float64Array(velocity.x.length);
   const y = new Float64Array(velocity.y.length);
@@ -222,7 +272,11 @@ export function makeIncompressible(
     throw new PgValidationError(where, "options", "an object { pressureGuess?, relativeTolerance, absoluteTolerance, maxIterations? }", options);
   }
   const tolerances = resolveProjectionTolerances(where, options);
+  const solver = options.solver ?? "cg";
+  if (!PRESSURE_SOLVERS.includes(solver)) {
+    throw new PgValidationError(where, "options.solver", `one of ${PRESSURE_SOLVERS.map((n) => JSON.stringify(n)).join(", ")}`, solver);
+  }
   const pressureGuess =
     options.pressureGuess === undefined ? undefined : requireFiniteScalarField(where, "options.pressureGuess", options.pressureGuess, b, g);
-  return makeIncompressibleUnchecked(v, g, b, { ...tolerances, pressureGuess });
+  return makeIncompressibleUnchecked(v, g, b, { ...tolerances, pressureGuess, solver });
 }

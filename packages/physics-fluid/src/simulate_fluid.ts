@@ -1,7 +1,7 @@
 import { requireFinite, requirePositive, requirePositiveInteger } from "@pg/core";
 import { FLUID_DT, FLUID_STEPS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidStepUnchecked } from "./fluid_step";
-import { makeIncompressible } from "./make_incompressible";
+import { makeIncompressible, type PressureSolver } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { centeredToStaggered } from "./staggering";
 
@@ -15,6 +15,8 @@ export interface SimulateFluidOptions {
   readonly initialTolerance?: number;
   /** atol of every step's projection (rtol 0). @defaultValue 1e-4 */
   readonly stepTolerance?: number;
+  /** The pressure solve of every projection: `'cg'` (SPEC §2.5) or `'spectral'` (exact, faster). @defaultValue 'cg' */
+  readonly pressureSolver?: PressureSolver;
 }
 
 /** The recorded run of {@link simulateFluid}. */
@@ -90,10 +92,12 @@ export function runFluid(
   const steps = requirePositiveInteger(where, "options.steps", options.steps ?? FLUID_STEPS);
   const dt = requirePositive(where, "options.dt", options.dt ?? FLUID_DT);
   const initialTolerance = options.initialTolerance ?? 1e-5;
-  const stepTolerances = { relativeTolerance: 0, absoluteTolerance: options.stepTolerance ?? 1e-4, maxIterations: 1000 };
+  const solver = options.pressureSolver ?? "cg";
+  const stepTolerances = { relativeTolerance: 0, absoluteTolerance: options.stepTolerance ?? 1e-4, maxIterations: 1000, solver };
   const initial = makeIncompressible(centeredToStaggered(v0, g, b), g, b, {
     relativeTolerance: initialTolerance,
     absoluteTolerance: initialTolerance,
+    solver,
   });
   let m = marker;
   let u = initial.velocity;

@@ -6,7 +6,7 @@ import { FLUID_GRID, fluidEstimator, fluidInverse, fluidPhysics, simulateFluid, 
 const small: FluidGrid = { nx: 12, ny: 10, dx: 2 };
 const cells = small.nx * small.ny;
 // Near-exact projections, so that P is a smooth function of v₀ for the finite differences.
-const exact = { grid: small, steps: 3, initialTolerance: 1e-13, stepTolerance: 1e-13, adjointTolerance: 1e-13 };
+const exact = { grid: small, steps: 3, initialTolerance: 1e-13, stepTolerance: 1e-13 };
 
 /** A smooth blob (no clamp kinks inside the finite-difference step) or a 0/1 block (clamps everywhere), per example. */
 function marker(kind: "blob" | "block", batch: number): Float64Array {
@@ -82,7 +82,7 @@ describe("fluidPhysics", () => {
     const n = 64 * 64;
     const m0 = new Float64Array(n);
     for (let i = 0; i < 64; i++) for (let j = 0; j < 64; j++) m0[i * 64 + j] = Math.exp(-((i - 26) ** 2 + (j - 36) ** 2) / 40);
-    const physics = fluidPhysics(m0, 1, { steps: 2, initialTolerance: 1e-12, stepTolerance: 1e-12, adjointTolerance: 1e-12 });
+    const physics = fluidPhysics(m0, 1, { steps: 2, initialTolerance: 1e-12, stepTolerance: 1e-12 });
     const drift = uniformVelocity(Float64Array.of(3, -2), FLUID_GRID, 1);
     const target = physics.forward(swirlField(Float64Array.of(1.5), FLUID_GRID, 1).map((v, k) => v + (drift[k] as number)), 1);
     const x = swirlField(Float64Array.of(0.5), FLUID_GRID, 1).map((v, k) => v + (drift[k] as number));

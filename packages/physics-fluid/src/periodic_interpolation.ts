@@ -44,6 +44,9 @@ export function requireFiniteScalarField(where: string, parameter: string, field
 /**
  * Bilinear value of one example of a periodic field at the index coordinate (sx, sy): the example occupies
  * field[base … base + nx·ny), node (i, j) at base + i·ny + j, and indices wrap around. Unchecked hot-loop kernel.
+ * The cell lookup (floor, wrap, four nodes) is written out here, in {@link sampleIndexWithBounds} and in MacCormack's
+ * adjoint on purpose: sharing it through a helper that fills a cell object cost 15–20 % on P's forward run and 45 % on
+ * its adjoint (measured at batch 64).
  * @internal used by {@link interpolatePeriodic} and MacCormack; not part of the public API.
  */
 export function sampleIndex(field: Float64Array, base: number, nx: number, ny: number, sx: number, sy: number): number {

@@ -279,14 +279,19 @@ export interface StepReport<P extends Physics = Physics> {
   readonly batch: Batch<P>;
   /** The prediction the scheme saw. */
   readonly x: Float64Array;
+  /** The scheme's transform state after this step: what a checkpoint stores to continue exactly (`initialState`). */
+  readonly state: SchemeState;
 }
 
 /** Callbacks of {@link train}. A callback that throws stops training with its error. */
 export interface TrainCallbacks<P extends Physics = Physics> {
   /** After every step. */
   onStep?(report: StepReport<P>): void | Promise<void>;
-  /** Once, when training ends for any reason (also after an error, before it is re-thrown) — flush files here. */
-  onEnd?(outcome: { readonly steps: number; readonly error?: unknown }): void | Promise<void>;
+  /**
+   * Once, when training ends for any reason (also after an error, before it is re-thrown) — flush files here.
+   * `steps` is the last completed step (`firstStep − 1` when none completed).
+   */
+  onEnd?(outcome: { readonly steps: number; readonly error?: unknown; readonly interrupted?: boolean }): void | Promise<void>;
 }
 
 /** Options of {@link train}. */
@@ -304,12 +309,24 @@ export interface TrainOptions<P extends Physics> {
   /** @see TrainStepOptions.engine */
   readonly engine?: GradientEngine;
   readonly callbacks?: TrainCallbacks<P>;
+  /**
+   * The first step to run, for continuing from a checkpoint taken after step `firstStep − 1` (with the network,
+   * optimizer and batch source restored to that point). @defaultValue 1
+   */
+  readonly firstStep?: number;
+  /** The scheme's transform state to start from (a checkpoint's `StepReport.state`). @defaultValue initScheme(scheme) */
+  readonly initialState?: SchemeState;
+  /** Checked after every step: once aborted, training stops after the step in flight and reports `interrupted`. */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link train} returns. */
 export interface TrainResult {
+  /** The last completed step. */
   readonly steps: number;
   readonly lastMetrics: StepMetrics | undefined;
+  /** True when `signal` stopped training before `iterations`. */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -332,11 +349,20 @@ export interface TrainResult {
  */
 export async function train<P extends Physics>(options: TrainOptions<P>): Promise<TrainResult> {
   const iterations = requirePositiveInteger("train", "iterations", options.iterations);
-  let state = initScheme(options.scheme);
+  const firstStep = requirePositiveInteger("train", "firstStep", options.firstStep ?? 1);
+  if (firstStep > iterations + 1) {
+    throw new PgValidationError("train", "firstStep", `an integer in [1, iterations + 1 = ${iterations + 1}]`, firstStep);
+  }
+  let state = options.initialState ?? initScheme(options.scheme);
   let lastMetrics: StepMetrics | undefined;
-  let steps = 0;
+  let steps = firstStep - 1;
+  let interrupted = false;
   try {
-    for (let step = 1; step <= iterations; step++) {
+    for (let step = firstStep; step <= iterations; step++) {
+      if (options.signal?.aborted === true) {
+        interrupted = true;
+        break;
+      }
       const start = performance.now();
       const batch = options.nextBatch(step);
       // A scope rather than tf.tidy: the step returns plain objects alongside tensors it already disposed.
@@ -362,12 +388,12 @@ export async function train<P extends Physics>(options: TrainOptions<P>): Promis
       state = result.state;
       lastMetrics = result.metrics;
       steps = step;
-      await options.callbacks?.onStep?.({ metrics: result.metrics, seconds, batch, x: result.x });
+      await options.callbacks?.onStep?.({ metrics: result.metrics, seconds, batch, x: result.x, state });
     }
   } catch (error) {
     await options.callbacks?.onEnd?.({ steps, error });
     throw error;
   }
-  await options.callbacks?.onEnd?.({ steps });
-  return { steps, lastMetrics };
+  await options.callbacks?.onEnd?.({ steps, ...(interrupted ? { interrupted } : {}) });
+  return { steps, lastMetrics, interrupted };
 }

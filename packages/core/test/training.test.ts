@@ -177,6 +177,59 @@ describe("train", () => {
   });
 });
 
+describe("train: continuing and stopping", () => {
+  it("continues from firstStep with the scheme state given: the same weights as one uninterrupted run", async () => {
+    const physics = sinOfLinear();
+    const s = scheme(backprop(), clipByValue({ limit: 0.05 }));
+    const uninterrupted = network(11);
+    await train({ network: uninterrupted, optimizer: tf.train.sgd(0.1), scheme: s, physics, nextBatch: (step) => batchOf(4, step), iterations: 6 });
+    const split = network(11);
+    const reports: StepReport[] = [];
+    const first = await train({ network: split, optimizer: tf.train.sgd(0.1), scheme: s, physics, nextBatch: (step) => batchOf(4, step), iterations: 3, callbacks: { onStep: (r) => void reports.push(r) } });
+    expect(first).toMatchObject({ steps: 3, interrupted: false });
+    const steps: number[] = [];
+    const second = await train({
+      network: split,
+      optimizer: tf.train.sgd(0.1),
+      scheme: s,
+      physics,
+      nextBatch: (step) => batchOf(4, step),
+      iterations: 6,
+      firstStep: 4,
+      initialState: reports[2]!.state,
+      callbacks: { onStep: (r) => void steps.push(r.metrics.step) },
+    });
+    expect(steps).toEqual([4, 5, 6]);
+    expect(second.steps).toBe(6);
+    const a = uninterrupted.getWeights().map((w) => Array.from(w.dataSync()));
+    const b = split.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(b).toEqual(a);
+  });
+
+  it("stops after the step in flight once the signal is aborted, and says so", async () => {
+    const physics = sinOfLinear();
+    const controller = new AbortController();
+    let ended: { steps: number; interrupted?: boolean } | undefined;
+    const result = await train({
+      network: network(12),
+      optimizer: tf.train.sgd(0.1),
+      scheme: scheme(backprop()),
+      physics,
+      nextBatch: (step) => batchOf(2, step),
+      iterations: 10,
+      signal: controller.signal,
+      callbacks: { onStep: (r) => void (r.metrics.step === 3 && controller.abort()), onEnd: (o) => void (ended = o) },
+    });
+    expect(result).toMatchObject({ steps: 3, interrupted: true });
+    expect(ended).toEqual({ steps: 3, interrupted: true });
+  });
+
+  it("refuses a firstStep beyond iterations + 1", async () => {
+    const run = train({ network: network(13), optimizer: tf.train.sgd(0.1), scheme: scheme(backprop()), physics: sinOfLinear(), nextBatch: () => batchOf(1), iterations: 3, firstStep: 5 });
+    await expect(run).rejects.toThrow(/train: firstStep must be an integer in \[1, iterations \+ 1 = 4\]/);
+  });
+});
+
 describe("outputTransform", () => {
   it("trains through a transform of the whole batch: the scheme sees the transformed x, the network its pull-back", () => {
     const physics = sinOfLinear();

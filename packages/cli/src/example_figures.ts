@@ -48,6 +48,17 @@ export class LastExamples {
   }
 
   /** What was kept, or undefined before the first `keep`. */
+  /** Continues from what {@link LastExamples.get} returned (a checkpoint's copy). */
+  static restore(count: number, cells: number, kept: KeptExamples | undefined): LastExamples {
+    const examples = new LastExamples(count, cells);
+    if (kept === undefined) return examples;
+    Object.assign(examples.step, kept.step);
+    for (const [method, rows] of Object.entries(kept.predictions)) examples.predictions[method] = [...rows];
+    examples.yTarget = [...kept.yTarget];
+    examples.xTarget = [...kept.xTarget];
+    return examples;
+  }
+
   get(): KeptExamples | undefined {
     return Object.keys(this.step).length === 0
       ? undefined
@@ -59,8 +70,10 @@ export class LastExamples {
 export interface ExperimentFiguresOptions {
   readonly summary: ExperimentSummary;
   readonly examples: KeptExamples | undefined;
-  /** Grid of one example, [nx, ny]. */
-  readonly shape: readonly [number, number];
+  /** Grid of one example, [nx, ny]; without it only the learning curves are drawn. */
+  readonly shape?: readonly [number, number];
+  /** Logarithmic y axis of the curves. @defaultValue true */
+  readonly logY?: boolean;
   /** Running-average width of the curves (16 for the PDE figures). */
   readonly smoothing: number;
   /** Axis labels of the two learning-curve plots. */
@@ -68,7 +81,7 @@ export interface ExperimentFiguresOptions {
   /**
    * Colour range of the y* column: its own, or that of the row's x* (so y* shows how much the physics flattened it).
    */
-  readonly observationRange: "own" | "solution";
+  readonly observationRange?: "own" | "solution";
 }
 
 /**
@@ -115,10 +128,10 @@ export async function writeExperimentFigures(options: ExperimentFiguresOptions):
   const ran = Object.entries(summary.methods).filter(([, m]) => m.iterations > 0);
   if (ran.length === 0) return { files };
   for (const metric of ["x_err", "loss"] as const) {
-    const { path } = await plotRun({ directory: out, metric, smoothing: options.smoothing, logY: true, yLabel: options.labels[metric] });
+    const { path } = await plotRun({ directory: out, metric, smoothing: options.smoothing, logY: options.logY ?? true, yLabel: options.labels[metric] });
     files.push(path);
   }
-  if (examples !== undefined) {
+  if (examples !== undefined && shape !== undefined) {
     const methods = ran.map(([name]) => name).filter((name) => examples.predictions[name] !== undefined);
     const fields: FieldPanel[][] = examples.xTarget.map((xTarget, e) => {
       const range = fieldRange(xTarget);

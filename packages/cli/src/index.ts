@@ -1,9 +1,30 @@
-export { parseRunArguments, type RunArguments, type RunArgumentSpec } from "./run_arguments";
-export { runExperiment, summaryTable, type ExperimentDefinition, type ExperimentSummary, type MethodPlan, type MethodSummary } from "./run_experiment";
+export { runCommand, type CommandStreams } from "./commands";
+export { parseRunArguments, DEFAULT_CHECKPOINT_EVERY, type TrainArguments } from "./run_arguments";
+export {
+  runExperiment,
+  resumeExperiment,
+  readRunRecord,
+  resumeCommand,
+  summaryTable,
+  CHECKPOINT_SECONDS,
+  type ExperimentSource,
+  type ExperimentSummary,
+  type MethodStatus,
+  type MethodSummary,
+  type RunOptions,
+  type RunRecord,
+  type RunSession,
+  type RunStatus,
+} from "./run_experiment";
+export type { ExperimentDefinition, FigureSpec, FieldFigureSpec, MethodPlan, RunArgumentSpec, RunArguments } from "@pg/experiments";
+export { prepareOutputDirectory, directoryContents, clearRunDirectory, RunLock, RUN_FILE, SUMMARY_FILE, LOCK_FILE, type DirectoryContents, type LockOwner } from "./output_directory";
+export { writeFileAtomic, syncDirectory } from "./atomic_file";
+export { captureOptimizerState, restoreOptimizerState, type OptimizerState, type OptimizerTensor } from "./optimizer_state";
+export { writeCheckpoint, readCheckpoint, checkpointPath, CHECKPOINTS_DIRECTORY, type TrainingCheckpoint } from "./training_checkpoint";
 export { MetricsCsv } from "./metrics_csv";
-export { saveTrainedNetwork, TRAINED_NETWORKS_DIRECTORY, type SaveOutcome } from "./trained_network_store";
+export { saveTrainedNetwork, recoverTrainedNetwork, TRAINED_NETWORKS_DIRECTORY, type SaveOutcome } from "./trained_network_store";
 export { ProgressBar, formatProgress, formatDuration, formatNumber, type ProgressState } from "./progress";
-export { RunningAverage, median } from "./running_average";
+export { RunningAverage, median, type RunningAverageState } from "./running_average";
 export { formatTable } from "./summary_table";
 export { smoothUniform, type SmoothUniformResult } from "./smooth_uniform";
 export { learningCurvesSvg, type LearningCurve, type LearningCurvesOptions, type LearningCurvesResult, type ReferenceLevel } from "./plot_learning_curves";

@@ -1,50 +1,75 @@
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { PgValidationError } from "@pg/core";
+import { writeFileAtomic } from "./atomic_file";
 
 /**
- * Writes one CSV row per training step. Rows are flushed every `flushEvery` rows and on `close`, so a run that stops
- * (an error, Ctrl-C) keeps everything up to the last flush; the training loop calls `close` before re-throwing.
+ * Writes one CSV row per training step, appended to the file as it is written: a run that is killed loses at most
+ * the step in flight. {@link MetricsCsv.continueAfter} reopens a file for a resumed run, dropping the rows after the
+ * checkpoint it resumes from (they are recomputed).
  * @example
  * import { MetricsCsv } from "@pg/cli";
  * import { mkdtempSync, readFileSync } from "node:fs";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
- * const csv = new MetricsCsv(join(mkdtempSync(join(tmpdir(), "pg-")), "adam.csv"), ["iteration", "loss", "note"], 2);
+ * const path = join(mkdtempSync(join(tmpdir(), "pg-")), "adam.csv");
+ * const csv = new MetricsCsv(path, ["iteration", "loss", "note"]);
  * csv.write({ iteration: 1, loss: 0.5 });
- * console.log(JSON.stringify(readFileSync(csv.path, "utf8"))); // "iteration,loss,note\n"
  * csv.write({ iteration: 2, loss: 1 / 3, note: "a,b" });
- * csv.close();
- * console.log(readFileSync(csv.path, "utf8").trim().split("\n").join(" | ")); // iteration,loss,note | 1,0.500000000, | 2,0.333333333,"a,b"
+ * console.log(readFileSync(path, "utf8").trim().split("\n").join(" | ")); // iteration,loss,note | 1,0.500000000, | 2,0.333333333,"a,b"
+ * // a resumed run continues after iteration 1: row 2 is dropped and written again
+ * const resumed = MetricsCsv.continueAfter(path, ["iteration", "loss", "note"], 1);
+ * resumed.write({ iteration: 2, loss: 0.25 });
+ * console.log(readFileSync(path, "utf8").trim().split("\n").join(" | ")); // iteration,loss,note | 1,0.500000000, | 2,0.250000000,
  */
 export class MetricsCsv {
   readonly path: string;
   readonly columns: readonly string[];
-  private pending: string[] = [];
-  private readonly flushEvery: number;
 
-  constructor(path: string, columns: readonly string[], flushEvery = 100) {
+  /** Starts a new file with the header (replacing any file at `path`). */
+  constructor(path: string, columns: readonly string[], options: { readonly append?: boolean } = {}) {
     this.path = path;
     this.columns = columns;
-    this.flushEvery = flushEvery;
+    if (options.append === true) return;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${columns.join(",")}\n`);
   }
 
-  /** Queues one row; missing columns are left empty. */
+  /**
+   * Reopens `path` for a run resumed after `iteration`: keeps the header and the rows of iterations 1…`iteration`
+   * (the first column is the iteration) and drops the rest, atomically.
+   * @throws {@link PgValidationError} when the file is missing, its header differs, or it lacks a row the checkpoint
+   * says was written.
+   */
+  static continueAfter(path: string, columns: readonly string[], iteration: number): MetricsCsv {
+    const where = "MetricsCsv.continueAfter";
+    if (iteration === 0 && !existsSync(path)) return new MetricsCsv(path, columns);
+    if (!existsSync(path)) throw new PgValidationError(where, "path", "an existing metrics file", path);
+    const lines = readFileSync(path, "utf8").split("\n");
+    if (lines[0] !== columns.join(",")) {
+      throw new PgValidationError(where, "header", `"${columns.join(",")}"`, lines[0], `In ${path}.`);
+    }
+    const kept = [lines[0]];
+    for (const line of lines.slice(1)) {
+      if (line === "") continue;
+      const step = Number(line.slice(0, line.indexOf(",")));
+      if (step > iteration) break;
+      kept.push(line);
+    }
+    if (kept.length - 1 !== iteration) {
+      throw new PgValidationError(where, "rows", `${iteration} rows, one per iteration up to the checkpoint`, kept.length - 1, `In ${path}.`);
+    }
+    writeFileAtomic(path, `${kept.join("\n")}\n`);
+    return new MetricsCsv(path, columns, { append: true });
+  }
+
+  /** Appends one row (missing columns are left empty); it is in the file when this returns. */
   write(row: Readonly<Record<string, number | string>>): void {
-    this.pending.push(this.columns.map((c) => formatCell(row[c])).join(","));
-    if (this.pending.length >= this.flushEvery) this.flush();
+    appendFileSync(this.path, `${this.columns.map((c) => formatCell(row[c])).join(",")}\n`);
   }
 
-  flush(): void {
-    if (this.pending.length === 0) return;
-    appendFileSync(this.path, `${this.pending.join("\n")}\n`);
-    this.pending = [];
-  }
-
-  close(): void {
-    this.flush();
-  }
+  /** Nothing is buffered; kept so that callers can end a file explicitly. */
+  close(): void {}
 }
 
 function formatCell(value: number | string | undefined): string {

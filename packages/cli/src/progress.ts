@@ -6,6 +6,8 @@ export interface ProgressState {
   readonly loss: number;
   /** Seconds since the bar started. */
   readonly elapsed: number;
+  /** The step the bar started after (a resumed run); rates count the steps since. @defaultValue 0 */
+  readonly resumedAfter?: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ProgressState {
 export function formatProgress(state: ProgressState, width = 24): string {
   const fraction = Math.min(1, state.step / state.total);
   const filled = Math.round(fraction * width);
-  const rate = state.elapsed > 0 ? state.step / state.elapsed : 0;
+  const rate = state.elapsed > 0 ? (state.step - (state.resumedAfter ?? 0)) / state.elapsed : 0;
   const eta = rate > 0 ? (state.total - state.step) / rate : Number.NaN;
   return `${state.label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${state.step}/${state.total} loss ${formatNumber(state.loss)} ${rate.toFixed(1)} it/s ETA ${formatDuration(eta)}`;
 }
@@ -72,13 +74,15 @@ export class ProgressBar {
     private readonly label: string,
     private readonly total: number,
     stream: NodeJS.WriteStream = process.stderr,
+    /** The step the bar resumes after (rates count only the steps since). */
+    private readonly resumedAfter = 0,
   ) {
     this.stream = stream;
   }
 
   update(step: number, loss: number): void {
     const now = performance.now();
-    const state = { label: this.label, step, total: this.total, loss, elapsed: (now - this.start) / 1000 };
+    const state = { label: this.label, step, total: this.total, loss, elapsed: (now - this.start) / 1000, resumedAfter: this.resumedAfter };
     if (this.stream.isTTY) {
       if (now - this.lastDraw < 100 && step < this.total) return;
       this.lastDraw = now;

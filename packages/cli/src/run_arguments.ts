@@ -1,33 +1,25 @@
 import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
+import type { RunArgumentSpec, RunArguments } from "@pg/experiments";
 
-/** The run contract shared by every example: `--iterations N --batch B --seed S --methods m1,m2 --out DIR`. */
-export interface RunArguments {
-  readonly iterations: number;
-  readonly batch: number;
-  readonly seed: number;
-  readonly methods: readonly string[];
-  readonly out: string;
-  /** A backend to force (`--backend wasm`); otherwise the fastest available. */
-  readonly backend: string | undefined;
-  /** Data-parallel replicas (`--replicas 1` turns it off); otherwise chosen from the free cores and the work per step. */
-  readonly replicas: number | undefined;
+/** The run contract's flags plus the runner's own: `--force` and `--checkpoint-every`. */
+export interface TrainArguments extends RunArguments {
+  /** Replace the run already in `--out` (its files are removed first). */
+  readonly force: boolean;
+  /** Steps between training checkpoints (one is also written every 5 minutes and when a method ends). */
+  readonly checkpointEvery: number;
 }
 
-/** Defaults and the methods an example offers. */
-export interface RunArgumentSpec {
-  /** The example's name, used in messages. */
-  readonly name: string;
-  readonly defaults: Omit<RunArguments, "backend" | "replicas">;
-  /** Every method the example implements, in the order they run by default. */
-  readonly knownMethods: readonly string[];
-}
+/** Steps between checkpoints when `--checkpoint-every` is not given. */
+export const DEFAULT_CHECKPOINT_EVERY = 100;
 
-const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "replicas"] as const;
+const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "replicas", "checkpoint-every", "force"] as const;
+/** Flags that take no value. */
+const SWITCHES: readonly string[] = ["force"];
 
 /**
- * Parses the run contract's flags (`--flag value` or `--flag=value`); every flag is optional.
+ * Parses the run contract's flags (`--flag value` or `--flag=value`, `--force` alone); every flag is optional.
  * @throws {@link PgValidationError} naming the flag, what it accepts and what was given (unknown flag or method,
- * iterations or batch ≤ 0, a seed that is not a non-negative integer).
+ * iterations, batch or checkpoint-every ≤ 0, a seed that is not a non-negative integer).
  * @example
  * import { parseRunArguments } from "@pg/cli";
  * const defaults = { iterations: 3000, batch: 100, seed: 0, methods: ["adam", "pg"], out: "runs/sin" };
@@ -40,7 +32,7 @@ const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "repl
  *   console.log(error.message); // sin: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".
  * }
  */
-export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec): RunArguments {
+export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec): TrainArguments {
   const where = spec.name;
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -53,6 +45,11 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
     const flag = eq >= 0 ? token.slice(2, eq) : token.slice(2);
     if (!(FLAGS as readonly string[]).includes(flag)) {
       throw new PgValidationError(where, "flag", `one of ${FLAGS.map((f) => `--${f}`).join(", ")}`, `--${flag}`);
+    }
+    if (SWITCHES.includes(flag)) {
+      if (eq >= 0) throw new PgValidationError(where, `--${flag}`, "given without a value", token);
+      values.set(flag, "true");
+      continue;
     }
     const value = eq >= 0 ? token.slice(eq + 1) : argv[++i];
     if (value === undefined || value.startsWith("--")) {
@@ -87,5 +84,7 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
     out: values.get("out") ?? spec.defaults.out,
     backend: values.get("backend"),
     replicas: values.has("replicas") ? integer("replicas", 1, true) : undefined,
+    force: values.has("force"),
+    checkpointEvery: integer("checkpoint-every", DEFAULT_CHECKPOINT_EVERY, true),
   };
 }

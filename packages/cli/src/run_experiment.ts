@@ -1,51 +1,66 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
-import { train, type Batch, type Network, type Physics, type Reduction, type Scheme, type StepReport } from "@pg/core";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PgValidationError, train, type Network, type Physics, type SchemeState, type StepReport } from "@pg/core";
 import { dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
-import { countParameters, restoreWeights, snapshotWeights } from "@pg/nets";
+import { random, restoreRandom } from "@pg/data";
+import type { ExperimentDefinition, RunArguments } from "@pg/experiments";
+import { countParameters, restoreWeights, snapshotWeights, type WeightSnapshot } from "@pg/nets";
+import { writeFileAtomic } from "./atomic_file";
+import { LastExamples, writeExperimentFigures, type KeptExamples } from "./example_figures";
 import { MetricsCsv } from "./metrics_csv";
+import { captureOptimizerState, restoreOptimizerState } from "./optimizer_state";
 import { ProgressBar, formatNumber } from "./progress";
-import { parseRunArguments, type RunArgumentSpec, type RunArguments } from "./run_arguments";
-import { RunningAverage, median } from "./running_average";
+import { RUN_FILE, RunLock, SUMMARY_FILE, clearRunDirectory, directoryContents, prepareOutputDirectory } from "./output_directory";
+import { parseRunArguments, type TrainArguments } from "./run_arguments";
+import { RunningAverage, median, type RunningAverageState } from "./running_average";
 import { formatTable } from "./summary_table";
-import { TRAINED_NETWORKS_DIRECTORY, saveTrainedNetwork } from "./trained_network_store";
+import { readCheckpoint, writeCheckpoint, type TrainingCheckpoint } from "./training_checkpoint";
+import { TRAINED_NETWORKS_DIRECTORY, recoverTrainedNetwork, saveTrainedNetwork } from "./trained_network_store";
 
-/** How one method trains: its scheme and optimizer, and anything else that differs between methods. */
-export interface MethodPlan<P extends Physics> {
-  readonly scheme: Scheme<P>;
-  readonly optimizer: tf.Optimizer;
-  /** @defaultValue the experiment's reduction */
-  readonly reduction?: Reduction;
-  /** Adds what the batch source does not provide, e.g. supervised labels. */
-  readonly prepareBatch?: (batch: Batch<P>) => Batch<P>;
-  /** Overrides the experiment's output transform for this method. */
-  readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
+/** Where a run is in its life; `pg resume` continues `running` (killed), `interrupted` and `failed` runs. */
+export type RunStatus = "running" | "interrupted" | "failed" | "done";
+
+/** Where a method is: training, finished, stopped by an error, or interrupted (resumable). */
+export type MethodStatus = "running" | "done" | "stopped" | "interrupted";
+
+/** How `pg resume` builds the experiment again: a built-in name or a module path, and the environment it read. */
+export interface ExperimentSource {
+  readonly name: string;
+  /** "built-in", or the absolute path of the module that exports the definition. */
+  readonly source: string;
+  /** The environment variables the experiment read (e.g. POISSON_GRID), as they were. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
-/** An experiment on the run contract: the network, the data and the methods it compares. */
-export interface ExperimentDefinition<P extends Physics> extends RunArgumentSpec {
-  /** The training physics, unless every batch carries its own. */
-  readonly physics?: P;
-  /** Batch reduction of every loss. */
-  readonly reduction: Reduction;
-  /** A differentiable transform of the network output applied for every method (e.g. the heat mean fix). */
-  readonly outputTransform?: (x: tf.Tensor, batch: Batch<P>) => tf.Tensor;
-  /** Shape of one network input example and of one output example (x). */
-  readonly inputShape: readonly number[];
-  readonly outputShape: readonly number[];
-  /** Builds the network; called once per method, then given the shared initial weights. */
-  network(seed: number): tf.LayersModel;
-  /** A fresh batch source for one method; every method gets the same stream (same seed → same batches). */
-  batches(args: RunArguments): (step: number) => Batch<P>;
-  /** The plan for one method. */
-  method(name: string, args: RunArguments): MethodPlan<P>;
-  /** The experiment's x-space error for a step of `method` (SPEC), written as the CSV column `x_err`. */
-  xError(report: StepReport<P>, method: string): number;
-  /** Running-average window of the learning curves (1000 for sin, 64 for the PDEs). */
-  readonly averageWindow: number;
-  /** Iterations at which the running averages are recorded in summary.json. */
-  readonly checkpoints: readonly number[];
+/** One process's part of a run. */
+export interface RunSession {
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly status: RunStatus;
+  /** For a resumed session: the method it continued and the checkpoint iteration it continued from. */
+  readonly method?: string;
+  readonly fromIteration?: number;
+  readonly pid: number;
+}
+
+/** run.json: what reproduces and resumes a run. */
+export interface RunRecord {
+  readonly format: "pg-run/1";
+  readonly experiment: ExperimentSource;
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Every argument after defaults (`out` as given; `replicas` as chosen). */
+  readonly arguments: Omit<TrainArguments, "force">;
+  readonly backend: string;
+  readonly replicas: number;
+  readonly seed: number;
+  readonly versions: Readonly<Record<string, string>>;
+  readonly node: string;
+  readonly platform: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly status: RunStatus;
+  readonly command: string;
+  readonly sessions: readonly RunSession[];
 }
 
 /** One method's line in summary.json. */
@@ -57,33 +72,384 @@ export interface MethodSummary {
   readonly x_err: number;
   readonly medianSecondsPerIteration: number;
   readonly backend: string;
-  /** Running averages at the checkpoint iterations reached. */
+  /** Running averages at the report iterations reached. */
   readonly runningAverage: Readonly<Record<string, { readonly loss: number; readonly x_err: number }>>;
+  readonly status: MethodStatus;
   /** The error that stopped this method early, if any. */
   readonly error?: string;
   /**
    * The trained network, relative to `--out` (`networks/<method>`; `loadNetwork` reads it): saved at every checkpoint
-   * iteration and at the end — after an early stop, the weights of the last completed step. Absent if none was saved.
+   * and at the end — after an early stop, the weights of the last completed step. Absent if none was saved.
    */
   readonly network?: string;
   /** The iteration whose weights `network` holds. */
   readonly networkIteration?: number;
 }
 
-/** summary.json. */
+/** summary.json: written from the first step on, rewritten atomically. */
 export interface ExperimentSummary {
   readonly experiment: string;
   readonly arguments: RunArguments;
   readonly backend: string;
+  readonly replicas: number;
   readonly averageWindow: number;
+  readonly status: RunStatus;
+  /** The signal that interrupted the run, if one did. */
+  readonly interruptedBy?: "SIGINT" | "SIGTERM";
+  readonly settings?: Readonly<Record<string, unknown>>;
   readonly methods: Readonly<Record<string, MethodSummary>>;
 }
 
+/** Options of {@link runExperiment} and {@link resumeExperiment}. */
+export interface RunOptions {
+  /** Where messages go. @defaultValue standard output */
+  readonly log?: (line: string) => void;
+  /** Recorded in run.json for `pg resume`. @defaultValue the definition's name, built in, no environment */
+  readonly source?: ExperimentSource;
+  /** The command line recorded in run.json. */
+  readonly command?: string;
+  /** Stop cleanly on SIGINT / SIGTERM (checkpoint, summary, status `interrupted`). @defaultValue true */
+  readonly handleSignals?: boolean;
+  /** Where the progress bars go. @defaultValue standard error */
+  readonly progress?: NodeJS.WriteStream;
+}
+
+/** Seconds between time-based checkpoints, whatever `--checkpoint-every` says. */
+export const CHECKPOINT_SECONDS = 300;
+/** Seconds between summary.json rewrites while a method trains (it is also written at every checkpoint). */
+const SUMMARY_SECONDS = 1;
+/** Columns every method's CSV starts with. */
+const STANDARD_COLUMNS = ["iteration", "seconds", "loss", "x_err", "proxy_loss"] as const;
+/** The packages whose versions run.json records. */
+const RECORDED_PACKAGES = ["@pg/cli", "@pg/core", "@pg/backend", "@pg/data", "@pg/nets", "@pg/experiments", "@tensorflow/tfjs"] as const;
+
+/** What the runner itself keeps between steps; part of every checkpoint. */
+interface RunnerState {
+  readonly loss: RunningAverageState;
+  readonly xErr: RunningAverageState;
+  readonly seconds: readonly number[];
+  readonly runningAverage: Readonly<Record<string, { loss: number; x_err: number }>>;
+  readonly kept: KeptExamples | undefined;
+}
+
+function defaultLog(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function packageVersions(): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  for (const name of RECORDED_PACKAGES) {
+    try {
+      const manifest = (await import(`${name}/package.json`, { with: { type: "json" } })) as { default: { version?: string } };
+      versions[name] = manifest.default.version ?? "unknown";
+    } catch {
+      // A package that is not installed (a user's own experiment may not use @pg/experiments) is left out.
+    }
+  }
+  return versions;
+}
+
+/** Reads a run directory's run.json. @throws {@link PgValidationError} when `directory` holds no run. */
+export function readRunRecord(directory: string, where = "readRunRecord"): RunRecord {
+  const path = join(directory, RUN_FILE);
+  if (!existsSync(path)) {
+    throw new PgValidationError(where, "run directory", `a directory written by pg train (with ${RUN_FILE})`, directory);
+  }
+  const record = JSON.parse(readFileSync(path, "utf8")) as RunRecord;
+  if (record.format !== "pg-run/1") throw new PgValidationError(where, `${RUN_FILE} format`, '"pg-run/1"', record.format, `In ${path}.`);
+  return record;
+}
+
+function readSummary(directory: string): ExperimentSummary | undefined {
+  const path = join(directory, SUMMARY_FILE);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as ExperimentSummary) : undefined;
+}
+
+/** SIGINT and SIGTERM abort a signal instead of killing the process; a second one kills it at once. */
+function interruptOnSignals(log: (line: string) => void, enabled: boolean): { signal: AbortSignal; received: () => "SIGINT" | "SIGTERM" | undefined; dispose: () => void } {
+  const controller = new AbortController();
+  let received: "SIGINT" | "SIGTERM" | undefined;
+  const handler = (name: "SIGINT" | "SIGTERM") => () => {
+    if (received !== undefined) {
+      log(`pg: ${name} again: stopping now, without a checkpoint of the step in flight`);
+      process.exit(name === "SIGINT" ? 130 : 143);
+    }
+    received = name;
+    log(`pg: ${name}: finishing the step in flight, then writing a checkpoint (${name === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again stops at once)`);
+    controller.abort();
+  };
+  const onInterrupt = handler("SIGINT");
+  const onTerminate = handler("SIGTERM");
+  if (enabled) {
+    process.on("SIGINT", onInterrupt);
+    process.on("SIGTERM", onTerminate);
+  }
+  return {
+    signal: controller.signal,
+    received: () => received,
+    dispose: () => {
+      process.off("SIGINT", onInterrupt);
+      process.off("SIGTERM", onTerminate);
+    },
+  };
+}
+
+/** Everything one session of a run shares while it trains the methods. */
+interface RunContext<P extends Physics> {
+  readonly definition: ExperimentDefinition<P>;
+  readonly args: TrainArguments;
+  readonly out: string;
+  readonly selection: BackendSelection;
+  readonly replicas: number;
+  readonly log: (line: string) => void;
+  readonly progress: NodeJS.WriteStream | undefined;
+  readonly interrupt: ReturnType<typeof interruptOnSignals>;
+  record: RunRecord;
+  readonly methods: Record<string, MethodSummary>;
+}
+
+function summaryOf<P extends Physics>(context: RunContext<P>, status: RunStatus): ExperimentSummary {
+  const { definition, args, selection, replicas, methods } = context;
+  const { force: _force, checkpointEvery: _every, ...runArguments } = args;
+  const interruptedBy = context.interrupt.received();
+  return {
+    experiment: definition.name,
+    arguments: runArguments,
+    backend: selection.name,
+    replicas,
+    averageWindow: definition.averageWindow,
+    status,
+    ...(status === "interrupted" && interruptedBy !== undefined ? { interruptedBy } : {}),
+    ...(definition.settings === undefined ? {} : { settings: definition.settings }),
+    methods,
+  };
+}
+
+function writeSummary<P extends Physics>(context: RunContext<P>, status: RunStatus): ExperimentSummary {
+  const summary = summaryOf(context, status);
+  writeFileAtomic(join(context.out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+function writeRecord<P extends Physics>(context: RunContext<P>, status: RunStatus, ended = false): void {
+  const now = new Date().toISOString();
+  const sessions = [...context.record.sessions];
+  const last = sessions.pop();
+  if (last !== undefined) sessions.push({ ...last, status, ...(ended ? { endedAt: now } : {}) });
+  context.record = { ...context.record, status, updatedAt: now, sessions };
+  writeFileAtomic(join(context.out, RUN_FILE), `${JSON.stringify(context.record, null, 2)}\n`, { durable: true });
+}
+
+/** The command that continues the run in `out`. */
+export function resumeCommand(out: string): string {
+  return `pg resume ${/^[\w./-]+$/.test(out) ? out : JSON.stringify(out)}`;
+}
+
 /**
- * Runs an experiment on the run contract: parses the flags, picks the fastest backend (and says which), trains every
- * requested method from identical initial weights on identical batches, writes `<out>/<method>.csv` (iteration,
- * seconds, loss, x_err, proxy_loss) and `<out>/summary.json` after every method, saves each method's network to
- * `<out>/networks/<method>/` at every checkpoint iteration and at the end, shows progress, and prints a table.
+ * Trains one method from its checkpoint (or from the shared initial weights), writing its CSV rows, checkpoints,
+ * network and summary line as it goes. Returns whether the run was interrupted during it.
+ */
+async function trainMethod<P extends Physics>(context: RunContext<P>, name: string, initialWeights: WeightSnapshot, kept: LastExamples, resuming: boolean): Promise<boolean> {
+  const { definition, args, out, log, selection, replicas } = context;
+  const checkpoint: TrainingCheckpoint<RunnerState> | undefined = resuming ? readCheckpoint<RunnerState>(out, name) : undefined;
+  const resumedAfter = checkpoint?.iteration ?? 0;
+  if (resuming) recoverTrainedNetwork(out, name);
+  if (resuming) log(checkpoint === undefined ? `${name}: no checkpoint; starting from iteration 1` : `${name}: resuming after iteration ${resumedAfter} (checkpoint of ${checkpoint.savedAt})`);
+
+  const network = definition.network(args.seed);
+  restoreWeights(network, checkpoint?.weights ?? initialWeights);
+  const plan = definition.method(name, args);
+  if (checkpoint !== undefined) await restoreOptimizerState(plan.optimizer, checkpoint.optimizer);
+  const stream = checkpoint === undefined ? random(args.seed) : restoreRandom(checkpoint.random);
+  const nextBatch = definition.batches(args, stream);
+  const columns = [...STANDARD_COLUMNS, ...(definition.extraMetrics?.columns ?? [])];
+  const path = join(out, `${name}.csv`);
+  const csv = resuming ? MetricsCsv.continueAfter(path, columns, resumedAfter) : new MetricsCsv(path, columns);
+  const engine =
+    replicas > 1
+      ? await dataParallel({ network, inputShape: definition.inputShape, outputShape: definition.outputShape, maxBatch: args.batch, replicas })
+      : undefined;
+  const progress = new ProgressBar(name.padEnd(Math.max(...args.methods.map((m) => m.length))), args.iterations, context.progress, resumedAfter);
+  const runner = checkpoint?.runner;
+  const loss = runner === undefined ? new RunningAverage(definition.averageWindow) : RunningAverage.restore(runner.loss);
+  const xErr = runner === undefined ? new RunningAverage(definition.averageWindow) : RunningAverage.restore(runner.xErr);
+  const seconds: number[] = [...(runner?.seconds ?? [])];
+  const runningAverage: Record<string, { loss: number; x_err: number }> = { ...runner?.runningAverage };
+  const fields = definition.figures?.fields;
+  const reportIterations = new Set(definition.reportIterations);
+
+  let iteration = resumedAfter;
+  let schemeState: SchemeState | undefined = checkpoint?.schemeState;
+  let networkIteration: number | undefined = checkpoint === undefined ? undefined : context.methods[name]?.networkIteration;
+  let error: string | undefined;
+  let lastCheckpoint = performance.now();
+  let lastSummary = 0;
+
+  const line = (status: MethodStatus): MethodSummary => ({
+    iterations: iteration,
+    loss: loss.value,
+    x_err: xErr.value,
+    medianSecondsPerIteration: median(seconds),
+    backend: selection.name,
+    runningAverage: { ...runningAverage },
+    status,
+    ...(error === undefined ? {} : { error }),
+    ...(networkIteration === undefined ? {} : { network: `${TRAINED_NETWORKS_DIRECTORY}/${name}`, networkIteration }),
+  });
+  const saveNetwork = async (): Promise<void> => {
+    const outcome = await saveTrainedNetwork(out, name, network);
+    if (outcome.saved) networkIteration = iteration;
+    else log(`${name}: network not saved at iteration ${iteration}: ${outcome.reason}`);
+  };
+  const saveCheckpoint = async (): Promise<void> => {
+    if (iteration === resumedAfter && checkpoint !== undefined) return;
+    if (schemeState === undefined) return;
+    const state: RunnerState = { loss: loss.state(), xErr: xErr.state(), seconds: [...seconds], runningAverage: { ...runningAverage }, kept: kept.get() };
+    writeCheckpoint<RunnerState>(out, {
+      method: name,
+      iteration,
+      weights: snapshotWeights(network),
+      optimizer: await captureOptimizerState(plan.optimizer),
+      random: stream.state(),
+      schemeState,
+      runner: state,
+    });
+    await saveNetwork();
+    lastCheckpoint = performance.now();
+  };
+
+  context.methods[name] = line("running");
+  let interrupted = false;
+  try {
+    const result = await train({
+      network: network as unknown as Network,
+      optimizer: plan.optimizer,
+      scheme: plan.scheme,
+      ...(definition.physics === undefined ? {} : { physics: definition.physics }),
+      reduction: plan.reduction ?? definition.reduction,
+      ...(engine === undefined ? {} : { engine }),
+      ...((plan.outputTransform ?? definition.outputTransform) === undefined
+        ? {}
+        : { outputTransform: (plan.outputTransform ?? definition.outputTransform)! }),
+      iterations: args.iterations,
+      firstStep: resumedAfter + 1,
+      ...(checkpoint === undefined ? {} : { initialState: checkpoint.schemeState }),
+      signal: context.interrupt.signal,
+      nextBatch: plan.prepareBatch === undefined ? nextBatch : (step) => plan.prepareBatch!(nextBatch(step)),
+      callbacks: {
+        onStep: async (report: StepReport<P>) => {
+          const step = report.metrics.step;
+          const x_err = definition.xError(report, name);
+          const extra = definition.extraMetrics?.values(report, name) ?? {};
+          csv.write({ ...extra, iteration: step, seconds: report.seconds, loss: report.metrics.loss, x_err, proxy_loss: report.metrics.proxyLoss });
+          if (fields !== undefined) kept.keep(name, step, report.x, report.batch.yTarget, fields.xTarget(report.batch));
+          iteration = step;
+          schemeState = report.state;
+          seconds.push(report.seconds);
+          loss.push(report.metrics.loss);
+          xErr.push(x_err);
+          progress.update(step, loss.value);
+          if (reportIterations.has(step)) runningAverage[String(step)] = { loss: loss.value, x_err: xErr.value };
+          const due = step % args.checkpointEvery === 0 || (performance.now() - lastCheckpoint) / 1000 >= CHECKPOINT_SECONDS;
+          if (due && step < args.iterations) await saveCheckpoint();
+          if (due || step === 1 || (performance.now() - lastSummary) / 1000 >= SUMMARY_SECONDS) {
+            context.methods[name] = line("running");
+            writeSummary(context, "running");
+            lastSummary = performance.now();
+          }
+        },
+        onEnd: () => progress.finish(),
+      },
+    });
+    interrupted = result.interrupted;
+  } catch (caught) {
+    error = messageOf(caught);
+    log(`${name}: stopped: ${error}`);
+  }
+  try {
+    // A stopped step never reaches the optimizer: the checkpoint and network hold the last completed step.
+    if (iteration > 0) await saveCheckpoint();
+  } catch (caught) {
+    log(`${name}: checkpoint not written: ${messageOf(caught)}`);
+  } finally {
+    await engine?.dispose();
+    plan.optimizer.dispose();
+    network.dispose();
+  }
+  context.methods[name] = line(error !== undefined ? "stopped" : interrupted ? "interrupted" : "done");
+  writeSummary(context, "running");
+  return interrupted;
+}
+
+/** Trains every method not yet finished, then draws the figures; returns the run's final summary. */
+async function trainMethods<P extends Physics>(context: RunContext<P>, resuming: boolean): Promise<ExperimentSummary> {
+  const { definition, args, out, log } = context;
+  const reference = definition.network(args.seed);
+  const initialWeights = snapshotWeights(reference);
+  reference.dispose();
+  const fields = definition.figures?.fields;
+  const cells = fields === undefined ? 1 : fields.shape[0] * fields.shape[1];
+  // Kept examples of every method so far travel in each checkpoint; the last method with one has them all.
+  const lastCheckpointed = resuming ? [...args.methods].reverse().find((m) => readCheckpoint(out, m) !== undefined) : undefined;
+  const keptState = lastCheckpointed === undefined ? undefined : readCheckpoint<RunnerState>(out, lastCheckpointed)?.runner.kept;
+  const kept = LastExamples.restore(fields?.examples ?? 3, cells, keptState);
+
+  let interrupted = false;
+  for (const name of args.methods) {
+    const status = context.methods[name]?.status;
+    if (status === "done" || status === "stopped") continue;
+    interrupted = await trainMethod(context, name, initialWeights, kept, resuming);
+    if (interrupted) break;
+  }
+  if (interrupted) {
+    const summary = writeSummary(context, "interrupted");
+    writeRecord(context, "interrupted", true);
+    log(`${definition.name}: interrupted; checkpoint written. Continue with: ${resumeCommand(args.out)}`);
+    return summary;
+  }
+  const failed = Object.values(context.methods).some((m) => m.error !== undefined);
+  const status: RunStatus = failed ? "failed" : "done";
+  const summary = writeSummary(context, status);
+  if (Object.values(context.methods).some((m) => m.iterations > 0)) {
+    const figures = definition.figures;
+    const { files } = await writeExperimentFigures({
+      summary: { ...summary, arguments: { ...summary.arguments, out } },
+      examples: kept.get(),
+      smoothing: figures?.smoothing ?? definition.averageWindow,
+      labels: figures?.labels ?? { x_err: "x_err", loss: "loss" },
+      logY: figures?.logY ?? false,
+      ...(fields === undefined ? {} : { shape: fields.shape, observationRange: fields.observationRange }),
+    });
+    if (files.length > 0) log(`${definition.name}: wrote ${files.map((file) => file.replace(`${out}/`, "")).join(", ")}`);
+  }
+  writeRecord(context, status, true);
+  log("");
+  log(summaryTable(summary));
+  return summary;
+}
+
+async function selectBackend(where: string, requested: string | undefined, log: (line: string) => void, name: string): Promise<BackendSelection> {
+  const selection = await initBackend(requested === undefined ? {} : { backend: requested as BackendName });
+  const skipped = selection.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
+  log(`${name}: backend ${selection.name}${skipped.length > 0 ? ` (skipped ${skipped})` : ""}`);
+  if (requested !== undefined && selection.name !== requested) {
+    throw new PgValidationError(where, "--backend", `a backend available here`, requested, `Got ${selection.name}.`);
+  }
+  return selection;
+}
+
+/**
+ * Runs an experiment on the run contract into a new run directory: checks `--out` (created if missing, proved
+ * writable; a directory holding a run is refused without `--force`, and a live run's lock always), records
+ * run.json, picks the backend and the replica count once, trains every requested method from identical initial
+ * weights on identical batches, appends `<out>/<method>.csv` rows every step, rewrites `summary.json` atomically
+ * from the first step on, writes a checkpoint of the whole training state every `--checkpoint-every` steps, every
+ * 5 minutes and when a method ends (with its network in `networks/<method>/`), stops cleanly on SIGINT/SIGTERM,
+ * draws the figures and prints a table. {@link resumeExperiment} continues such a run.
  * @returns the summary; methods that stopped on an error are recorded with it, and the others still run.
  * @example
  * import { runExperiment } from "@pg/cli";
@@ -100,155 +466,186 @@ export interface ExperimentSummary {
  *   knownMethods: ["adam"],
  *   physics: doubling, reduction: "mean", inputShape: [1], outputShape: [1],
  *   network: (seed) => mlp({ inputSize: 1, hiddenSizes: [4], outputSize: 1, seed }),
- *   batches: () => () => ({ input: Float64Array.of(1, -0.5, 0.25, 2), inputShape: [1], yTarget: Float64Array.of(2, -1, 0.5, 4) }),
+ *   batches: (args, stream) => () => {
+ *     const input = stream.fillUniform(new Float64Array(args.batch), -1, 1);
+ *     return { input, inputShape: [1], yTarget: input.map((v) => 2 * v) };
+ *   },
  *   method: () => ({ scheme: scheme(backprop()), optimizer: train.adam(0.05) }),
  *   xError: () => 0,
  *   averageWindow: 2,
- *   checkpoints: [2],
+ *   reportIterations: [2],
  * };
  * const out = mkdtempSync(join(tmpdir(), "pg-"));
- * const summary = await runExperiment(experiment, ["--iterations", "3", "--out", out, "--backend", "cpu"], () => {});
+ * const summary = await runExperiment(experiment, ["--iterations", "3", "--out", out, "--backend", "cpu"], { log: () => {}, handleSignals: false });
  * const adam = summary.methods.adam;
- * console.log(summary.backend, adam.iterations, adam.network, adam.networkIteration, adam.error); // cpu 3 networks/adam 3 undefined
- * console.log(readdirSync(out).sort().join(" ")); // adam.csv networks summary.json
+ * console.log(summary.status, summary.backend, adam.iterations, adam.status, adam.network, adam.networkIteration); // done cpu 3 done networks/adam 3
+ * console.log(readdirSync(out).sort().join(" ")); // adam.csv checkpoints loss.svg networks run.json summary.json x_err.svg
  */
 export async function runExperiment<P extends Physics>(
   definition: ExperimentDefinition<P>,
   argv: readonly string[],
-  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  options: RunOptions | ((line: string) => void) = {},
 ): Promise<ExperimentSummary> {
+  const settings: RunOptions = typeof options === "function" ? { log: options } : options;
+  const log = settings.log ?? defaultLog;
+  const where = "pg train";
   const args = parseRunArguments(argv, definition);
-  const selection: BackendSelection = await initBackend(
-    args.backend === undefined ? {} : { backend: args.backend as BackendName },
-  );
-  const skipped = selection.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
-  log(`${definition.name}: backend ${selection.name}${skipped.length > 0 ? ` (skipped ${skipped})` : ""}`);
-  log(`${definition.name}: ${args.methods.join(", ")} × ${args.iterations} iterations, batch ${args.batch}, seed ${args.seed} → ${args.out}`);
-  mkdirSync(args.out, { recursive: true });
-
-  const reference = definition.network(args.seed);
-  const initialWeights = snapshotWeights(reference);
-  const replicas = args.replicas ?? defaultReplicas(countParameters(reference), args.batch, await measureFreeCores());
-  reference.dispose();
-  log(`${definition.name}: ${replicas === 1 ? "one process" : `data-parallel over ${replicas} replicas`} (--replicas to change)`);
-
-  const methods: Record<string, MethodSummary> = {};
-  const summary = (): ExperimentSummary => ({
-    experiment: definition.name,
-    arguments: args,
-    backend: selection.name,
-    averageWindow: definition.averageWindow,
-    methods,
-  });
-  for (const name of args.methods) {
-    const network = definition.network(args.seed);
-    restoreWeights(network, initialWeights);
-    const engine =
-      replicas > 1
-        ? await dataParallel({ network, inputShape: definition.inputShape, outputShape: definition.outputShape, maxBatch: args.batch, replicas })
-        : undefined;
-    const plan = definition.method(name, args);
-    const nextBatch = definition.batches(args);
-    const csv = new MetricsCsv(join(args.out, `${name}.csv`), ["iteration", "seconds", "loss", "x_err", "proxy_loss"]);
-    const progress = new ProgressBar(name.padEnd(Math.max(...args.methods.map((m) => m.length))), args.iterations);
-    const loss = new RunningAverage(definition.averageWindow);
-    const xErr = new RunningAverage(definition.averageWindow);
-    const seconds: number[] = [];
-    const runningAverage: Record<string, { loss: number; x_err: number }> = {};
-    let error: string | undefined;
-    let saved: { iteration: number } | undefined;
-    const save = async (iteration: number): Promise<void> => {
-      const outcome = await saveTrainedNetwork(args.out, name, network);
-      if (outcome.saved) saved = { iteration };
-      else log(`${name}: network not saved at iteration ${iteration}: ${outcome.reason}`);
-    };
-    try {
-      await train({
-        network: network as unknown as Network,
-        optimizer: plan.optimizer,
-        scheme: plan.scheme,
-        ...(definition.physics === undefined ? {} : { physics: definition.physics }),
-        reduction: plan.reduction ?? definition.reduction,
-        ...(engine === undefined ? {} : { engine }),
-        ...((plan.outputTransform ?? definition.outputTransform) === undefined
-          ? {}
-          : { outputTransform: (plan.outputTransform ?? definition.outputTransform)! }),
-        iterations: args.iterations,
-        nextBatch: plan.prepareBatch === undefined ? nextBatch : (step) => plan.prepareBatch!(nextBatch(step)),
-        callbacks: {
-          onStep: async (report) => {
-            const step = report.metrics.step;
-            const x_err = definition.xError(report, name);
-            csv.write({ iteration: step, seconds: report.seconds, loss: report.metrics.loss, x_err, proxy_loss: report.metrics.proxyLoss });
-            seconds.push(report.seconds);
-            loss.push(report.metrics.loss);
-            xErr.push(x_err);
-            progress.update(step, loss.value);
-            if (definition.checkpoints.includes(step)) {
-              runningAverage[String(step)] = { loss: loss.value, x_err: xErr.value };
-              if (step < args.iterations) await save(step);
-            }
-          },
-          onEnd: () => {
-            csv.close();
-            progress.finish();
-          },
-        },
-      });
-    } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
-      log(`${name}: stopped: ${error}`);
-    }
-    try {
-      // A stopped step never reaches the optimizer, so these are the weights of the last completed step.
-      if (seconds.length > 0 && saved?.iteration !== seconds.length) await save(seconds.length);
-    } catch (caught) {
-      log(`${name}: network not saved: ${caught instanceof Error ? caught.message : String(caught)}`);
-    } finally {
-      await engine?.dispose();
-      plan.optimizer.dispose();
-      network.dispose();
-    }
-    methods[name] = {
-      iterations: seconds.length,
-      loss: loss.value,
-      x_err: xErr.value,
-      medianSecondsPerIteration: median(seconds),
-      backend: selection.name,
-      runningAverage,
-      ...(error === undefined ? {} : { error }),
-      ...(saved === undefined ? {} : { network: `${TRAINED_NETWORKS_DIRECTORY}/${name}`, networkIteration: saved.iteration }),
-    };
-    writeFileSync(join(args.out, "summary.json"), `${JSON.stringify(summary(), null, 2)}\n`);
+  const out = prepareOutputDirectory(where, args.out);
+  const contents = directoryContents(out);
+  if (contents === "other") {
+    throw new PgValidationError(where, "--out", "a new or empty directory, or one that holds a run", args.out, "It holds files that are not a run; choose another directory.");
   }
-  log("");
-  log(summaryTable(summary()));
-  return summary();
+  const command = settings.command ?? `pg train ${definition.name} ${argv.join(" ")}`.trim();
+  if (contents === "run" && !args.force) {
+    const owner = RunLock.liveOwner(out);
+    const status = existsSync(join(out, RUN_FILE)) ? readRunRecord(out, where).status : "written before run records";
+    const hint =
+      owner === undefined
+        ? `It holds a run (status ${status}). Continue it with \`${resumeCommand(args.out)}\`, or add --force to replace it.`
+        : `Process ${owner.pid} (${owner.command}, since ${owner.startedAt}) is writing a run there.`;
+    throw new PgValidationError(where, "--out", owner === undefined ? "a directory that holds no run" : "a run directory that no other pg process is writing to", args.out, hint);
+  }
+  const lock = RunLock.acquire(where, out, command, log);
+  const interrupt = interruptOnSignals(log, settings.handleSignals !== false);
+  try {
+    if (contents === "run") {
+      clearRunDirectory(out);
+      log(`${definition.name}: --force: removed the run that was in ${args.out}`);
+    }
+    const selection = await selectBackend(where, args.backend, log, definition.name);
+    const reference = definition.network(args.seed);
+    const replicas = args.replicas ?? defaultReplicas(countParameters(reference), args.batch, await measureFreeCores());
+    reference.dispose();
+    log(`${definition.name}: ${args.methods.join(", ")} × ${args.iterations} iterations, batch ${args.batch}, seed ${args.seed} → ${args.out}`);
+    log(`${definition.name}: ${replicas === 1 ? "one process" : `data-parallel over ${replicas} replicas`} (recorded; --replicas to choose)`);
+    const startedAt = new Date().toISOString();
+    const { force: _force, ...recorded } = args;
+    const record: RunRecord = {
+      format: "pg-run/1",
+      experiment: settings.source ?? { name: definition.name, source: "built-in", environment: {} },
+      settings: definition.settings ?? {},
+      arguments: { ...recorded, backend: selection.name, replicas },
+      backend: selection.name,
+      replicas,
+      seed: args.seed,
+      versions: await packageVersions(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      startedAt,
+      updatedAt: startedAt,
+      status: "running",
+      command,
+      sessions: [{ startedAt, status: "running", pid: process.pid }],
+    };
+    const context: RunContext<P> = { definition, args: { ...args, replicas }, out, selection, replicas, log, progress: settings.progress, interrupt, record, methods: {} };
+    writeRecord(context, "running");
+    return await finishing(context, () => trainMethods(context, false));
+  } finally {
+    interrupt.dispose();
+    lock.release();
+  }
+}
+
+/** Runs the methods; an error outside them marks the run `failed` before it propagates. */
+async function finishing<P extends Physics>(context: RunContext<P>, body: () => Promise<ExperimentSummary>): Promise<ExperimentSummary> {
+  try {
+    return await body();
+  } catch (error) {
+    try {
+      writeSummary(context, "failed");
+      writeRecord(context, "failed", true);
+    } catch {
+      // The original error matters more than a failure to record it.
+    }
+    throw error;
+  }
 }
 
 /**
- * The summary as a table: one row per method with the running averages at each checkpoint.
+ * Continues the run in `directory` (killed, interrupted or failed) where its checkpoints left it: the methods that
+ * finished stay as they are, the method in progress continues from its last checkpoint (its CSV rows after it are
+ * dropped and recomputed), and the remaining methods run. Same backend and replica count as recorded, so the result
+ * is bit-identical to an uninterrupted run. A stale lock (its process is gone) is reported and taken over.
+ * @param definition - the experiment as run.json describes it (`pg resume` builds it from the record).
+ */
+export async function resumeExperiment<P extends Physics>(directory: string, definition: ExperimentDefinition<P>, options: RunOptions = {}): Promise<ExperimentSummary> {
+  const log = options.log ?? defaultLog;
+  const where = "pg resume";
+  const out = resolve(directory);
+  const record = readRunRecord(out, where);
+  if (record.experiment.name !== definition.name && record.experiment.source === "built-in") {
+    log(`${where}: note: run.json names experiment "${record.experiment.name}"; resuming with "${definition.name}"`);
+  }
+  const command = options.command ?? `pg resume ${directory}`;
+  const lock = RunLock.acquire(where, out, command, log);
+  const interrupt = interruptOnSignals(log, options.handleSignals !== false);
+  try {
+    const previous = readSummary(out);
+    if (record.status === "done") {
+      log(`${where}: the run in ${directory} is already done; nothing to resume`);
+      if (previous === undefined) throw new PgValidationError(where, "run directory", `a run with ${SUMMARY_FILE}`, directory);
+      return previous;
+    }
+    const selection = await selectBackend(where, record.backend, log, definition.name);
+    const args: TrainArguments = { ...record.arguments, out: directory, replicas: record.replicas, force: false };
+    const methods: Record<string, MethodSummary> = {};
+    for (const [name, summary] of Object.entries(previous?.methods ?? {})) {
+      // A method interrupted, or killed while running, continues; one that finished or stopped on an error stays.
+      methods[name] = summary.status === "done" || summary.status === "stopped" ? summary : { ...summary, status: "interrupted" };
+    }
+    const current = args.methods.find((m) => methods[m]?.status !== "done" && methods[m]?.status !== "stopped");
+    const fromIteration = current === undefined ? undefined : readCheckpoint(out, current)?.iteration ?? 0;
+    const now = new Date().toISOString();
+    const session: RunSession = {
+      startedAt: now,
+      status: "running",
+      pid: process.pid,
+      ...(current === undefined || fromIteration === undefined ? {} : { method: current, fromIteration }),
+    };
+    const context: RunContext<P> = {
+      definition,
+      args,
+      out,
+      selection,
+      replicas: record.replicas,
+      log,
+      progress: options.progress,
+      interrupt,
+      record: { ...record, sessions: [...record.sessions, session] },
+      methods,
+    };
+    log(`${definition.name}: resuming ${directory}${current === undefined ? " (every method has finished)" : ` at ${current}, after iteration ${fromIteration}`}; ${record.replicas === 1 ? "one process" : `${record.replicas} replicas`} as recorded`);
+    writeRecord(context, "running");
+    return await finishing(context, () => trainMethods(context, true));
+  } finally {
+    interrupt.dispose();
+    lock.release();
+  }
+}
+
+/**
+ * The summary as a table: one row per method with the running averages at each report iteration.
  * @example
  * import { summaryTable } from "@pg/cli";
  * const runningAverage = { 100: { loss: 0.5, x_err: 0.25 } };
- * const adam = { iterations: 200, loss: 0.125, x_err: 0.0001, medianSecondsPerIteration: 0.01234, backend: "cpu", runningAverage };
- * const summary = { experiment: "sin", arguments: {}, backend: "cpu", averageWindow: 100, methods: { adam } };
+ * const adam = { iterations: 200, loss: 0.125, x_err: 0.0001, medianSecondsPerIteration: 0.01234, backend: "cpu", runningAverage, status: "done" };
+ * const summary = { experiment: "sin", arguments: {}, backend: "cpu", replicas: 1, averageWindow: 100, status: "done", methods: { adam } };
  * const lines = summaryTable(summary).split("\n");
  * console.log(lines[0]); // running averages over 100 iterations (backend cpu)
  * console.log(lines[1]); // method  iterations  loss@100    loss     x_err  s/iter  status
- * console.log(lines[3].trimEnd()); // adam           200    0.5000  0.1250  1.000e-4  0.0123  ok
+ * console.log(lines[3].trimEnd()); // adam           200    0.5000  0.1250  1.000e-4  0.0123  done
  */
 export function summaryTable(summary: ExperimentSummary): string {
-  const checkpoints = [...new Set(Object.values(summary.methods).flatMap((m) => Object.keys(m.runningAverage)))].sort((a, b) => Number(a) - Number(b));
-  const header = ["method", "iterations", ...checkpoints.map((c) => `loss@${c}`), "loss", "x_err", "s/iter", "status"];
+  const reported = [...new Set(Object.values(summary.methods).flatMap((m) => Object.keys(m.runningAverage)))].sort((a, b) => Number(a) - Number(b));
+  const header = ["method", "iterations", ...reported.map((c) => `loss@${c}`), "loss", "x_err", "s/iter", "status"];
   const rows = Object.entries(summary.methods).map(([name, m]) => [
     name,
     String(m.iterations),
-    ...checkpoints.map((c) => (m.runningAverage[c] === undefined ? "" : formatNumber(m.runningAverage[c].loss))),
+    ...reported.map((c) => (m.runningAverage[c] === undefined ? "" : formatNumber(m.runningAverage[c].loss))),
     formatNumber(m.loss),
     formatNumber(m.x_err),
     m.medianSecondsPerIteration.toPrecision(3),
-    m.error === undefined ? "ok" : "stopped",
+    m.status,
   ]);
   return `running averages over ${summary.averageWindow} iterations (backend ${summary.backend})\n${formatTable(header, rows)}`;
 }

@@ -1,3 +1,11 @@
+/** A checkpoint of a {@link RunningAverage}. */
+export interface RunningAverageState {
+  readonly window: number;
+  readonly values: Float64Array;
+  readonly count: number;
+  readonly sum: number;
+}
+
 /**
  * A running average over the last `window` values (a box filter, as the paper's learning curves use), kept in O(1)
  * per update. Non-finite values are not accepted by the training loop, so none arrive here.
@@ -26,6 +34,23 @@ export class RunningAverage {
     this.sum += value;
     this.count++;
     return this.value;
+  }
+
+  /** The window's contents and running sum, for a checkpoint; {@link RunningAverage.restore} continues from it. */
+  state(): RunningAverageState {
+    return { window: this.window, values: Float64Array.from(this.values), count: this.count, sum: this.sum };
+  }
+
+  /**
+   * Continues from a {@link RunningAverage.state}: the running sum is restored as it was, not recomputed, so the
+   * averages that follow are bit-identical to those of an uninterrupted run.
+   */
+  static restore(state: RunningAverageState): RunningAverage {
+    const average = new RunningAverage(state.window);
+    average.values.set(state.values);
+    average.count = state.count;
+    average.sum = state.sum;
+    return average;
   }
 
   /** The current average (NaN before the first value). */

@@ -24,8 +24,8 @@ function firstNonFiniteWeight(model: tf.LayersModel): string | undefined {
 
 /**
  * Saves `model` (network.json + weights.bin, loadable with `loadNetwork`) to `<out>/networks/<method>/`, replacing the
- * previous save only once the new one is complete: it is written beside it and renamed into place, so a run that
- * dies mid-write keeps the last complete network. A model with non-finite weights is not saved (the last good save
+ * previous save only once the new one is complete: it is written beside it and renamed into place (the old one moved
+ * aside first and removed last), so a run that dies at any moment keeps a complete network. A model with non-finite weights is not saved (the last good save
  * stays), nor is one that no @pg/nets builder made (no configuration to rebuild it from).
  * @param out - the run's output directory.
  * @param method - the method name (the sub-directory).
@@ -49,11 +49,31 @@ export async function saveTrainedNetwork(out: string, method: string, model: tf.
   if (networkConfigOf(model) === undefined) return { saved: false, reason: "the network was not built by a @pg/nets builder" };
   const bad = firstNonFiniteWeight(model);
   if (bad !== undefined) return { saved: false, reason: `a weight is not finite (${bad})` };
-  const directory = join(out, TRAINED_NETWORKS_DIRECTORY, method);
+  const directory = recoverTrainedNetwork(out, method);
   const partial = `${directory}.partial`;
+  const previous = `${directory}.previous`;
   rmSync(partial, { recursive: true, force: true });
   await saveNetwork(model, partial);
-  if (existsSync(directory)) rmSync(directory, { recursive: true, force: true });
+  // The old save is moved aside, not deleted, until the new one is in place: a kill between the two renames leaves
+  // it as `.previous`, which recoverTrainedNetwork puts back.
+  if (existsSync(directory)) renameSync(directory, previous);
   renameSync(partial, directory);
+  rmSync(previous, { recursive: true, force: true });
   return { saved: true, directory };
+}
+
+/**
+ * Puts back a save that a kill left aside (`networks/<method>.previous` with no `networks/<method>`), and removes an
+ * unfinished `.partial`; a run that resumes calls it before anything reads the network.
+ * @returns the network's directory.
+ */
+export function recoverTrainedNetwork(out: string, method: string): string {
+  const directory = join(out, TRAINED_NETWORKS_DIRECTORY, method);
+  const previous = `${directory}.previous`;
+  if (existsSync(previous)) {
+    if (existsSync(directory)) rmSync(previous, { recursive: true, force: true });
+    else renameSync(previous, directory);
+  }
+  rmSync(`${directory}.partial`, { recursive: true, force: true });
+  return directory;
 }

@@ -12,8 +12,8 @@ const spec = {
 
 describe("parseRunArguments", () => {
   it("applies defaults and reads --flag value and --flag=value", () => {
-    expect(parseRunArguments([], spec)).toEqual({ iterations: 100, batch: 8, seed: 0, methods: ["adam", "pg"], out: "runs/demo", backend: undefined });
-    expect(parseRunArguments(["--", "--iterations", "5", "--batch=3", "--seed", "7", "--methods", "pg,supervised", "--out", "x", "--backend", "cpu", "--replicas", "2"], spec)).toEqual({
+    expect(parseRunArguments([], spec)).toEqual({ iterations: 100, batch: 8, seed: 0, methods: ["adam", "pg"], out: "runs/demo", backend: undefined, replicas: undefined, force: false, checkpointEvery: 100 });
+    expect(parseRunArguments(["--", "--iterations", "5", "--batch=3", "--seed", "7", "--methods", "pg,supervised", "--out", "x", "--backend", "cpu", "--replicas", "2", "--force", "--checkpoint-every", "25"], spec)).toEqual({
       iterations: 5,
       batch: 3,
       seed: 7,
@@ -21,6 +21,8 @@ describe("parseRunArguments", () => {
       out: "x",
       backend: "cpu",
       replicas: 2,
+      force: true,
+      checkpointEvery: 25,
     });
   });
 
@@ -28,6 +30,8 @@ describe("parseRunArguments", () => {
     expect(() => parseRunArguments(["--iterations", "0"], spec)).toThrow("demo: --iterations must be a positive integer; received 0.");
     expect(() => parseRunArguments(["--batch", "2.5"], spec)).toThrow('demo: --batch must be a positive integer; received "2.5".');
     expect(() => parseRunArguments(["--replicas", "0"], spec)).toThrow("demo: --replicas must be a positive integer; received 0.");
+    expect(() => parseRunArguments(["--checkpoint-every", "0"], spec)).toThrow("demo: --checkpoint-every must be a positive integer; received 0.");
+    expect(() => parseRunArguments(["--force=yes"], spec)).toThrow('demo: --force must be given without a value; received "--force=yes".');
     expect(() => parseRunArguments(["--seed", "-1"], spec)).toThrow("demo: --seed must be a non-negative integer; received -1.");
     expect(() => parseRunArguments(["--methods", "sgd"], spec)).toThrow('demo: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".');
     expect(() => parseRunArguments(["--methods", ","], spec)).toThrow(/--methods must be a comma-separated list/);
@@ -51,16 +55,26 @@ describe("RunningAverage and median", () => {
 });
 
 describe("MetricsCsv", () => {
-  it("writes a header, flushes rows in blocks and on close", () => {
+  it("writes a header and appends every row as it is written", () => {
     const path = join(mkdtempSync(join(tmpdir(), "pg-cli-")), "nested", "m.csv");
-    const csv = new MetricsCsv(path, ["iteration", "loss", "note"], 2);
-    csv.write({ iteration: 1, loss: 0.5 });
+    const csv = new MetricsCsv(path, ["iteration", "loss", "note"]);
     expect(readFileSync(path, "utf8")).toBe("iteration,loss,note\n");
+    csv.write({ iteration: 1, loss: 0.5 });
+    expect(readFileSync(path, "utf8")).toBe("iteration,loss,note\n1,0.500000000,\n");
     csv.write({ iteration: 2, loss: 1 / 3, note: "a,b" });
     expect(readFileSync(path, "utf8")).toBe('iteration,loss,note\n1,0.500000000,\n2,0.333333333,"a,b"\n');
-    csv.write({ iteration: 3, loss: 2 });
-    csv.close();
-    expect(readFileSync(path, "utf8").trim().split("\n")).toHaveLength(4);
+  });
+
+  it("continues after a checkpoint: keeps rows up to it, drops the rest, refuses a file that lacks rows", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "pg-cli-")), "m.csv");
+    const csv = new MetricsCsv(path, ["iteration", "loss"]);
+    for (let i = 1; i <= 5; i++) csv.write({ iteration: i, loss: i / 2 });
+    const resumed = MetricsCsv.continueAfter(path, ["iteration", "loss"], 3);
+    expect(readFileSync(path, "utf8")).toBe("iteration,loss\n1,0.500000000\n2,1\n3,1.50000000\n");
+    resumed.write({ iteration: 4, loss: 9 });
+    expect(readFileSync(path, "utf8").trim().split("\n").at(-1)).toBe("4,9");
+    expect(() => MetricsCsv.continueAfter(path, ["iteration", "loss"], 7)).toThrow(/MetricsCsv.continueAfter: rows must be 7 rows, one per iteration up to the checkpoint; received 4/);
+    expect(() => MetricsCsv.continueAfter(path, ["iteration", "x"], 1)).toThrow(/header must be "iteration,x"/);
   });
 });
 

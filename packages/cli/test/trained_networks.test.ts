@@ -38,7 +38,7 @@ function experiment(nanAt = Number.POSITIVE_INFINITY): ExperimentDefinition<Phys
     method: () => ({ scheme: scheme(backprop<Physics>()), optimizer: tf.train.adam(0.05) }),
     xError: () => 0,
     averageWindow: 2,
-    checkpoints: [2],
+    reportIterations: [2],
   };
 }
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
 describe("runExperiment keeps the trained networks", () => {
   it("saves networks/<method>, loadable, holding trained (not initial) weights", async () => {
     const out = mkdtempSync(join(tmpdir(), "pg-cli-networks-"));
-    const summary = await runExperiment(experiment(), ["--out", out, "--backend", "cpu"], quiet);
+    const summary = await runExperiment(experiment(), ["--out", out, "--backend", "cpu"], { log: quiet, handleSignals: false });
     expect(summary.methods["adam"]).toMatchObject({ network: "networks/adam", networkIteration: 4 });
     expect(readdirSync(join(out, "networks"))).toEqual(["adam"]);
     const loaded = await loadNetwork(join(out, "networks", "adam"));
@@ -65,7 +65,7 @@ describe("runExperiment keeps the trained networks", () => {
 
   it("after a non-finite stop keeps the CSV rows and the network of the last completed step", async () => {
     const out = mkdtempSync(join(tmpdir(), "pg-cli-networks-"));
-    const summary = await runExperiment(experiment(4), ["--out", out, "--backend", "cpu"], quiet);
+    const summary = await runExperiment(experiment(4), ["--out", out, "--backend", "cpu"], { log: quiet, handleSignals: false });
     const adam = summary.methods["adam"]!;
     expect(adam.error).toMatch(/step 4/);
     expect(adam.iterations).toBe(3);

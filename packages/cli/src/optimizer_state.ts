@@ -1,0 +1,84 @@
+import * as tf from "@tensorflow/tfjs";
+import { PgValidationError } from "@pg/core";
+
+/** One tensor of an optimizer's state. */
+export interface OptimizerTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: "float32" | "int32";
+  readonly values: Float32Array | Int32Array;
+}
+
+/** Everything an optimizer carries between steps, as plain arrays: what a checkpoint stores. */
+export interface OptimizerState {
+  /** The optimizer's class, e.g. "Adam"; restoring into another class is refused. */
+  readonly className: string;
+  /** `getWeights()`: the iteration count first, then the slots (Adam's moments, momentum's accumulations). */
+  readonly weights: readonly OptimizerTensor[];
+  /**
+   * Scalar variables the optimizer keeps outside `getWeights()`, by property name — Adam's running products β₁ᵗ and
+   * β₂ᵗ. `setWeights()` recomputes them as a power, which can differ from the running product in the last bit, so
+   * they are stored and written back as they were.
+   */
+  readonly scalars: Readonly<Record<string, number>>;
+}
+
+function toTensorRecord(name: string, tensor: tf.Tensor): OptimizerTensor {
+  const dtype = tensor.dtype === "int32" ? "int32" : "float32";
+  const values = dtype === "int32" ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync());
+  return { name, shape: [...tensor.shape], dtype, values };
+}
+
+function scalarVariables(optimizer: tf.Optimizer): [string, tf.Variable][] {
+  return Object.entries(optimizer).filter((entry): entry is [string, tf.Variable] => entry[1] instanceof tf.Variable && entry[1].rank === 0);
+}
+
+/**
+ * Reads an optimizer's whole state (iteration count, slots and running scalars) into plain arrays.
+ * @example
+ * import { captureOptimizerState, restoreOptimizerState } from "@pg/cli";
+ * import * as tf from "@tensorflow/tfjs";
+ * await tf.setBackend("cpu");
+ * const w = tf.variable(tf.tensor1d([1, 2]));
+ * const adam = tf.train.adam(0.1);
+ * for (let i = 0; i < 3; i++) adam.minimize(() => tf.sum(tf.square(w)));
+ * const state = await captureOptimizerState(adam);
+ * console.log(state.className, state.weights.map((t) => t.name.split("/").pop()).join(" "), Object.keys(state.scalars).join(" ")); // Adam iter m v accBeta1 accBeta2
+ * const copy = tf.train.adam(0.1);
+ * await restoreOptimizerState(copy, state);
+ * const w2 = tf.variable(w.clone());
+ * adam.minimize(() => tf.sum(tf.square(w)));
+ * copy.minimize(() => tf.sum(tf.square(w2)), false, [w2]);
+ * console.log(tf.equal(w, w2).all().dataSync()[0]); // 1
+ */
+export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
+  const weights = (await optimizer.getWeights()).map(({ name, tensor }) => toTensorRecord(name, tensor));
+  const scalars: Record<string, number> = {};
+  for (const [property, variable] of scalarVariables(optimizer)) scalars[property] = variable.dataSync()[0] as number;
+  return { className: optimizer.getClassName(), weights, scalars };
+}
+
+/**
+ * Puts a captured state into a fresh optimizer of the same class and settings, so that its next update is
+ * bit-identical to the one the captured optimizer would have made.
+ * @throws {@link PgValidationError} when the classes differ or a stored scalar has no variable to go to.
+ */
+export async function restoreOptimizerState(optimizer: tf.Optimizer, state: OptimizerState): Promise<void> {
+  const className = optimizer.getClassName();
+  if (state.className !== className) {
+    throw new PgValidationError("restoreOptimizerState", "state.className", `"${className}" (the optimizer it is restored into)`, state.className);
+  }
+  const tensors = state.weights.map(({ name, shape, dtype, values }) => ({ name, tensor: tf.tensor(values, [...shape], dtype) }));
+  await optimizer.setWeights(tensors);
+  tf.dispose(tensors.map((t) => t.tensor));
+  const variables = new Map(scalarVariables(optimizer));
+  for (const [property, value] of Object.entries(state.scalars)) {
+    const variable = variables.get(property);
+    if (variable === undefined) {
+      throw new PgValidationError("restoreOptimizerState", `state.scalars.${property}`, `a scalar variable of ${className}`, value);
+    }
+    const scalar = tf.scalar(value, variable.dtype);
+    variable.assign(scalar);
+    scalar.dispose();
+  }
+}

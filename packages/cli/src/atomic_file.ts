@@ -35,7 +35,15 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
   if (options.durable === true) syncDirectory(dirname(path));
 }
 
-/** Makes a rename or a new file in `directory` durable (a no-op where directories cannot be opened for syncing). */
+/**
+ * Makes a rename or a new file in `directory` durable (a no-op where directories cannot be opened for syncing).
+ * @example
+ * import { syncDirectory } from "@pg/cli";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * console.log(syncDirectory(mkdtempSync(join(tmpdir(), "pg-")))); // undefined
+ */
 export function syncDirectory(directory: string): void {
   let descriptor: number | undefined;
   try {

@@ -37,19 +37,19 @@ function scalarVariables(optimizer: tf.Optimizer): [string, tf.Variable][] {
  * Reads an optimizer's whole state (iteration count, slots and running scalars) into plain arrays.
  * @example
  * import { captureOptimizerState, restoreOptimizerState } from "@pg/cli";
- * import * as tf from "@tensorflow/tfjs";
- * await tf.setBackend("cpu");
- * const w = tf.variable(tf.tensor1d([1, 2]));
- * const adam = tf.train.adam(0.1);
- * for (let i = 0; i < 3; i++) adam.minimize(() => tf.sum(tf.square(w)));
+ * import { sum, square, tensor1d, train, variable } from "@tensorflow/tfjs";
+ * const w = variable(tensor1d([1, 2]));
+ * const adam = train.adam(0.1);
+ * for (let i = 0; i < 3; i++) adam.minimize(() => sum(square(w)), false, [w]);
  * const state = await captureOptimizerState(adam);
  * console.log(state.className, state.weights.map((t) => t.name.split("/").pop()).join(" "), Object.keys(state.scalars).join(" ")); // Adam iter m v accBeta1 accBeta2
- * const copy = tf.train.adam(0.1);
+ * // a fresh optimizer with the captured state makes the same next update, to the bit
+ * const copy = train.adam(0.1);
  * await restoreOptimizerState(copy, state);
- * const w2 = tf.variable(w.clone());
- * adam.minimize(() => tf.sum(tf.square(w)));
- * copy.minimize(() => tf.sum(tf.square(w2)), false, [w2]);
- * console.log(tf.equal(w, w2).all().dataSync()[0]); // 1
+ * const w2 = variable(w.clone());
+ * adam.minimize(() => sum(square(w)), false, [w]);
+ * copy.minimize(() => sum(square(w2)), false, [w2]);
+ * console.log(Array.from(w.dataSync()).join(" ") === Array.from(w2.dataSync()).join(" ")); // true
  */
 export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
   const weights = (await optimizer.getWeights()).map(({ name, tensor }) => toTensorRecord(name, tensor));
@@ -62,6 +62,14 @@ export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<Op
  * Puts a captured state into a fresh optimizer of the same class and settings, so that its next update is
  * bit-identical to the one the captured optimizer would have made.
  * @throws {@link PgValidationError} when the classes differ or a stored scalar has no variable to go to.
+ * @example
+ * import { captureOptimizerState, restoreOptimizerState } from "@pg/cli";
+ * import { train } from "@tensorflow/tfjs";
+ * try {
+ *   await restoreOptimizerState(train.sgd(0.1), await captureOptimizerState(train.adam(0.1)));
+ * } catch (error) {
+ *   console.log(error.message); // restoreOptimizerState: state.className must be "SGD" (the optimizer it is restored into); received "Adam".
+ * }
  */
 export async function restoreOptimizerState(optimizer: tf.Optimizer, state: OptimizerState): Promise<void> {
   const className = optimizer.getClassName();

@@ -96,6 +96,17 @@ export type DirectoryContents = "empty" | "run" | "other";
 /**
  * "run" when the directory holds a run (run.json or summary.json), "empty" when it holds nothing (or only a lock
  * file), "other" otherwise.
+ * @example
+ * import { directoryContents } from "@pg/cli";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const directory = mkdtempSync(join(tmpdir(), "pg-"));
+ * console.log(directoryContents(directory)); // empty
+ * writeFileSync(join(directory, "notes.txt"), "mine");
+ * console.log(directoryContents(directory)); // other
+ * writeFileSync(join(directory, "run.json"), "{}");
+ * console.log(directoryContents(directory)); // run
  */
 export function directoryContents(directory: string): DirectoryContents {
   const entries = existsSync(directory) ? readdirSync(directory) : [];
@@ -103,7 +114,19 @@ export function directoryContents(directory: string): DirectoryContents {
   return entries.every((entry) => entry === LOCK_FILE) ? "empty" : "other";
 }
 
-/** Removes everything in a run directory but the lock (what `--force` does before a new run). */
+/**
+ * Removes everything in a run directory but the lock (what `--force` does before a new run).
+ * @example
+ * import { clearRunDirectory } from "@pg/cli";
+ * import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const directory = mkdtempSync(join(tmpdir(), "pg-"));
+ * for (const file of ["run.json", "adam.csv", ".pg-lock"]) writeFileSync(join(directory, file), "");
+ * mkdirSync(join(directory, "networks"));
+ * clearRunDirectory(directory);
+ * console.log(readdirSync(directory).join(" ")); // .pg-lock
+ */
 export function clearRunDirectory(directory: string): void {
   for (const entry of readdirSync(directory)) {
     if (entry !== LOCK_FILE) rmSync(join(directory, entry), { recursive: true, force: true });

@@ -112,6 +112,8 @@ export interface RunOptions {
   readonly handleSignals?: boolean;
   /** Where the progress bars go. @defaultValue standard error */
   readonly progress?: NodeJS.WriteStream;
+  /** Stops the run like SIGINT does (after the step in flight, with a checkpoint), e.g. from a user interface. */
+  readonly signal?: AbortSignal;
 }
 
 /** Seconds between time-based checkpoints, whatever `--checkpoint-every` says. */
@@ -153,7 +155,20 @@ async function packageVersions(): Promise<Record<string, string>> {
   return versions;
 }
 
-/** Reads a run directory's run.json. @throws {@link PgValidationError} when `directory` holds no run. */
+/**
+ * Reads a run directory's run.json.
+ * @throws {@link PgValidationError} when `directory` holds no run.
+ * @example
+ * import { readRunRecord } from "@pg/cli";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * try {
+ *   readRunRecord(join(mkdtempSync(join(tmpdir(), "pg-")), "nothing"), "pg resume");
+ * } catch (error) {
+ *   console.log(error.message.startsWith("pg resume: run directory must be a directory written by pg train (with run.json)")); // true
+ * }
+ */
 export function readRunRecord(directory: string, where = "readRunRecord"): RunRecord {
   const path = join(directory, RUN_FILE);
   if (!existsSync(path)) {
@@ -170,8 +185,15 @@ function readSummary(directory: string): ExperimentSummary | undefined {
 }
 
 /** SIGINT and SIGTERM abort a signal instead of killing the process; a second one kills it at once. */
-function interruptOnSignals(log: (line: string) => void, enabled: boolean): { signal: AbortSignal; received: () => "SIGINT" | "SIGTERM" | undefined; dispose: () => void } {
+function interruptOnSignals(
+  log: (line: string) => void,
+  enabled: boolean,
+  external: AbortSignal | undefined,
+): { signal: AbortSignal; received: () => "SIGINT" | "SIGTERM" | undefined; dispose: () => void } {
   const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  if (external?.aborted === true) controller.abort();
+  external?.addEventListener("abort", onAbort);
   let received: "SIGINT" | "SIGTERM" | undefined;
   const handler = (name: "SIGINT" | "SIGTERM") => () => {
     if (received !== undefined) {
@@ -192,6 +214,7 @@ function interruptOnSignals(log: (line: string) => void, enabled: boolean): { si
     signal: controller.signal,
     received: () => received,
     dispose: () => {
+      external?.removeEventListener("abort", onAbort);
       process.off("SIGINT", onInterrupt);
       process.off("SIGTERM", onTerminate);
     },
@@ -244,7 +267,12 @@ function writeRecord<P extends Physics>(context: RunContext<P>, status: RunStatu
   writeFileAtomic(join(context.out, RUN_FILE), `${JSON.stringify(context.record, null, 2)}\n`, { durable: true });
 }
 
-/** The command that continues the run in `out`. */
+/**
+ * The command that continues the run in `out`, quoted when it needs to be.
+ * @example
+ * import { resumeCommand } from "@pg/cli";
+ * console.log(resumeCommand("runs/heat"), resumeCommand("my runs/heat")); // pg resume runs/heat pg resume "my runs/heat"
+ */
 export function resumeCommand(out: string): string {
   return `pg resume ${/^[\w./-]+$/.test(out) ? out : JSON.stringify(out)}`;
 }
@@ -506,7 +534,7 @@ export async function runExperiment<P extends Physics>(
     throw new PgValidationError(where, "--out", owner === undefined ? "a directory that holds no run" : "a run directory that no other pg process is writing to", args.out, hint);
   }
   const lock = RunLock.acquire(where, out, command, log);
-  const interrupt = interruptOnSignals(log, settings.handleSignals !== false);
+  const interrupt = interruptOnSignals(log, settings.handleSignals !== false, settings.signal);
   try {
     if (contents === "run") {
       clearRunDirectory(out);
@@ -567,6 +595,36 @@ async function finishing<P extends Physics>(context: RunContext<P>, body: () => 
  * dropped and recomputed), and the remaining methods run. Same backend and replica count as recorded, so the result
  * is bit-identical to an uninterrupted run. A stale lock (its process is gone) is reported and taken over.
  * @param definition - the experiment as run.json describes it (`pg resume` builds it from the record).
+ * @example
+ * import { resumeExperiment, runExperiment } from "@pg/cli";
+ * import { backprop, scheme } from "@pg/core";
+ * import { mlp } from "@pg/nets";
+ * import { train } from "@tensorflow/tfjs";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const doubling = { name: "2x", xShape: [1], yShape: [1], forward: (x) => x.map((v) => 2 * v), adjoint: (x, dy) => dy.map((v) => 2 * v) };
+ * const experiment = {
+ *   name: "doubling", defaults: { iterations: 6, batch: 4, seed: 0, methods: ["adam"], out: "runs/doubling" }, knownMethods: ["adam"],
+ *   physics: doubling, reduction: "mean", inputShape: [1], outputShape: [1], averageWindow: 2, reportIterations: [6],
+ *   network: (seed) => mlp({ inputSize: 1, hiddenSizes: [4], outputSize: 1, seed }),
+ *   batches: (args, stream) => () => {
+ *     const input = stream.fillUniform(new Float64Array(args.batch), -1, 1);
+ *     return { input, inputShape: [1], yTarget: input.map((v) => 2 * v) };
+ *   },
+ *   method: () => ({ scheme: scheme(backprop()), optimizer: train.adam(0.05) }),
+ *   xError: () => 0,
+ * };
+ * const quiet = { log: () => {}, handleSignals: false };
+ * const whole = await runExperiment(experiment, ["--out", mkdtempSync(join(tmpdir(), "pg-")), "--backend", "cpu"], quiet);
+ * // the same run, stopped after step 3 by a signal, then resumed from its checkpoint
+ * const out = mkdtempSync(join(tmpdir(), "pg-"));
+ * const controller = new AbortController();
+ * const stopAtThree = { ...experiment, xError: (report) => (report.metrics.step === 3 && controller.abort(), 0) };
+ * const first = await runExperiment(stopAtThree, ["--out", out, "--backend", "cpu"], { ...quiet, signal: controller.signal });
+ * console.log(first.status, first.methods.adam.iterations); // interrupted 3
+ * const resumed = await resumeExperiment(out, experiment, quiet);
+ * console.log(resumed.status, resumed.methods.adam.loss === whole.methods.adam.loss); // done true
  */
 export async function resumeExperiment<P extends Physics>(directory: string, definition: ExperimentDefinition<P>, options: RunOptions = {}): Promise<ExperimentSummary> {
   const log = options.log ?? defaultLog;
@@ -578,7 +636,7 @@ export async function resumeExperiment<P extends Physics>(directory: string, def
   }
   const command = options.command ?? `pg resume ${directory}`;
   const lock = RunLock.acquire(where, out, command, log);
-  const interrupt = interruptOnSignals(log, options.handleSignals !== false);
+  const interrupt = interruptOnSignals(log, options.handleSignals !== false, options.signal);
   try {
     const previous = readSummary(out);
     if (record.status === "done") {

@@ -66,6 +66,17 @@ export async function saveTrainedNetwork(out: string, method: string, model: tf.
  * Puts back a save that a kill left aside (`networks/<method>.previous` with no `networks/<method>`), and removes an
  * unfinished `.partial`; a run that resumes calls it before anything reads the network.
  * @returns the network's directory.
+ * @example
+ * import { recoverTrainedNetwork } from "@pg/cli";
+ * import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const out = mkdtempSync(join(tmpdir(), "pg-"));
+ * // killed between moving the old save aside and renaming the new one in:
+ * mkdirSync(join(out, "networks", "adam.previous"), { recursive: true });
+ * mkdirSync(join(out, "networks", "adam.partial"));
+ * const directory = recoverTrainedNetwork(out, "adam");
+ * console.log(existsSync(directory), existsSync(`${directory}.previous`), existsSync(`${directory}.partial`)); // true false false
  */
 export function recoverTrainedNetwork(out: string, method: string): string {
   const directory = join(out, TRAINED_NETWORKS_DIRECTORY, method);

@@ -40,6 +40,20 @@ export function checkpointPath(out: string, method: string): string {
 /**
  * Writes a checkpoint in one file (structured-clone serialisation keeps Float32/Float64 arrays exact): written beside
  * the old one, synced, then renamed over it, so the previous checkpoint stays valid until the new one is complete.
+ * {@link readCheckpoint} reads it back.
+ * @example
+ * import { checkpointPath, readCheckpoint, writeCheckpoint } from "@pg/cli";
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join, relative } from "node:path";
+ * const out = mkdtempSync(join(tmpdir(), "pg-"));
+ * const weights = { "dense_0/kernel": Float32Array.of(0.1, -2) };
+ * const optimizer = { className: "SGD", weights: [], scalars: {} };
+ * const random = { algorithm: "xoshiro128**", words: [1, 2, 3, 4], spareNormal: null };
+ * const path = writeCheckpoint(out, { method: "adam", iteration: 7, weights, optimizer, random, schemeState: [undefined], runner: {} });
+ * console.log(relative(out, path), relative(out, checkpointPath(out, "adam"))); // checkpoints/adam.ckpt checkpoints/adam.ckpt
+ * const back = readCheckpoint(out, "adam");
+ * console.log(back.iteration, back.weights["dense_0/kernel"][0] === weights["dense_0/kernel"][0], readCheckpoint(out, "pg")); // 7 true undefined
  */
 export function writeCheckpoint<R>(out: string, checkpoint: Omit<TrainingCheckpoint<R>, "format" | "savedAt">): string {
   mkdirSync(join(out, CHECKPOINTS_DIRECTORY), { recursive: true });

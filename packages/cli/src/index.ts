@@ -33,3 +33,5 @@ export { plotRun, type PlotRunOptions, type PlotRunResult, type RunMetric } from
 export { colormapColor, type ColormapName, type RgbColor } from "./colormap";
 export { fieldImagePng, writeFieldImages, FIELD_IMAGE_AXES, type FieldPanel, type FieldRange, type FieldImageOptions, type FieldImageLayout, type FieldPanelLayout, type FieldImageResult } from "./field_images";
 export { LastExamples, writeExperimentFigures, fieldRange, type KeptExamples, type ExperimentFiguresOptions } from "./example_figures";
+export { compareRuns, formatComparison, type CompareRunsOptions, type ComparisonMetric, type ComparedMethod, type ComparisonAtIteration, type RunComparison } from "./compare_runs";
+export { writeRunReport, type RunReportOptions, type RunReportResult } from "./run_report";

@@ -323,7 +323,7 @@ export function formatComparison(comparison: RunComparison): string {
   }
   lines.push(
     formatTable(
-      ["method", "iterations", "final", "best", "best at", `reaches ${baseline}'s best at`, `${baseline} reaches its best at`, "s/iter", `s/iter ÷ ${baseline}`],
+      ["method", "iterations", "final", "best", "best at", `reaches ${baseline}'s best at`, `${baseline} reaches this method's best at`, "s/iter", `s/iter ÷ ${baseline}`],
       comparison.methods.map((method) => {
         const isBaseline = method.label === baseline;
         return [

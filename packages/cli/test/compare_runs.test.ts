@@ -177,10 +177,10 @@ describe("formatComparison", () => {
       "        5  1.000  0.5000     ×2.000",
       "       10  1.000       -          -",
       "",
-      "method  iterations   final    best  best at  reaches adam's best at  adam reaches its best at  s/iter  s/iter ÷ adam",
-      "------  ----------  ------  ------  -------  ----------------------  ------------------------  ------  -------------",
-      "adam            10   1.000   1.000        1                       -  -                         0.5000         ×1.000",
-      "pg               6  0.5000  0.5000        5                       4  never                      2.000         ×4.000",
+      "method  iterations   final    best  best at  reaches adam's best at  adam reaches this method's best at  s/iter  s/iter ÷ adam",
+      "------  ----------  ------  ------  -------  ----------------------  ----------------------------------  ------  -------------",
+      "adam            10   1.000   1.000        1                       -  -                                   0.5000         ×1.000",
+      "pg               6  0.5000  0.5000        5                       4  never                                2.000         ×4.000",
       "note: iteration 10 was not reached by pg (last 6)",
     ]);
   });

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, float64ToTensor, tensorToFloat64 } from "@pg/core";
 import { plotRun, writeFieldImages, type FieldPanel } from "@pg/cli";
-import { fluidBatch, random } from "@pg/data";
+import { random } from "@pg/data";
+import { fluidBatch } from "@pg/experiments";
 import { loadNetwork } from "@pg/nets";
 import { FLUID_GRID, fluidPhysics, type FluidGrid } from "@pg/physics-fluid";
 

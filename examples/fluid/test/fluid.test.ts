@@ -2,22 +2,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExperiment } from "@pg/cli";
-import { uniformVelocity, type FluidGrid } from "@pg/physics-fluid";
+import { fluidExperiment } from "@pg/experiments";
+import type { FluidGrid } from "@pg/physics-fluid";
 import { describe, expect, it } from "vitest";
-import { fluidExperiment, velocityError } from "../src/experiment";
 import { writeFluidFigures } from "../src/figures";
 
 const small: FluidGrid = { nx: 16, ny: 16, dx: 2 };
 const quiet = () => undefined;
-
-describe("velocityError", () => {
-  it("is 0 for the truth itself when it is divergence-free, and |c| for a constant offset c", () => {
-    const truth = uniformVelocity(Float64Array.of(1.5, -2, 0.25, 3), small, 2);
-    expect(velocityError(truth, truth, small, 2)).toBe(0);
-    const shifted = truth.map((v, k) => v + (k % 2 === 0 ? 3 : 4));
-    expect(velocityError(shifted, truth, small, 2)).toBeCloseTo(5, 12);
-  });
-});
 
 describe("examples/fluid", () => {
   it("trains both methods from the same weights on the same batches (16 × 16, cpu, 2 steps)", async () => {

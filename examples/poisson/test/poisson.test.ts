@@ -2,10 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PgValidationError } from "@pg/core";
 import { runExperiment } from "@pg/cli";
+import { POISSON_METHODS, poissonExperiment, poissonGrid } from "@pg/experiments";
 import { describe, expect, it } from "vitest";
-import { POISSON_METHODS, poissonExperiment, poissonGrid, type PoissonTrainingBatch } from "../src/experiment";
 
 const quiet = () => undefined;
 const exampleDirectory = join(__dirname, "..");
@@ -27,49 +26,12 @@ function runMain(grid: string, argv: readonly string[]) {
 }
 
 describe("POISSON_GRID", () => {
-  it("defaults to the authors' 64 × 64 grid and picks the SGD learning rate by grid", () => {
-    expect(poissonGrid(undefined)).toMatchObject({ name: "64x64", shape: [64, 64], sgdLearningRate: 3e-12 });
-    expect(poissonGrid("")).toMatchObject({ name: "64x64" });
-    expect(poissonGrid("80x60")).toMatchObject({ name: "80x60", shape: [80, 60], sgdLearningRate: 1e-9 });
-    expect(poissonGrid("16x16")).toMatchObject({ name: "16x16", shape: [16, 16] });
-  });
-
-  it("refuses an unknown grid, naming the variable, the accepted values and the value received", () => {
-    expect(() => poissonGrid("64x65")).toThrow(PgValidationError);
-    expect(() => poissonGrid("64x65")).toThrow(
-      'poisson: POISSON_GRID must be one of "64x64" (the authors\' code, default), "80x60" (the ICLR paper) or "16x16" (test-only); received "64x65".',
-    );
-  });
-
   it("makes main exit with code 2 and the message on stderr for a bad value", () => {
     const result = runMain("128", ["--iterations", "1", "--out", mkdtempSync(join(tmpdir(), "pg-poisson-"))]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('poisson: POISSON_GRID must be one of "64x64"');
     expect(result.stderr).toContain('received "128".');
   }, 120_000);
-});
-
-describe("the Poisson batch source and metrics", () => {
-  it("feeds y* = P(x*) as input and target and carries x*; same seed → same batches", () => {
-    const experiment = poissonExperiment({ grid: poissonGrid("16x16") });
-    const args = { iterations: 1, batch: 3, seed: 4, methods: ["adam"], out: "", backend: undefined, replicas: undefined };
-    const first = experiment.batches(args)(1) as PoissonTrainingBatch;
-    const again = experiment.batches(args)(1) as PoissonTrainingBatch;
-    expect(first.inputShape).toEqual([16, 16, 1]);
-    expect(first.input).toBe(first.yTarget);
-    expect(Array.from(again.xTarget)).toEqual(Array.from(first.xTarget));
-    const residual = experiment.physics.laplacian(first.yTarget, 3).map((v, i) => v - (first.xTarget[i] as number));
-    expect(Math.hypot(...residual) / Math.hypot(...first.xTarget)).toBeLessThanOrEqual(1e-5);
-  });
-
-  it("computes x_err as the batch mean of the per-example sum of |x − x*| (SPEC §7.1 x_l1)", () => {
-    const experiment = poissonExperiment({ grid: poissonGrid("16x16") });
-    const xTarget = new Float64Array(2 * 256);
-    const x = new Float64Array(2 * 256).fill(0.5, 0, 256).fill(-2, 256); // Σ|x − x*| = 128 and 512
-    const batch: PoissonTrainingBatch = { input: xTarget, inputShape: [16, 16, 1], yTarget: xTarget, xTarget };
-    expect(experiment.xError({ metrics: { step: 1, loss: 0, proxyLoss: 0 }, seconds: 0, batch, x }, "adam")).toBe(320);
-    expect(experiment.lastExamples()?.predictions["adam"]?.length).toBe(2);
-  });
 });
 
 describe("examples/poisson on the run contract (16 × 16 test grid, cpu backend)", () => {
@@ -95,22 +57,22 @@ describe("examples/poisson on the run contract (16 × 16 test grid, cpu backend)
     }
     // The PG proxy loss is ½‖x − x*‖² per example (batch mean), a different quantity from the backprop one.
     expect(firstRows[2]!.proxy_loss).not.toBe(firstRows[0]!.proxy_loss);
-    const examples = experiment.lastExamples();
-    expect(Object.keys(examples?.predictions ?? {})).toEqual([...POISSON_METHODS]);
-    expect(examples?.step).toEqual({ adam: 3, sgd: 3, "pg-inverse": 3 });
+    // The runner draws the field images the definition declares, from each method's last step.
+    const description = JSON.parse(readFileSync(join(out, "examples.json"), "utf8"));
+    expect(description.columns).toEqual(["y*", ...POISSON_METHODS, "x*"]);
+    expect(description.steps).toEqual({ adam: 3, sgd: 3, "pg-inverse": 3 });
   }, 240_000);
 
   it("writes the learning curves, examples.png and the grid in summary.json when run through main", () => {
     const out = mkdtempSync(join(tmpdir(), "pg-poisson-"));
     const result = runMain("16x16", ["--iterations", "2", "--batch", "4", "--methods", "adam,pg-inverse", "--backend", "cpu", "--out", out]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain("POISSON_GRID=16x16");
     for (const file of ["adam.csv", "pg-inverse.csv", "summary.json", "x_err.svg", "loss.svg", "examples.png", "examples.json"]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
-    expect(summary.grid).toMatchObject({ name: "16x16", shape: [16, 16] });
-    expect(summary.solver).toMatchObject({ relativeTolerance: 1e-5, maxIterations: 1000, nonConvergenceWarnings: 0 });
+    expect(summary.settings.grid).toMatchObject({ name: "16x16", shape: [16, 16] });
+    expect(summary.settings.solver).toMatchObject({ method: "conjugate gradient", relativeTolerance: 1e-5, maxIterations: 1000 });
     const description = JSON.parse(readFileSync(join(out, "examples.json"), "utf8"));
     expect(description.columns).toEqual(["y*", "adam", "pg-inverse", "x*"]);
     expect(description.layout.panels).toHaveLength(3 * 4);

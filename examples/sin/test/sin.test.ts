@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runExperiment } from "@pg/cli";
-import { SIN_METHODS, sinExperiment } from "../src/experiment";
+import { SIN_METHODS, sinExperiment } from "@pg/experiments";
 
 const quiet = () => undefined;
 

@@ -10,8 +10,8 @@ export const GUESS_SEED = 54321;
 /** The L-BFGS-B initial guess of [P] App. B.1: ξ₀ = 128, A = 2. */
 export const LBFGSB_INITIAL_GUESS: readonly [number, number] = [128, 2];
 /**
- * SPEC §10.12: a fit has diverged when it is non-finite or |ξ₀| or |A| escapes 10× the data range, read as
- * |ξ₀| > 10 · 230.4 = 2304 or |A| > 10 · 4 = 40.
+ * A fit has diverged when it is non-finite or |ξ₀| or |A| escapes 10× the data range (our reading of the paper's
+ * "diverged", App. B.1): |ξ₀| > 10 · 230.4 = 2304 or |A| > 10 · 4 = 40.
  */
 export const DIVERGENCE_LIMITS = Object.freeze({ center: 10 * WAVE_PACKET_DATA.center.high, amplitude: 10 * WAVE_PACKET_DATA.amplitude.high });
 

@@ -12,8 +12,21 @@ import {
   type MethodSummary,
 } from "@pg/cli";
 import { WAVE_PACKET_SAMPLES } from "@pg/data";
-import { WAVE_CNN_INITIALIZATIONS, type WaveCnnInitialization } from "@pg/nets";
-import { wavePacketPhysics } from "@pg/physics-toys";
+import {
+  WAVE_PACKET_AVERAGE_WINDOW,
+  WAVE_PACKET_INITIALIZATION_VARIABLE,
+  WAVE_PACKET_REPORT_ITERATIONS,
+  parameterErrors,
+  trueParameters,
+  wavePacketExperiment,
+  wavePacketInitialization,
+  type ExperimentDefinition,
+  type RunArguments,
+  type WavePacketExperimentOptions,
+  type WavePacketTrainingBatch,
+} from "@pg/experiments";
+import type { WaveCnnInitialization } from "@pg/nets";
+import { wavePacketPhysics, type WavePacketPhysics } from "@pg/physics-toys";
 import { minimizeLbfgsb } from "@pg/solvers";
 import {
   DIVERGENCE_LIMITS,
@@ -29,13 +42,10 @@ import {
   summarizeErrors,
   type BinnedErrors,
 } from "./baselines";
-import { RECORDED_STEPS, WAVE_PACKET_AVERAGE_WINDOW, WAVE_PACKET_CHECKPOINTS, wavePacketExperiment, type WavePacketExperimentOptions } from "./experiment";
 import { trailingAverage, writeExampleFigure, writeLearningCurveFigure } from "./figures";
 
 /** Environment variable that sets the size of the evaluation set (default 10,000). */
 export const EVALUATION_EXAMPLES_VARIABLE = "WAVEPACKET_EVALUATION_EXAMPLES";
-/** Environment variable that sets the CNN's initialisation, `glorot` (default) or `pytorch`. */
-export const INITIALIZATION_VARIABLE = "WAVEPACKET_INITIALIZATION";
 const DEFAULT_EVALUATION_EXAMPLES = 10000;
 const BIN_COUNT = 8;
 
@@ -107,14 +117,52 @@ function evaluationExamplesFromEnvironment(): number {
   return value;
 }
 
-function initializationFromEnvironment(): WaveCnnInitialization | undefined {
-  const text = process.env[INITIALIZATION_VARIABLE]?.trim();
-  if (text === undefined || text === "") return undefined;
-  const known: readonly string[] = WAVE_CNN_INITIALIZATIONS;
-  if (!known.includes(text)) {
-    throw new PgValidationError("wavepacket", INITIALIZATION_VARIABLE, `one of ${WAVE_CNN_INITIALIZATIONS.join(", ")}`, text);
-  }
-  return text as WaveCnnInitialization;
+/** A prediction of the network during training: the step, its batch and the (transformed) x the scheme saw. */
+export interface RecordedPrediction {
+  readonly step: number;
+  readonly batch: WavePacketTrainingBatch;
+  readonly x: Float64Array;
+}
+
+/** Steps whose predictions are kept per method (the last ones), for Fig. 1 and the network's binned errors. */
+export const RECORDED_STEPS = 50;
+
+/** A wave-packet definition that also records what the references and figures need, beside the runner's CSV. */
+interface RecordingExperiment {
+  readonly definition: ExperimentDefinition<WavePacketPhysics>;
+  /** Per method, the predictions of its last {@link RECORDED_STEPS} steps, oldest first. */
+  readonly recentPredictions: ReadonlyMap<string, readonly RecordedPrediction[]>;
+}
+
+/**
+ * Wraps the definition of @pg/experiments: `method` starts `<out>/<method>_amplitude.csv` (iteration, xi_err,
+ * amplitude_err) and `xError`, which sees every step's prediction and batch, writes its row and keeps the prediction.
+ */
+function recordingExperiment(definition: ExperimentDefinition<WavePacketPhysics>): RecordingExperiment {
+  const recentPredictions = new Map<string, RecordedPrediction[]>();
+  const amplitudeFiles = new Map<string, MetricsCsv>();
+  return {
+    recentPredictions,
+    definition: {
+      ...definition,
+      method(name: string, args: RunArguments) {
+        const plan = definition.method(name, args);
+        amplitudeFiles.set(name, new MetricsCsv(join(args.out, `${name}_amplitude.csv`), ["iteration", "xi_err", "amplitude_err"]));
+        recentPredictions.set(name, []);
+        return plan;
+      },
+      xError(report, method) {
+        const truth = trueParameters(report.batch);
+        const errors = parameterErrors(report.x, truth);
+        amplitudeFiles.get(method)?.write({ iteration: report.metrics.step, xi_err: errors.center, amplitude_err: errors.amplitude });
+        const recent = recentPredictions.get(method) ?? [];
+        recent.push({ step: report.metrics.step, batch: { ...report.batch, parameters: truth }, x: report.x });
+        if (recent.length > RECORDED_STEPS) recent.shift();
+        recentPredictions.set(method, recent);
+        return definition.xError(report, method);
+      },
+    },
+  };
 }
 
 function median(values: ArrayLike<number>): number {
@@ -137,9 +185,9 @@ function firstBelow(iterations: Float64Array, values: Float64Array, level: numbe
 export async function runWavePacket(argv: readonly string[], options: WavePacketRunOptions = {}): Promise<WavePacketRunResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const examples = options.evaluationExamples ?? evaluationExamplesFromEnvironment();
-  const initialization = options.experiment?.initialization ?? initializationFromEnvironment() ?? "glorot";
-  const experiment = wavePacketExperiment({ ...options.experiment, initialization });
-  const args = parseRunArguments(argv, experiment);
+  const initialization = options.experiment?.initialization ?? wavePacketInitialization(process.env[WAVE_PACKET_INITIALIZATION_VARIABLE]);
+  const experiment = recordingExperiment(wavePacketExperiment({ ...options.experiment, initialization }));
+  const args = parseRunArguments(argv, experiment.definition);
   mkdirSync(args.out, { recursive: true });
   const physics = wavePacketPhysics();
 
@@ -161,7 +209,7 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
     divergedExamples,
     evaluationExamples: examples,
     averagedOver: `the ${lbfgsbErrors.count} non-diverged fits`,
-    divergence: `non-finite, or |ξ₀| > ${DIVERGENCE_LIMITS.center} or |A| > ${DIVERGENCE_LIMITS.amplitude} (10× the data range, SPEC §10.12)`,
+    divergence: `non-finite, or |ξ₀| > ${DIVERGENCE_LIMITS.center} or |A| > ${DIVERGENCE_LIMITS.amplitude} (10× the data range)`,
     initialGuess: [...LBFGSB_INITIAL_GUESS],
     medianIterations: median(fits.iterations),
     reasons: countReasons(fits.reasons),
@@ -192,7 +240,7 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
   );
 
   // 2. Training on the run contract.
-  const trained = await runExperiment(experiment, argv, log);
+  const trained = await runExperiment(experiment.definition, argv, log);
 
   // 3. summary.json with the two references beside the trained methods.
   // runExperiment returns exactly what it wrote to summary.json.
@@ -299,7 +347,7 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
   const exampleNote = await writeFig1(experiment, physics, join(args.out, "fig1_example.svg"));
   log(`wavepacket: ${exampleNote}`);
 
-  // 7. The table: network at the checkpoints against the references, and the crossing iteration.
+  // 7. The table: network at the report iterations against the references, and the crossing iteration.
   const crossing: Record<string, number | undefined> = {};
   const header = ["", "iteration", "ξ₀ MAE", `ξ₀ MAE (avg ${WAVE_PACKET_AVERAGE_WINDOW})`, `A MAE (avg ${WAVE_PACKET_AVERAGE_WINDOW})`, `objective (avg ${WAVE_PACKET_AVERAGE_WINDOW})`];
   const rows: string[][] = [];
@@ -308,12 +356,12 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
     const amplitudeAverage = trailingAverage(c.amplitudeError, WAVE_PACKET_AVERAGE_WINDOW);
     const lossAverage = trailingAverage(c.loss, WAVE_PACKET_AVERAGE_WINDOW);
     crossing[c.name] = firstBelow(c.iterations, xiAverage, lbfgsb.x_err);
-    for (const checkpoint of WAVE_PACKET_CHECKPOINTS) {
-      const i = Array.from(c.iterations).indexOf(checkpoint);
+    for (const iteration of WAVE_PACKET_REPORT_ITERATIONS) {
+      const i = Array.from(c.iterations).indexOf(iteration);
       if (i < 0) continue;
       rows.push([
         c.name,
-        String(checkpoint),
+        String(iteration),
         formatNumber(c.xiError[i] as number),
         formatNumber(xiAverage[i] as number),
         formatNumber((amplitudeAverage[i] ?? Number.NaN) as number),
@@ -355,7 +403,7 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
  * Fig. 1 from the first method's last training batch: the example on which L-BFGS-B (from (128, 2)) misses ξ₀ by the
  * most without diverging, with the network's prediction from that step. Returns a line describing the choice.
  */
-async function writeFig1(experiment: ReturnType<typeof wavePacketExperiment>, physics: ReturnType<typeof wavePacketPhysics>, path: string): Promise<string> {
+async function writeFig1(experiment: RecordingExperiment, physics: WavePacketPhysics, path: string): Promise<string> {
   const [name, recent] = [...experiment.recentPredictions.entries()].find(([, r]) => r.length > 0) ?? [];
   const last = recent?.[recent.length - 1];
   if (name === undefined || last === undefined) return "fig1_example.svg skipped: no training step was recorded";

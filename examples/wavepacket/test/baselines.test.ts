@@ -1,10 +1,7 @@
-import * as tf from "@tensorflow/tfjs";
-import { PgValidationError } from "@pg/core";
 import { WAVE_PACKET_DATA, random, wavePackets } from "@pg/data";
-import { countParameters } from "@pg/nets";
 import { wavePacketPhysics } from "@pg/physics-toys";
 import { minimizeLbfgsb } from "@pg/solvers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DIVERGENCE_LIMITS,
   binErrors,
@@ -15,12 +12,7 @@ import {
   randomGuessing,
   summarizeErrors,
 } from "../src/baselines";
-import { parameterErrors, trueParameters, wavePacketExperiment, wavePacketOutput, type WavePacketTrainingBatch } from "../src/experiment";
 import { trailingAverage } from "../src/figures";
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
 
 /** L = ‖y(x) − y*‖² and its gradient through the physics' adjoint, for minimizeLbfgsb. */
 function objectiveFor(target: Float64Array) {
@@ -63,71 +55,6 @@ describe("wave-packet recovery by L-BFGS-B", () => {
     // Bins 0 and 7 hold packets near the edges: L-BFGS-B fits the noise near the centre instead.
     expect(bins[0]!.x_err).toBeGreaterThan(30);
     expect(bins[7]!.x_err).toBeGreaterThan(30);
-  });
-});
-
-describe("wave-packet experiment", () => {
-  it("uses the 17,522-parameter CNN, batch 100, Adam, 300 iterations, 'mean' reduction", () => {
-    const experiment = wavePacketExperiment();
-    expect(experiment.defaults).toMatchObject({ iterations: 300, batch: 100, seed: 0, methods: ["adam"] });
-    expect(experiment.reduction).toBe("mean");
-    const network = experiment.network(0);
-    expect(countParameters(network)).toBe(17522);
-    network.dispose();
-  });
-
-  it("maps raw outputs (o₁, o₂) to (25.6 + 204.8·sigmoid(o₁), 2 + o₂), and (0, 0) to the L-BFGS-B guess (128, 2)", () => {
-    const raw = tf.tensor2d([0, 0, 3, -1.5, -40, 0.25], [3, 2]);
-    const x = wavePacketOutput(raw);
-    const values = Array.from(x.dataSync());
-    expect(values[0]).toBeCloseTo(128, 4);
-    expect(values[1]).toBeCloseTo(2, 6);
-    expect(values[2]).toBeCloseTo(25.6 + 204.8 / (1 + Math.exp(-3)), 3);
-    expect(values[3]).toBeCloseTo(0.5, 6);
-    expect(values[4]).toBeCloseTo(25.6, 3);
-    expect(values[5]).toBeCloseTo(2.25, 6);
-    tf.dispose([raw, x]);
-  });
-
-  it("differentiates the output transform: ∂ξ₀/∂o₁ = 204.8·σ(1 − σ), ∂A/∂o₂ = 1", () => {
-    const raw = tf.tensor2d([0.7, -0.3], [1, 2]);
-    const weights = tf.tensor2d([1, 0], [1, 2]);
-    const gradient = tf.grad((r: tf.Tensor) => tf.sum(tf.mul(wavePacketOutput(r), weights)))(raw);
-    const s = 1 / (1 + Math.exp(-0.7));
-    const [dCenter, dAmplitude] = Array.from(gradient.dataSync());
-    expect(dCenter).toBeCloseTo(204.8 * s * (1 - s), 3);
-    expect(dAmplitude).toBeCloseTo(0, 6);
-    const amplitudeGradient = tf.grad((r: tf.Tensor) => tf.sum(tf.mul(wavePacketOutput(r), tf.tensor2d([0, 1], [1, 2]))))(raw);
-    expect(Array.from(amplitudeGradient.dataSync())).toEqual([0, 1]);
-    tf.dispose([raw, weights, gradient, amplitudeGradient]);
-  });
-
-  it("makes batches whose input and target are the noisy packets of the seed's stream, with the truth attached", () => {
-    const experiment = wavePacketExperiment();
-    const args = { iterations: 1, batch: 5, seed: 9, methods: ["adam"], out: "unused", backend: undefined, replicas: undefined };
-    const next = experiment.batches(args);
-    const batch = next(1) as WavePacketTrainingBatch;
-    const reference = wavePackets(random(9), { batch: 5 });
-    expect(batch.inputShape).toEqual([256, 1]);
-    expect(batch.input).toEqual(reference.y);
-    expect(batch.yTarget).toEqual(reference.y);
-    expect(trueParameters(batch)).toEqual(reference.parameters);
-    // A second source for the same seed starts the same stream again (every method sees the same data).
-    expect(experiment.batches(args)(1).yTarget).toEqual(reference.y);
-  });
-
-  it("refuses a batch without the ground truth and an unknown method", () => {
-    const batch = { input: new Float64Array(256), inputShape: [256, 1], yTarget: new Float64Array(256) };
-    expect(() => trueParameters(batch)).toThrow(PgValidationError);
-    expect(() => trueParameters(batch)).toThrow("wavepacket: batch.parameters must be a Float64Array of batch × 2 true (ξ₀, A); received undefined.");
-    const args = { iterations: 1, batch: 5, seed: 0, methods: ["adam"], out: "unused", backend: undefined, replicas: undefined };
-    expect(() => wavePacketExperiment().method("pg", args)).toThrow('wavepacket: method must be one of adam; received "pg".');
-  });
-
-  it("measures batch-mean absolute errors of ξ₀ and A", () => {
-    const errors = parameterErrors(Float64Array.of(100, 2, 50, 1), Float64Array.of(110, 3, 40, 1.5));
-    expect(errors.center).toBe(10);
-    expect(errors.amplitude).toBe(0.75);
   });
 });
 

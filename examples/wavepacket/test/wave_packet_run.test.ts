@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EVALUATION_EXAMPLES_VARIABLE, INITIALIZATION_VARIABLE, runWavePacket } from "../src/run_wave_packet";
+import { WAVE_PACKET_INITIALIZATION_VARIABLE as INITIALIZATION_VARIABLE } from "@pg/experiments";
+import { EVALUATION_EXAMPLES_VARIABLE, runWavePacket } from "../src/run_wave_packet";
 
 const quiet = () => undefined;
 

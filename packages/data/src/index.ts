@@ -3,4 +3,3 @@ export { uniformSampler, type UniformSampler, type UniformSamplerOptions } from 
 export { poissonBatch, type PoissonBatch, type PoissonBatchOptions } from "./poisson_batch";
 export { wavePackets, WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, type WavePacketBatch, type WavePacketsOptions } from "./wave_packets";
 export { heatRectangles, type HeatRectanglesOptions } from "./heat_rectangles";
-export { fluidBatch, type FluidBatch, type FluidBatchOptions } from "./fluid_batch";

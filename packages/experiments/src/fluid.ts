@@ -1,7 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, backprop, physical, scheme, type Batch } from "@pg/core";
-import { type ExperimentDefinition, type MethodPlan, type RunArguments } from "@pg/cli";
-import { fluidBatch, random } from "@pg/data";
 import { unet } from "@pg/nets";
 import {
   FLUID_GRID,
@@ -9,16 +7,19 @@ import {
   fluidInverse,
   fluidPhysics,
   makeIncompressible,
+  PRESSURE_SOLVERS,
   staggeredToCentered,
   type FluidGrid,
   type FluidPhysics,
   type PressureSolver,
 } from "@pg/physics-fluid";
+import type { ExperimentDefinition, MethodPlan } from "./contract";
+import { fluidBatch } from "./fluid_batch";
 
 /** The methods of Fig. 6c: Adam through the simulation and the physical gradient from the domain-specific estimator. */
 export const FLUID_METHODS = ["adam", "pg-inverse"] as const;
 
-/** Adam with the paper's constants (SPEC §0) and the fluid learning rate 0.005 (SPEC §7.3). */
+/** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 and its fluid learning rate 0.005 (App. B.5). */
 function adam(): tf.Optimizer {
   return tf.train.adam(0.005, 0.9, 0.999, 1e-8);
 }
@@ -30,14 +31,32 @@ export interface FluidTrainingBatch extends Batch<FluidPhysics> {
   readonly velocityTarget: Float64Array;
 }
 
-function isFluidTrainingBatch(batch: Batch<FluidPhysics>): batch is FluidTrainingBatch {
-  return (batch as Partial<FluidTrainingBatch>).velocityTarget instanceof Float64Array;
+/** v₀* of a batch made by the fluid batch source. */
+function velocityTarget(batch: Batch<FluidPhysics>): Float64Array {
+  const target: unknown = Reflect.get(batch, "velocityTarget");
+  if (!(target instanceof Float64Array)) {
+    throw new PgValidationError("fluid", "batch.velocityTarget", "the v₀* of a batch made by the fluid batch source", target);
+  }
+  return target;
 }
 
 /**
- * The x-space error of SPEC §7.3 ("gt_v0_l1", DEFAULT per cell): the predicted v₀ staggered and projected as P's first
- * step does (exactly, by the spectral solve), minus v₀* interpolated onto the same faces, averaged back to cell centres; the mean over
- * cells of the vector length, then the mean over the batch.
+ * The fluid experiment's x-space error, per cell (the paper plots the velocity error per cell; the authors' code logs
+ * its sum over cells): the predicted v₀ staggered and projected as P's first step does (exactly, by the spectral
+ * solve), minus v₀* interpolated onto the same faces, averaged back to cell centres; the mean over cells of the vector
+ * length, then the mean over the batch.
+ * @param prediction - v₀, cell-centred, batch × nx × ny × 2.
+ * @param truth - v₀*, the same layout.
+ * @param grid - the periodic grid of both fields.
+ * @param batch - number of examples.
+ * @returns the batch mean of the per-cell velocity error.
+ * @example
+ * import { velocityError } from "@pg/experiments";
+ * import { uniformVelocity } from "@pg/physics-fluid";
+ * const grid = { nx: 16, ny: 16, dx: 2 };
+ * const truth = uniformVelocity(Float64Array.of(1, 2), grid, 1);
+ * const shifted = truth.map((v, k) => v + (k % 2 === 0 ? 3 : 4));
+ * console.log(velocityError(truth, truth, grid, 1), velocityError(shifted, truth, grid, 1).toFixed(6)); // 0 5.000000
  */
 export function velocityError(prediction: Float64Array, truth: Float64Array, grid: FluidGrid, batch: number): number {
   const projected = makeIncompressible(centeredToStaggered(prediction, grid, batch), grid, batch, {
@@ -50,6 +69,27 @@ export function velocityError(prediction: Float64Array, truth: Float64Array, gri
   let sum = 0;
   for (let k = 0; k < difference.length; k += 2) sum += Math.hypot(difference[k] as number, difference[k + 1] as number);
   return sum / (batch * grid.nx * grid.ny);
+}
+
+/** The environment variable that picks the pressure solve (the run contract allows no extra flag). */
+export const FLUID_PRESSURE_SOLVER_VARIABLE = "FLUID_PRESSURE_SOLVER";
+
+/**
+ * Reads the pressure solve from the value of `FLUID_PRESSURE_SOLVER` (undefined or empty → "spectral").
+ * @param value - the variable's value, e.g. `process.env.FLUID_PRESSURE_SOLVER`.
+ * @returns "spectral" or "cg".
+ * @throws {@link PgValidationError} naming `FLUID_PRESSURE_SOLVER`, the accepted values and the value received.
+ * @example
+ * import { fluidPressureSolver } from "@pg/experiments";
+ * console.log(fluidPressureSolver(undefined), fluidPressureSolver(" cg ")); // spectral cg
+ */
+export function fluidPressureSolver(value: string | undefined): PressureSolver {
+  const solver = value?.trim() || "spectral";
+  const known: readonly string[] = PRESSURE_SOLVERS;
+  if (!known.includes(solver)) {
+    throw new PgValidationError("fluid", FLUID_PRESSURE_SOLVER_VARIABLE, `one of ${PRESSURE_SOLVERS.join(", ")}`, solver);
+  }
+  return solver as PressureSolver;
 }
 
 /** Options of {@link fluidExperiment}. */
@@ -67,20 +107,35 @@ export interface FluidExperimentOptions {
   readonly pressureSolver?: PressureSolver;
 }
 
-/** The fluid experiment's run-contract definition. */
+/** The fluid experiment's run-contract definition, with its grid and pressure solve. */
 export interface FluidExperiment extends ExperimentDefinition<FluidPhysics> {
   readonly grid: FluidGrid;
   readonly pressureSolver: PressureSolver;
 }
 
+/** One line for `pg list`; the registry shows it too. */
+export const FLUID_DESCRIPTION =
+  "incompressible fluid, a U-net infers the initial velocity that moves a marker (paper Fig. 6): Adam through the simulation vs Adam + physical gradients";
+
 /**
- * Incompressible fluid (paper §3.4, App. B.5, Fig. 6; SPEC §7.3): a 5-level U-net (2 → 2 channels, 49,570 parameters,
- * circular padding) maps the observed markers [m₀, m_t*] to the initial velocity v₀, batch 64, Adam 0.005, every loss
- * averaged over the batch. P stages v₀, projects it and runs 8 fluid steps; the objective is the frequency loss of
+ * Incompressible fluid (paper §3.4, App. B.5, Fig. 6): a 5-level U-net (2 → 2 channels, 49,570 parameters, circular
+ * padding) maps the observed markers [m₀, m_t*] to the initial velocity v₀, batch 64, Adam 0.005, every loss averaged
+ * over the batch. P stages v₀, projects it and runs 8 fluid steps; the objective is the frequency loss of
  * m(2) − m_t*. `adam` back-propagates the objective through the whole simulation; `pg-inverse` trains on
  * ½‖v₀ − x̃‖² with x̃ from the domain-specific estimator (swirl strength, forward and reverse runs). Data: fresh every
- * step from `fluidBatch` (m₀ from thresholded noise in a box, v₀* = drift to the centre + swirl + fluctuations), and
- * m_t* = P(v₀*). `loss` is the batch mean of the objective, `x_err` the per-cell velocity error ({@link velocityError}).
+ * step from {@link fluidBatch} (m₀ from thresholded noise in a box, v₀* = drift to the centre + swirl +
+ * fluctuations), and m_t* = P(v₀*). `loss` is the batch mean of the objective, `x_err` the per-cell velocity error
+ * ({@link velocityError}). Every batch carries its own physics (P depends on m₀), so the definition has none.
+ * @param options - {@link FluidExperimentOptions}.
+ * @returns a {@link FluidExperiment}, named "fluid" on FLUID_GRID and `fluid-<nx>x<ny>` on any other grid.
+ * @example
+ * import { random } from "@pg/data";
+ * import { fluidExperiment } from "@pg/experiments";
+ * const fluid = fluidExperiment({ grid: { nx: 16, ny: 16, dx: 2 }, pressureSolver: "cg" });
+ * console.log(fluid.name, fluid.settings.pressureSolver, fluid.knownMethods.join(",")); // fluid-16x16 cg adam,pg-inverse
+ * const args = { ...fluid.defaults, batch: 1, backend: undefined, replicas: undefined };
+ * const batch = fluid.batches(args, random(0))(1);
+ * console.log(batch.inputShape.join("×"), batch.velocityTarget.length); // 16×16×2 512
  */
 export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExperiment {
   const grid = options.grid ?? FLUID_GRID;
@@ -90,6 +145,8 @@ export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExpe
   const exampleShape: readonly number[] = [grid.nx, grid.ny, 2];
   return {
     name,
+    description: FLUID_DESCRIPTION,
+    settings: { pressureSolver },
     grid,
     pressureSolver,
     defaults: { iterations: 20000, batch: 64, seed: 0, methods: FLUID_METHODS, out: "runs/fluid" },
@@ -98,11 +155,14 @@ export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExpe
     inputShape: exampleShape,
     outputShape: exampleShape,
     averageWindow: 64,
-    checkpoints: [10, 50, 100, 200, 350, 500, 1000, 5000, 20000],
+    reportIterations: [10, 50, 100, 200, 350, 500, 1000, 5000, 20000],
+    figures: {
+      labels: { x_err: "x_err = velocity MAE per cell (batch mean)", loss: "loss = frequency loss of m(2) − m_t* (batch mean)" },
+      smoothing: 64,
+      logY: true,
+    },
     network: (seed) => unet({ levels: 5, inputChannels: 2, outputChannels: 2, seed, padding: "circular", height: grid.nx, width: grid.ny }),
-    batches(args: RunArguments) {
-      // Re-seeded for every method: identical batches across methods (SPEC §0).
-      const stream = random(args.seed);
+    batches(args, stream) {
       return (): FluidTrainingBatch => {
         const data = fluidBatch(stream, { batch: args.batch, grid });
         const physics = fluidPhysics(data.marker, args.batch, { grid, pressureSolver });
@@ -128,10 +188,7 @@ export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExpe
     },
     xError(report) {
       const { batch, x } = report;
-      if (!isFluidTrainingBatch(batch)) {
-        throw new PgValidationError("fluid.xError", "report.batch", "a batch made by the fluid batch source (with velocityTarget)", batch);
-      }
-      return velocityError(x, batch.velocityTarget, grid, x.length / (cells * 2));
+      return velocityError(x, velocityTarget(batch), grid, x.length / (cells * 2));
     },
   };
 }

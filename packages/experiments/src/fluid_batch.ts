@@ -1,7 +1,7 @@
 import { PgValidationError, requirePositive, requirePositiveInteger } from "@pg/core";
 import { hardBoxMask, noiseField } from "@pg/numerics";
 import { centerOfMass, FLUID_GRID, FLUID_TIME, swirlField, uniformVelocity, type FluidGrid } from "@pg/physics-fluid";
-import type { RandomStream } from "./random";
+import type { RandomStream } from "@pg/data";
 
 /** Options of {@link fluidBatch}. */
 export interface FluidBatchOptions {
@@ -9,14 +9,14 @@ export interface FluidBatchOptions {
   readonly batch: number;
   /**
    * The periodic grid { nx, ny, dx } (integers nx, ny ≥ 2, finite dx > 0); the domain is [0, nx·dx] × [0, ny·dx].
-   * @defaultValue FLUID_GRID, 64 × 64 cells of dx = 2 (a 128 × 128 domain, SPEC §7.3)
+   * @defaultValue FLUID_GRID, 64 × 64 cells of dx = 2 (a 128 × 128 domain, as in the paper's fluid experiment)
    */
   readonly grid?: FluidGrid;
 }
 
 /**
- * One batch of fluid ground truth (SPEC §7.3 "Data generation" steps 1–8): the initial marker m₀ and the initial
- * velocity v₀*. The target m_t* = P(v₀*) (step 9) is the physics' business, not data's. Layouts as in
+ * One batch of fluid ground truth (steps 1–8 of {@link fluidBatch}): the initial marker m₀ and the initial velocity
+ * v₀*. The target m_t* = P(v₀*) is the simulation's business, done by the fluid experiment. Layouts as in
  * @pg/physics-fluid: scalar b × nx × ny at (b·nx + i)·ny + j, vector b × nx × ny × 2 at ((b·nx + i)·ny + j)·2 + c.
  */
 export interface FluidBatch {
@@ -36,36 +36,36 @@ export interface FluidBatch {
   readonly grid: FluidGrid;
 }
 
-/** Spectral scale of both noise fields (SPEC §7.3 steps 2 and 7: Noise(scale 10), smoothness 1). */
+/** Spectral scale of both noise fields (steps 2 and 7 of {@link fluidBatch}: Noise(scale 10), smoothness 1). */
 const FLUID_NOISE_SCALE = 10;
 /** Box centres are drawn from [L/4, 3L/4) per axis: [32, 96) on the 128-wide domain. */
 const CENTRE_LOW_FRACTION = 0.25;
 const CENTRE_HIGH_FRACTION = 0.75;
-/** Half-width of the marker box as a fraction of the domain: 28 on the 128-wide domain (SPEC §7.3 step 2). */
+/** Half-width of the marker box as a fraction of the domain: 28 on the 128-wide domain (step 2). */
 const BOX_HALF_WIDTH_FRACTION = 28 / 128;
-/** ff ~ U[0.05, 0.15), once per batch (SPEC §7.3 step 3). */
+/** ff ~ U[0.05, 0.15), once per batch (step 3). */
 const FILL_FRACTION_LOW = 0.05;
 const FILL_FRACTION_HIGH = 0.15;
-/** ω ~ U[−2, 2) per example (SPEC §7.3 step 6). */
+/** ω ~ U[−2, 2) per example (step 6). */
 const STRENGTH_LOW = -2;
 const STRENGTH_HIGH = 2;
-/** Amplitude of the 2-channel velocity fluctuations (SPEC §7.3 step 7). */
+/** Amplitude of the 2-channel velocity fluctuations (step 7). */
 const FLUCTUATION_AMPLITUDE = 0.1;
 
 /**
- * Draws one batch of the fluid experiment's ground truth ([C] `generate_example`; SPEC §7.3 "Data generation" steps
- * 1–8) on a periodic grid of physical size L = (nx·dx, ny·dx) with centre c₀ = L/2 (64 × 64 cells, L = 128,
+ * Draws one batch of the fluid experiment's ground truth (paper App. B.5; the authors' code calls it
+ * `generate_example`) on a periodic grid of physical size L = (nx·dx, ny·dx) with centre c₀ = L/2 (64 × 64 cells, L = 128,
  * c₀ = (64, 64) by default):
  * 1. box centre pos ~ U[L/4, 3L/4)² per example ([32, 96)²);
- * 2. noise = Noise(scale 10) on the grid with physical size L (SPEC §2.1, zero mean and unit std per example), times
- *    the hard mask (SPEC §2.2: cell centres, bounds inclusive) of the box [pos − 28·L/128, pos + 28·L/128];
+ * 2. noise = Noise(scale 10) on the grid with physical size L (`noiseField`, zero mean and unit std per example),
+ *    times the hard mask (`hardBoxMask`: cell centres, bounds inclusive) of the box [pos − 28·L/128, pos + 28·L/128];
  * 3. ff ~ U[0.05, 0.15), one scalar for the whole batch;
  * 4. per example the k = round(nx·ny·ff) cells with the largest masked noise over the whole grid are set to 1, all
  *    others 0, and the result is multiplied by the box mask again. Ties are broken by the lower cell index
  *    i·ny + j first (values are compared with `>`, so the exact zeros outside the box, +0 and −0 alike, tie). As the
  *    outside holds zeros, the marked count is min(k, number of in-box cells with positive noise), about 200–400 of
  *    the 784 in-box cells on the fluid grid;
- * 5. u_unif = (c₀ − com(m₀))/TIME with TIME = FLUID_STEPS·FLUID_DT = 2 (SPEC §2.7 centre of mass);
+ * 5. u_unif = (c₀ − com(m₀))/TIME with TIME = FLUID_STEPS·FLUID_DT = 2 (`centerOfMass`);
  * 6. ω ~ U[−2, 2) per example;
  * 7. fluctuations = 0.1 · Noise(scale 10, 2 channels), normalised jointly over both components;
  * 8. v₀* = u_unif + Swirl(ω) + fluctuations, cell-centred (Swirl about c₀, radius 20, as `swirlField`).
@@ -79,8 +79,8 @@ const FLUCTUATION_AMPLITUDE = 0.1;
  * 4. batch × `stream.uniform(−2, 2)`: ω of example 0, 1, …;
  * 5. 4·batch·nx·ny normals: `noiseField(stream, { batch, shape: [nx, ny], size: L, scale: 10, channels: 2 })`.
  *
- * Like {@link heatRectangles}, draws are grouped by quantity in step order; the authors' code uses a different
- * generator anyway (SPEC §10.16). An example whose marker comes out empty (impossible on the fluid grid, where
+ * Like `heatRectangles` of @pg/data, draws are grouped by quantity in step order; the authors' code uses a different
+ * random generator anyway, so its batches cannot be reproduced draw for draw. An example whose marker comes out empty (impossible on the fluid grid, where
  * k ≥ round(4096·0.05) = 205, unless no in-box noise value is positive) has no centre of mass: it is not redrawn,
  * an error naming the example is thrown instead.
  * @param stream - the seeded {@link RandomStream} of the run; advanced as described above.
@@ -90,7 +90,8 @@ const FLUCTUATION_AMPLITUDE = 0.1;
  * not { nx, ny, dx } with integers nx, ny ≥ 2 and finite dx > 0 (or too coarse for Noise(scale 10)), or if an
  * example's marker is empty (the parameter names the example).
  * @example
- * import { fluidBatch, random } from "@pg/data";
+ * import { random } from "@pg/data";
+ * import { fluidBatch } from "@pg/experiments";
  * const { marker, velocity, fillFraction, strength } = fluidBatch(random(0), { batch: 2 });
  * const marked = marker.subarray(0, 4096).reduce((sum, m) => sum + m, 0);
  * console.log(marker.length, velocity.length, marker.every((m) => m === 0 || m === 1)); // 8192 16384 true

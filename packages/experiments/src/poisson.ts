@@ -1,17 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, backprop, batchMeanL1, physical, scheme, type Batch } from "@pg/core";
-import {
-  LastExamples,
-  writeExperimentFigures,
-  type ExperimentDefinition,
-  type ExperimentSummary,
-  type KeptExamples,
-  type MethodPlan,
-  type RunArguments,
-} from "@pg/cli";
-import { poissonBatch, random } from "@pg/data";
+import { poissonBatch } from "@pg/data";
 import { unet } from "@pg/nets";
 import { poissonInverse, poissonPhysics, type PoissonPhysics, type PoissonWarning } from "@pg/physics-poisson";
+import type { ExperimentDefinition, MethodPlan } from "./contract";
 
 /** The methods of Fig. 4c, in the paper's order. */
 export const POISSON_METHODS = ["adam", "sgd", "pg-inverse"] as const;
@@ -19,7 +11,7 @@ export const POISSON_METHODS = ["adam", "sgd", "pg-inverse"] as const;
 /** The environment variable that picks the grid (the run contract allows no extra flag). */
 export const POISSON_GRID_VARIABLE = "POISSON_GRID";
 
-/** A grid the example runs on, with the SGD learning rate that belongs to it (SPEC §7.1, §10.2). */
+/** A grid the experiment runs on, with the SGD learning rate that belongs to it. */
 export interface PoissonGrid {
   /** The `POISSON_GRID` value, e.g. "64x64". */
   readonly name: string;
@@ -32,13 +24,13 @@ export interface PoissonGrid {
 }
 
 /**
- * The grids: 64 × 64 is the authors' code [C] (SGD 3e-12, whose comment reads "1e-10 diverges"), 80 × 60 the ICLR
- * paper [P] (SGD 1e-9, App. B.3). 16 × 16 exists only so that tests can train on the cpu backend in seconds; its SGD
- * rate is the 64 × 64 one, not tuned.
+ * The grids. The paper and the authors' code disagree: 64 × 64 is the authors' released code (SGD 3e-12, whose
+ * comment reads "1e-10 diverges"), 80 × 60 the paper (SGD 1e-9, App. B.3). 16 × 16 exists only so that tests can
+ * train on the cpu backend in seconds; its SGD rate is the 64 × 64 one, not tuned.
  */
 export const POISSON_GRIDS: Readonly<Record<string, PoissonGrid>> = {
-  "64x64": { name: "64x64", shape: [64, 64], sgdLearningRate: 3e-12, source: "[C] tum-pbs/SIP poisson (NeurIPS code)" },
-  "80x60": { name: "80x60", shape: [80, 60], sgdLearningRate: 1e-9, source: "[P] ICLR 2022 App. B.3" },
+  "64x64": { name: "64x64", shape: [64, 64], sgdLearningRate: 3e-12, source: "the authors' released code (tum-pbs/SIP, poisson)" },
+  "80x60": { name: "80x60", shape: [80, 60], sgdLearningRate: 1e-9, source: "the paper, App. B.3 (ICLR 2022)" },
   "16x16": { name: "16x16", shape: [16, 16], sgdLearningRate: 3e-12, source: "test-only grid (SGD rate of 64x64)" },
 };
 
@@ -47,7 +39,12 @@ export const DEFAULT_POISSON_GRID = "64x64";
 
 /**
  * Reads the grid from the value of `POISSON_GRID` (undefined or empty → 64x64).
+ * @param value - the variable's value, e.g. `process.env.POISSON_GRID`.
+ * @returns the {@link PoissonGrid} of that name.
  * @throws {@link PgValidationError} naming `POISSON_GRID`, the accepted values and the value received.
+ * @example
+ * import { poissonGrid } from "@pg/experiments";
+ * console.log(poissonGrid(undefined).name, poissonGrid("80x60").sgdLearningRate); // 64x64 1e-9
  */
 export function poissonGrid(value: string | undefined): PoissonGrid {
   const name = value === undefined || value.trim() === "" ? DEFAULT_POISSON_GRID : value.trim();
@@ -63,18 +60,20 @@ export function poissonGrid(value: string | undefined): PoissonGrid {
   return grid;
 }
 
-/** A Poisson batch: y* is the network input and the target; x* rides along for the x-space error. */
+/** A Poisson batch: y* is the network input and the target; x* rides along for the x-space error and the figure. */
 export interface PoissonTrainingBatch extends Batch<PoissonPhysics> {
   /** x*, batch × nx × ny. */
   readonly xTarget: Float64Array;
 }
 
-function isPoissonTrainingBatch(batch: Batch<PoissonPhysics>): batch is PoissonTrainingBatch {
-  return (batch as Partial<PoissonTrainingBatch>).xTarget instanceof Float64Array;
+/** x* of a batch made by the Poisson batch source. */
+function poissonTarget(batch: Batch<PoissonPhysics>): Float64Array {
+  const xTarget: unknown = Reflect.get(batch, "xTarget");
+  if (!(xTarget instanceof Float64Array)) {
+    throw new PgValidationError("poisson", "batch.xTarget", "the x* of a batch made by the Poisson batch source", xTarget);
+  }
+  return xTarget;
 }
-
-/** The first examples of the most recent step, per method: what examples.png shows. */
-export type PoissonExamples = KeptExamples;
 
 /** Options of {@link poissonExperiment}. */
 export interface PoissonExperimentOptions {
@@ -82,19 +81,15 @@ export interface PoissonExperimentOptions {
   readonly grid?: PoissonGrid;
   /** Receives CG non-convergence warnings of every solve (data, forward, adjoint, inverse). @defaultValue ignored */
   readonly onWarning?: (warning: PoissonWarning) => void;
-  /** How many examples of the last step to keep for the figure. @defaultValue 3 */
-  readonly keptExamples?: number;
 }
 
-/** The Poisson experiment: a run-contract definition plus what the figures need afterwards. */
+/** The Poisson experiment: a run-contract definition with its physics and grid. */
 export interface PoissonExperiment extends ExperimentDefinition<PoissonPhysics> {
   readonly physics: PoissonPhysics;
   readonly grid: PoissonGrid;
-  /** The last step's first examples of every method that ran, or undefined before any step. */
-  lastExamples(): PoissonExamples | undefined;
 }
 
-/** Adam with the paper's constants (SPEC §0): β1 0.9, β2 0.999, ε 1e-8. */
+/** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 (tfjs's default ε differs). */
 function adam(learningRate: number): tf.Optimizer {
   return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
 }
@@ -102,18 +97,32 @@ function adam(learningRate: number): tf.Optimizer {
 const ADAM_LEARNING_RATE = 1e-3;
 const SGD_MOMENTUM = 0.9;
 
+/** One line for `pg list`; the registry shows it too. */
+export const POISSON_DESCRIPTION =
+  "Poisson's equation, a U-net infers the source x of ∇²y = x (paper Fig. 4): Adam, SGD, Adam + physical gradients";
+
 /**
- * Poisson's equation (paper §3.2, App. B.3, Fig. 4; SPEC §7.1): a 4-level U-net (37,697 parameters) maps y* = ∇⁻²x*
- * to x, batch 128, every loss summed over the batch. Methods: `adam` and `sgd` back-propagate ½‖P(x) − y*‖² through
- * the CG solve (adjoint = one more CG solve); `pg-inverse` trains on the proxy ½‖x − x̃‖² with x̃ = x − ∇²(P(x) − y*).
- * `loss` is the batch mean of ½‖P(x) − y*‖², `x_err` the batch mean of Σ_cells |x − x*| (x_l1 of SPEC §7.1).
+ * Poisson's equation (paper §3.2, App. B.3, Fig. 4): a 4-level U-net (37,697 parameters) maps y* = ∇⁻²x* to x,
+ * batch 128, every loss summed over the batch. Methods: `adam` and `sgd` back-propagate ½‖P(x) − y*‖² through the
+ * CG solve (adjoint = one more CG solve); `pg-inverse` trains on the proxy ½‖x − x̃‖² with x̃ = x − ∇²(P(x) − y*).
+ * `loss` is the batch mean of ½‖P(x) − y*‖², `x_err` the batch mean of Σ_cells |x − x*| (the paper's "x MAE", a sum
+ * over cells). CG: relative tolerance 1e-5, absolute 0, at most 1000 iterations.
+ * @param options - {@link PoissonExperimentOptions}.
+ * @returns a {@link PoissonExperiment} named `poisson-<grid>`, e.g. "poisson-64x64".
+ * @example
+ * import { random } from "@pg/data";
+ * import { poissonExperiment, poissonGrid } from "@pg/experiments";
+ * const poisson = poissonExperiment({ grid: poissonGrid("16x16") });
+ * console.log(poisson.name, poisson.settings.solver.relativeTolerance); // poisson-16x16 0.00001
+ * const args = { ...poisson.defaults, batch: 2, backend: undefined, replicas: undefined };
+ * const batch = poisson.batches(args, random(0))(1);
+ * console.log(batch.inputShape.join("×"), batch.input === batch.yTarget); // 16×16×1 true
  */
 export function poissonExperiment(options: PoissonExperimentOptions = {}): PoissonExperiment {
   const grid = options.grid ?? poissonGrid(undefined);
   const [nx, ny] = grid.shape;
   const exampleShape = [nx, ny, 1] as const;
   const cells = nx * ny;
-  const keptExamples = options.keptExamples ?? 3;
   const physics = poissonPhysics({
     shape: grid.shape,
     relativeTolerance: 1e-5,
@@ -121,12 +130,20 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
     maxIterations: 1000,
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
   });
-  // Filled by xError, which sees every step's prediction and batch; overwritten each step, so it ends at the last one.
-  const kept = new LastExamples(keptExamples, cells);
-
+  const name = `poisson-${grid.name}`;
 
   return {
-    name: `poisson-${grid.name}`,
+    name,
+    description: POISSON_DESCRIPTION,
+    settings: {
+      grid,
+      solver: {
+        method: "conjugate gradient",
+        relativeTolerance: physics.relativeTolerance,
+        absoluteTolerance: physics.absoluteTolerance,
+        maxIterations: physics.maxIterations,
+      },
+    },
     defaults: { iterations: 12000, batch: 128, seed: 0, methods: POISSON_METHODS, out: "runs/poisson" },
     knownMethods: POISSON_METHODS,
     physics,
@@ -135,19 +152,24 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
     inputShape: exampleShape,
     outputShape: exampleShape,
     averageWindow: 16,
-    checkpoints: [10, 30, 60, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 12000],
+    reportIterations: [10, 30, 60, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 12000],
+    figures: {
+      labels: { x_err: "x_err = Σ|x − x*| (batch mean)", loss: "loss = ½‖P(x) − y*‖² (batch mean)" },
+      smoothing: 16,
+      logY: true,
+      // y* = ∇⁻²x* is orders of magnitude smoother and larger than x*: on x*'s colour range it would be one colour.
+      fields: { shape: grid.shape, xTarget: poissonTarget, observationRange: "own" },
+    },
     network: (seed) => unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed, height: nx, width: ny }),
-    batches(args: RunArguments) {
-      // Re-seeded for every method: identical batches across methods (SPEC §0).
-      const stream = random(args.seed);
+    batches(args, stream) {
       return (): PoissonTrainingBatch => {
         const { x: xTarget } = poissonBatch(stream, { batch: args.batch, shape: grid.shape });
         const yTarget = physics.forward(xTarget, args.batch);
         return { input: yTarget, inputShape: exampleShape, yTarget, xTarget };
       };
     },
-    method(name): MethodPlan<PoissonPhysics> {
-      switch (name) {
+    method(method): MethodPlan<PoissonPhysics> {
+      switch (method) {
         case "adam":
           return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(backprop<PoissonPhysics>()) };
         case "sgd":
@@ -155,40 +177,12 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
         case "pg-inverse":
           return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(physical({ solver: poissonInverse() })) };
         default:
-          throw new PgValidationError(`poisson-${grid.name}`, "method", `one of ${POISSON_METHODS.join(", ")}`, name);
+          throw new PgValidationError(name, "method", `one of ${POISSON_METHODS.join(", ")}`, method);
       }
     },
-    xError(report, method) {
+    xError(report) {
       const { batch, x } = report;
-      if (!isPoissonTrainingBatch(batch)) {
-        throw new PgValidationError("poisson.xError", "report.batch", "a batch made by the Poisson batch source (with xTarget)", batch);
-      }
-      kept.keep(method, report.metrics.step, x, batch.yTarget, batch.xTarget);
-      return batchMeanL1(x, batch.xTarget, x.length / cells);
+      return batchMeanL1(x, poissonTarget(batch), x.length / cells);
     },
-    lastExamples: () => kept.get(),
   };
-}
-
-/** What {@link writePoissonFigures} wrote. */
-export interface PoissonFigures {
-  readonly files: readonly string[];
-}
-
-/**
- * Writes the figures of a finished run into its `--out` directory: `x_err.svg` and `loss.svg` (learning curves,
- * running average over 16 iterations, log y, Fig. 4c) and `examples.png` (Fig. 4a: one row per example, columns y*,
- * each method's prediction at its last step, x*) with `examples.json` describing the panels (the PNG has no text).
- * All x-space panels of a row share the colour range of that row's x*; y* has its own.
- * @returns the files written.
- */
-export async function writePoissonFigures(experiment: PoissonExperiment, summary: ExperimentSummary): Promise<PoissonFigures> {
-  return writeExperimentFigures({
-    summary,
-    examples: experiment.lastExamples(),
-    shape: experiment.grid.shape,
-    smoothing: 16,
-    labels: { x_err: "x_err = Σ|x − x*| (batch mean)", loss: "loss = ½‖P(x) − y*‖² (batch mean)" },
-    observationRange: "own",
-  });
 }

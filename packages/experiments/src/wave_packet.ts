@@ -1,21 +1,20 @@
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError, backprop, scheme, type Batch } from "@pg/core";
-import { MetricsCsv, type ExperimentDefinition, type MethodPlan, type RunArguments } from "@pg/cli";
-import { WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, random, wavePackets } from "@pg/data";
-import { waveCnn, type WaveCnnInitialization } from "@pg/nets";
+import { WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, wavePackets } from "@pg/data";
+import { WAVE_CNN_INITIALIZATIONS, waveCnn, type WaveCnnInitialization } from "@pg/nets";
 import { wavePacketPhysics, type WavePacketPhysics } from "@pg/physics-toys";
+import type { ExperimentDefinition, MethodPlan } from "./contract";
 
 /** The methods of Fig. 8: the CNN trained with Adam through the forward model (the L-BFGS-B and random references are not trained). */
 export const WAVE_PACKET_METHODS = ["adam"] as const;
 
-/** Iterations at which the summary keeps running averages and the final table reports the network (Fig. 8 claim: 30–40). */
-export const WAVE_PACKET_CHECKPOINTS: readonly number[] = [10, 30, 40, 100, 300];
+/** Iterations at which the summary keeps running averages (the paper's claim: the network beats L-BFGS-B after 30–40). */
+export const WAVE_PACKET_REPORT_ITERATIONS: readonly number[] = [10, 30, 40, 100, 300];
 
 /** Running-average window of the curves and of the crossing iteration. */
 export const WAVE_PACKET_AVERAGE_WINDOW = 10;
 
-/** Adam with the paper's constants (SPEC §0): β1 0.9, β2 0.999, ε 1e-8. */
+/** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 (tfjs's default ε differs). */
 function adam(learningRate: number): tf.Optimizer {
   return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
 }
@@ -26,7 +25,18 @@ export interface WavePacketTrainingBatch extends Batch<WavePacketPhysics> {
   readonly parameters: Float64Array;
 }
 
-/** The ground truth a batch carries; every batch made by {@link wavePacketExperiment} has it. */
+/**
+ * The ground truth a batch carries; every batch made by {@link wavePacketExperiment} has it.
+ * @param batch - a batch of the wave-packet batch source.
+ * @returns (ξ₀, A) per example, batch × 2.
+ * @throws {@link PgValidationError} if the batch has no `parameters` of length batch × 2.
+ * @example
+ * import { random } from "@pg/data";
+ * import { trueParameters, wavePacketExperiment } from "@pg/experiments";
+ * const experiment = wavePacketExperiment();
+ * const args = { ...experiment.defaults, batch: 3, backend: undefined, replicas: undefined };
+ * console.log(trueParameters(experiment.batches(args, random(0))(1)).length); // 6
+ */
 export function trueParameters(batch: Batch<WavePacketPhysics>): Float64Array {
   const parameters: unknown = Reflect.get(batch, "parameters");
   if (!(parameters instanceof Float64Array) || 2 * batch.yTarget.length !== parameters.length * WAVE_PACKET_SAMPLES) {
@@ -35,7 +45,16 @@ export function trueParameters(batch: Batch<WavePacketPhysics>): Float64Array {
   return parameters;
 }
 
-/** Batch means of |ξ₀ − ξ₀*| and |A − A*| for predictions and ground truth stored [ξ₀, A] per example. */
+/**
+ * Batch means of |ξ₀ − ξ₀*| and |A − A*| for predictions and ground truth stored [ξ₀, A] per example.
+ * @param x - predictions, batch × 2.
+ * @param truth - ground truth, batch × 2.
+ * @returns `center`: the MAE of ξ₀ (the experiment's x_err); `amplitude`: the MAE of A.
+ * @example
+ * import { parameterErrors } from "@pg/experiments";
+ * const errors = parameterErrors(Float64Array.of(100, 2, 50, 1), Float64Array.of(110, 3, 40, 1.5));
+ * console.log(errors.center, errors.amplitude); // 10 0.75
+ */
 export function parameterErrors(x: Float64Array, truth: Float64Array): { readonly center: number; readonly amplitude: number } {
   const batch = truth.length / 2;
   let center = 0;
@@ -48,8 +67,16 @@ export function parameterErrors(x: Float64Array, truth: Float64Array): { readonl
 }
 
 /**
- * The network's output transform (SPEC §2.8): raw (o₁, o₂) → (ξ₀, A) = (25.6 + 204.8·sigmoid(o₁), 2 + o₂). ξ₀ stays
- * inside the data range; sigmoid(0) maps to 128 and A to 2, the L-BFGS-B initial guess.
+ * The network's output transform: raw (o₁, o₂) → (ξ₀, A) = (25.6 + 204.8·sigmoid(o₁), 2 + o₂). ξ₀ stays inside the
+ * data range; (0, 0) maps to (128, 2), the L-BFGS-B initial guess, as the paper's outputs are "offset by the same
+ * amount as the L-BFGS-B initial guess" (App. B.1).
+ * @param raw - the network's output, batch × 2.
+ * @returns (ξ₀, A) per example, batch × 2; differentiable.
+ * @example
+ * import { tensor2d } from "@tensorflow/tfjs";
+ * import { wavePacketOutput } from "@pg/experiments";
+ * const x = wavePacketOutput(tensor2d([0, 0], [1, 2]));
+ * console.log(Array.from(x.dataSync()).map((v) => v.toFixed(3)).join(" ")); // 128.000 2.000
  */
 export function wavePacketOutput(raw: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
@@ -61,91 +88,107 @@ export function wavePacketOutput(raw: tf.Tensor): tf.Tensor {
   });
 }
 
-/** A prediction of the network during training: the step, its batch and the (transformed) x the scheme saw. */
-export interface RecordedPrediction {
-  readonly step: number;
-  readonly batch: WavePacketTrainingBatch;
-  readonly x: Float64Array;
-}
+/** The environment variable that picks the CNN's initialisation (the run contract allows no extra flag). */
+export const WAVE_PACKET_INITIALIZATION_VARIABLE = "WAVEPACKET_INITIALIZATION";
 
-/** Steps whose predictions are kept per method (the last ones), for Fig. 1 and the network's binned errors. */
-export const RECORDED_STEPS = 50;
-
-/** The experiment definition plus what it records beside runExperiment's CSV. */
-export interface WavePacketExperiment extends ExperimentDefinition<WavePacketPhysics> {
-  /** Per method, the predictions of its last {@link RECORDED_STEPS} steps, oldest first. */
-  readonly recentPredictions: ReadonlyMap<string, readonly RecordedPrediction[]>;
+/**
+ * Reads the CNN's initialisation from the value of `WAVEPACKET_INITIALIZATION` (undefined or empty → "glorot").
+ * @param value - the variable's value, e.g. `process.env.WAVEPACKET_INITIALIZATION`.
+ * @returns "glorot" or "pytorch".
+ * @throws {@link PgValidationError} naming `WAVEPACKET_INITIALIZATION`, the accepted values and the value received.
+ * @example
+ * import { wavePacketInitialization } from "@pg/experiments";
+ * console.log(wavePacketInitialization(""), wavePacketInitialization("pytorch")); // glorot pytorch
+ */
+export function wavePacketInitialization(value: string | undefined): WaveCnnInitialization {
+  const text = value?.trim();
+  if (text === undefined || text === "") return "glorot";
+  const known: readonly string[] = WAVE_CNN_INITIALIZATIONS;
+  if (!known.includes(text)) {
+    throw new PgValidationError("wavepacket", WAVE_PACKET_INITIALIZATION_VARIABLE, `one of ${WAVE_CNN_INITIALIZATIONS.join(", ")}`, text);
+  }
+  return text as WaveCnnInitialization;
 }
 
 /** Options of {@link wavePacketExperiment}. */
 export interface WavePacketExperimentOptions {
   /** @defaultValue 1e-3 */
   readonly learningRate?: number;
-  /** Noise standard deviation of the data (SPEC §10.12 DEFAULT). @defaultValue 1 */
+  /** Noise standard deviation of the data (illegible in the paper's text; 1 is our reading). @defaultValue 1 */
   readonly noise?: number;
   /**
-   * Initial weights of the CNN. `'glorot'` (TensorFlow/Keras defaults) because under `'pytorch'` (SPEC §0) the untrained
-   * network's output does not depend on its input and Adam spends ~100 iterations escaping that plateau (README).
-   * @defaultValue 'glorot'
+   * Initial weights of the CNN. `'glorot'` (TensorFlow/Keras defaults) because under `'pytorch'` (PyTorch's defaults, which
+   * the authors' released code uses for its other networks) the untrained network's output does not depend on its
+   * input and Adam spends ~100 iterations escaping that plateau (examples/wavepacket README). @defaultValue 'glorot'
    */
   readonly initialization?: WaveCnnInitialization;
 }
 
+/** The wave-packet experiment: a run-contract definition with its physics and settings. */
+export interface WavePacketExperiment extends ExperimentDefinition<WavePacketPhysics> {
+  readonly physics: WavePacketPhysics;
+  readonly initialization: WaveCnnInitialization;
+  readonly noise: number;
+}
+
+/** One line for `pg list`; the registry shows it too. */
+export const WAVE_PACKET_DESCRIPTION =
+  "wave-packet localisation, a CNN finds a noisy packet's centre and amplitude (paper Figs. 1, 8): Adam through the forward model";
+
 /**
- * Wave-packet localisation (paper Fig. 1, App. B.1, Fig. 8; SPEC §4): the 1-D CNN (17,522 parameters) maps the noisy
+ * Wave-packet localisation (paper Fig. 1, App. B.1, Fig. 8): the 1-D CNN (17,522 parameters) maps the noisy
  * 256-sample signal y* to (ξ₀, A), trained unsupervised through the analytic forward model with Adam 1e-3, batch
- * 100, on L = ‖y(ξ₀, A) − y*‖² averaged over the batch. Besides `<method>.csv` (x_err = MAE of ξ₀) it writes
- * `<out>/<method>_amplitude.csv` with iteration, xi_err and amplitude_err (MAE of A) per step.
+ * 100, on L = ‖y(ξ₀, A) − y*‖² averaged over the batch. `x_err` is the MAE of ξ₀ ({@link parameterErrors}); the
+ * L-BFGS-B and random-guessing references of Fig. 8 are examples/wavepacket's own.
+ * @param options - {@link WavePacketExperimentOptions}.
+ * @returns a {@link WavePacketExperiment} named "wavepacket".
+ * @example
+ * import { random } from "@pg/data";
+ * import { wavePacketExperiment } from "@pg/experiments";
+ * const experiment = wavePacketExperiment({ initialization: "pytorch" });
+ * console.log(experiment.name, experiment.settings.initialization, experiment.settings.noise); // wavepacket pytorch 1
+ * const args = { ...experiment.defaults, batch: 2, backend: undefined, replicas: undefined };
+ * const batch = experiment.batches(args, random(0))(1);
+ * console.log(batch.inputShape.join("×"), batch.yTarget.length); // 256×1 512
  */
 export function wavePacketExperiment(options: WavePacketExperimentOptions = {}): WavePacketExperiment {
   const learningRate = options.learningRate ?? 1e-3;
   const noise = options.noise ?? 1;
   const initialization = options.initialization ?? "glorot";
   const physics = wavePacketPhysics();
-  const recentPredictions = new Map<string, RecordedPrediction[]>();
-  // runExperiment trains the methods one after another and calls `method` right before each, so the side CSV of the
-  // method being trained is the last one opened.
-  let current: { name: string; csv: MetricsCsv } | undefined;
   return {
     name: "wavepacket",
+    description: WAVE_PACKET_DESCRIPTION,
+    settings: { initialization, noise },
     defaults: { iterations: 300, batch: 100, seed: 0, methods: WAVE_PACKET_METHODS, out: "runs/wavepacket" },
     knownMethods: WAVE_PACKET_METHODS,
     physics,
+    initialization,
+    noise,
     reduction: "mean",
     outputTransform: (x) => wavePacketOutput(x),
     inputShape: [WAVE_PACKET_SAMPLES, 1],
     outputShape: [2],
     averageWindow: WAVE_PACKET_AVERAGE_WINDOW,
-    checkpoints: WAVE_PACKET_CHECKPOINTS,
-    recentPredictions,
+    reportIterations: WAVE_PACKET_REPORT_ITERATIONS,
+    figures: {
+      labels: { x_err: "x_err = |ξ₀ − ξ₀*| (batch mean)", loss: "loss = ‖y − y*‖² (batch mean)" },
+      smoothing: WAVE_PACKET_AVERAGE_WINDOW,
+      logY: true,
+    },
     network: (seed) => waveCnn({ seed, initialization }),
-    batches(args: RunArguments) {
-      // Re-seeded for every method: identical batches across methods (SPEC §0).
-      const stream = random(args.seed);
+    batches(args, stream) {
       return (): WavePacketTrainingBatch => {
         const { parameters, y } = wavePackets(stream, { batch: args.batch, noise });
         return { input: y, inputShape: [WAVE_PACKET_SAMPLES, 1], yTarget: y, parameters };
       };
     },
-    method(name: string, args: RunArguments): MethodPlan<WavePacketPhysics> {
+    method(name): MethodPlan<WavePacketPhysics> {
       if (name !== "adam") throw new PgValidationError("wavepacket", "method", `one of ${WAVE_PACKET_METHODS.join(", ")}`, name);
-      current?.csv.close();
-      // Flushed every row: runExperiment gives the definition no end-of-training hook.
-      current = { name, csv: new MetricsCsv(join(args.out, `${name}_amplitude.csv`), ["iteration", "xi_err", "amplitude_err"], 1) };
-      recentPredictions.set(name, []);
       return { optimizer: adam(learningRate), scheme: scheme(backprop<WavePacketPhysics>()) };
     },
     xError(report) {
-      const truth = trueParameters(report.batch);
-      const errors = parameterErrors(report.x, truth);
-      if (current !== undefined) {
-        current.csv.write({ iteration: report.metrics.step, xi_err: errors.center, amplitude_err: errors.amplitude });
-        const recent = recentPredictions.get(current.name) ?? [];
-        recent.push({ step: report.metrics.step, batch: { ...report.batch, parameters: truth }, x: report.x });
-        if (recent.length > RECORDED_STEPS) recent.shift();
-        recentPredictions.set(current.name, recent);
-      }
-      return errors.center;
+      return parameterErrors(report.x, trueParameters(report.batch)).center;
     },
   };
 }

@@ -2,7 +2,8 @@ import { PgValidationError } from "@pg/core";
 import { hardBoxMask, noiseField } from "@pg/numerics";
 import { centerOfMass, FLUID_GRID, swirlField } from "@pg/physics-fluid";
 import { describe, expect, it } from "vitest";
-import { fluidBatch, random, type FluidBatch } from "../src/index";
+import { random } from "@pg/data";
+import { fluidBatch, type FluidBatch } from "../src/index";
 
 const CELLS = 4096;
 

@@ -1,0 +1,48 @@
+export type {
+  RunArguments,
+  RunArgumentSpec,
+  MethodPlan,
+  FieldFigureSpec,
+  FigureSpec,
+  ExperimentDefinition,
+} from "./contract";
+export { sinExperiment, SIN_METHODS, type SinExperimentOptions } from "./sin";
+export {
+  poissonExperiment,
+  poissonGrid,
+  POISSON_METHODS,
+  POISSON_GRIDS,
+  POISSON_GRID_VARIABLE,
+  DEFAULT_POISSON_GRID,
+  type PoissonExperiment,
+  type PoissonExperimentOptions,
+  type PoissonGrid,
+  type PoissonTrainingBatch,
+} from "./poisson";
+export { heatExperiment, HEAT_METHODS, HEAT_SHAPE, type HeatExperiment, type HeatExperimentOptions, type HeatTrainingBatch } from "./heat";
+export {
+  wavePacketExperiment,
+  wavePacketInitialization,
+  wavePacketOutput,
+  parameterErrors,
+  trueParameters,
+  WAVE_PACKET_METHODS,
+  WAVE_PACKET_REPORT_ITERATIONS,
+  WAVE_PACKET_AVERAGE_WINDOW,
+  WAVE_PACKET_INITIALIZATION_VARIABLE,
+  type WavePacketExperiment,
+  type WavePacketExperimentOptions,
+  type WavePacketTrainingBatch,
+} from "./wave_packet";
+export {
+  fluidExperiment,
+  fluidPressureSolver,
+  velocityError,
+  FLUID_METHODS,
+  FLUID_PRESSURE_SOLVER_VARIABLE,
+  type FluidExperiment,
+  type FluidExperimentOptions,
+  type FluidTrainingBatch,
+} from "./fluid";
+export { fluidBatch, type FluidBatch, type FluidBatchOptions } from "./fluid_batch";
+export { EXPERIMENTS, experimentEntry, type ExperimentEntry, type ExperimentVariable, type ExperimentEnvironment } from "./registry";

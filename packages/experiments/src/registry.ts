@@ -1,0 +1,169 @@
+import { PgValidationError } from "@pg/core";
+import { WAVE_CNN_INITIALIZATIONS } from "@pg/nets";
+import { PRESSURE_SOLVERS } from "@pg/physics-fluid";
+import type { ExperimentDefinition } from "./contract";
+import { FLUID_DESCRIPTION, FLUID_PRESSURE_SOLVER_VARIABLE, fluidExperiment, fluidPressureSolver } from "./fluid";
+import { HEAT_DESCRIPTION, heatExperiment } from "./heat";
+import { POISSON_DESCRIPTION, POISSON_GRIDS, POISSON_GRID_VARIABLE, poissonExperiment, poissonGrid } from "./poisson";
+import { SIN_DESCRIPTION, sinExperiment } from "./sin";
+import { WAVE_PACKET_DESCRIPTION, WAVE_PACKET_INITIALIZATION_VARIABLE, wavePacketExperiment, wavePacketInitialization } from "./wave_packet";
+
+/** An environment variable an experiment reads when it is created (the run contract allows no extra flag). */
+export interface ExperimentVariable {
+  readonly name: string;
+  readonly description: string;
+  /** The accepted values, when there is a fixed list; the first is the default. */
+  readonly values?: readonly string[];
+}
+
+/** The environment an experiment is created from: variable name → value, as `process.env`. */
+export type ExperimentEnvironment = Readonly<Record<string, string | undefined>>;
+
+/** A built-in experiment: what `pg list` shows and how `pg train <name>` builds its definition. */
+export interface ExperimentEntry {
+  /** The name `pg train` accepts. */
+  readonly name: string;
+  /** One line. */
+  readonly description: string;
+  /**
+   * Median seconds per iteration of each method at the default batch on a 2-core machine (wasm backend): a guide for
+   * how long a run takes, not a promise. Where each number comes from is noted at its entry.
+   */
+  readonly secondsPerIteration: Readonly<Record<string, number>>;
+  /** The environment variables {@link ExperimentEntry.create} reads. */
+  readonly environment: readonly ExperimentVariable[];
+  /**
+   * Builds the definition.
+   * @param environment - the variables to read, usually `process.env`. @defaultValue {} (every variable at its default)
+   * @throws {@link PgValidationError} naming the variable when one has a value the experiment does not accept.
+   */
+  // `any`: each entry has its own physics type, and ExperimentDefinition<SinPhysics> is no ExperimentDefinition<Physics>
+  // (the physics type appears in parameter positions).
+  create(environment?: ExperimentEnvironment): ExperimentDefinition<any>;
+}
+
+// Preferred over Object.keys order so the default comes first, as `values` documents.
+const POISSON_GRID_VALUES = ["64x64", "80x60", "16x16"] as const satisfies readonly (keyof typeof POISSON_GRIDS)[];
+const PRESSURE_SOLVER_VALUES = ["spectral", ...PRESSURE_SOLVERS.filter((solver) => solver !== "spectral")];
+const INITIALIZATION_VALUES = ["glorot", ...WAVE_CNN_INITIALIZATIONS.filter((initialization) => initialization !== "glorot")];
+
+/** The paper's experiments, in the paper's order of presentation of the examples: sin, Poisson, heat, wave packet, fluid. */
+export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
+  {
+    name: "sin",
+    description: SIN_DESCRIPTION,
+    // Measured for this registry: examples/sin, 500 iterations of every method, one process (examples/sin README).
+    secondsPerIteration: { adam: 0.0026, supervised: 0.0026, "pg-inverse": 0.0023, "pg-newton": 0.0018, "pg-ig": 0.0019 },
+    environment: [],
+    create: () => sinExperiment(),
+  },
+  {
+    name: "poisson",
+    description: POISSON_DESCRIPTION,
+    // Measured for this registry: examples/poisson on 64 × 64, 6 iterations, 2 replicas (examples/poisson README).
+    secondsPerIteration: { adam: 8.2, sgd: 7.2, "pg-inverse": 5.9 },
+    environment: [
+      {
+        name: POISSON_GRID_VARIABLE,
+        description: "the grid: 64x64 (the authors' code), 80x60 (the paper) or 16x16 (tests only)",
+        values: POISSON_GRID_VALUES,
+      },
+    ],
+    create: (environment = {}) => poissonExperiment({ grid: poissonGrid(environment[POISSON_GRID_VARIABLE]) }),
+  },
+  {
+    name: "heat",
+    description: HEAT_DESCRIPTION,
+    // examples/heat README, "Here": wasm, 2 replicas at batch 128.
+    secondsPerIteration: { adam: 2.6, "pg-inverse": 2.6, "pg-lbfgsb": 8.6 },
+    environment: [],
+    create: () => heatExperiment(),
+  },
+  {
+    name: "wavepacket",
+    description: WAVE_PACKET_DESCRIPTION,
+    // examples/wavepacket README, "Result": training 0.02 s per iteration.
+    secondsPerIteration: { adam: 0.02 },
+    environment: [
+      {
+        name: WAVE_PACKET_INITIALIZATION_VARIABLE,
+        description: "the CNN's initial weights: glorot (TensorFlow's defaults) or pytorch (PyTorch's)",
+        values: INITIALIZATION_VALUES,
+      },
+    ],
+    create: (environment = {}) => wavePacketExperiment({ initialization: wavePacketInitialization(environment[WAVE_PACKET_INITIALIZATION_VARIABLE]) }),
+  },
+  {
+    name: "fluid",
+    description: FLUID_DESCRIPTION,
+    // examples/fluid README, "Result", spectral pressure solve: the two methods ran as two processes, one core each.
+    secondsPerIteration: { adam: 4.6, "pg-inverse": 4.2 },
+    environment: [
+      {
+        name: FLUID_PRESSURE_SOLVER_VARIABLE,
+        description: "the pressure solve: spectral (exact, by FFT) or cg (the authors' conjugate gradient, ~3× slower)",
+        values: PRESSURE_SOLVER_VALUES,
+      },
+    ],
+    create: (environment = {}) => fluidExperiment({ pressureSolver: fluidPressureSolver(environment[FLUID_PRESSURE_SOLVER_VARIABLE]) }),
+  },
+]);
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** The known name a mistyped one most likely meant, or undefined when none is close. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const typed = name.trim().toLowerCase();
+  if (typed === "") return undefined;
+  // "poisson-64x64" (a definition's name) or "wave" (a prefix) are as clear as a typo.
+  const containing = known.find((candidate) => typed.startsWith(candidate) || candidate.startsWith(typed));
+  if (containing !== undefined) return containing;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(typed, candidate);
+    if (best === undefined || distance < best.distance) best = { name: candidate, distance };
+  }
+  // Beyond a third of the word it is no longer a typo but another word.
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+/**
+ * The built-in experiment of that name.
+ * @param name - one of the names of {@link EXPERIMENTS}: "sin", "poisson", "heat", "wavepacket", "fluid".
+ * @returns its {@link ExperimentEntry}.
+ * @throws {@link PgValidationError} naming the known experiments, with the closest one when `name` looks like a typo.
+ * @example
+ * import { experimentEntry } from "@pg/experiments";
+ * const heat = experimentEntry("heat");
+ * console.log(heat.create().name, heat.secondsPerIteration["pg-lbfgsb"]); // heat 8.6
+ * try {
+ *   experimentEntry("haet");
+ * } catch (error) {
+ *   console.log(error.message); // experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid"; received "haet". Did you mean "heat"?
+ * }
+ */
+export function experimentEntry(name: string): ExperimentEntry {
+  const entry = EXPERIMENTS.find((candidate) => candidate.name === name);
+  if (entry !== undefined) return entry;
+  const known = EXPERIMENTS.map((candidate) => candidate.name);
+  const suggestion = typeof name === "string" ? closestName(name, known) : undefined;
+  throw new PgValidationError(
+    "experimentEntry",
+    "name",
+    `one of ${known.map((candidate) => JSON.stringify(candidate)).join(", ")}`,
+    name,
+    suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`,
+  );
+}

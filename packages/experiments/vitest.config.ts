@@ -1,0 +1,13 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  // Tests run against TypeScript sources through the "@pg/source" export condition; setting the
+  // ssr conditions replaces Vite's defaults, so they are repeated after our own.
+  ssr: { resolve: { conditions: ["@pg/source", "module", "node", "development|production"] } },
+  test: {
+    name: "experiments",
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 300000,
+  },
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PgValidationError, countReasons, evaluateObjective } from "@pg/core";
 import {
@@ -16,7 +16,6 @@ import {
   WAVE_PACKET_AVERAGE_WINDOW,
   WAVE_PACKET_INITIALIZATION_VARIABLE,
   WAVE_PACKET_REPORT_ITERATIONS,
-  parameterErrors,
   trueParameters,
   wavePacketExperiment,
   wavePacketInitialization,
@@ -135,26 +134,22 @@ interface RecordingExperiment {
 }
 
 /**
- * Wraps the definition of @pg/experiments: `method` starts `<out>/<method>_amplitude.csv` (iteration, xi_err,
- * amplitude_err) and `xError`, which sees every step's prediction and batch, writes its row and keeps the prediction.
+ * Wraps the definition of @pg/experiments: `xError`, which sees every step's prediction and batch, keeps the last
+ * predictions for the evaluation and the figures.
  */
 function recordingExperiment(definition: ExperimentDefinition<WavePacketPhysics>): RecordingExperiment {
   const recentPredictions = new Map<string, RecordedPrediction[]>();
-  const amplitudeFiles = new Map<string, MetricsCsv>();
   return {
     recentPredictions,
     definition: {
       ...definition,
       method(name: string, args: RunArguments) {
         const plan = definition.method(name, args);
-        amplitudeFiles.set(name, new MetricsCsv(join(args.out, `${name}_amplitude.csv`), ["iteration", "xi_err", "amplitude_err"]));
         recentPredictions.set(name, []);
         return plan;
       },
       xError(report, method) {
         const truth = trueParameters(report.batch);
-        const errors = parameterErrors(report.x, truth);
-        amplitudeFiles.get(method)?.write({ iteration: report.metrics.step, xi_err: errors.center, amplitude_err: errors.amplitude });
         const recent = recentPredictions.get(method) ?? [];
         recent.push({ step: report.metrics.step, batch: { ...report.batch, parameters: truth }, x: report.x });
         if (recent.length > RECORDED_STEPS) recent.shift();
@@ -250,16 +245,14 @@ export async function runWavePacket(argv: readonly string[], options: WavePacket
   // 4. Per-method curves read back from the CSVs.
   const curves = Object.keys(trained.methods).map((name) => {
     const main = readMetricsCsv(join(args.out, `${name}.csv`));
-    const amplitudePath = join(args.out, `${name}_amplitude.csv`);
-    const amplitude = existsSync(amplitudePath) ? readMetricsCsv(amplitudePath) : undefined;
     const empty = new Float64Array(0);
     return {
       name,
       iterations: main.values["iteration"] ?? empty,
       loss: main.values["loss"] ?? empty,
       xiError: main.values["x_err"] ?? empty,
-      amplitudeIterations: amplitude?.values["iteration"] ?? empty,
-      amplitudeError: amplitude?.values["amplitude_err"] ?? empty,
+      amplitudeIterations: main.values["iteration"] ?? empty,
+      amplitudeError: main.values["amplitude_err"] ?? empty,
     };
   });
 

@@ -190,5 +190,10 @@ export function wavePacketExperiment(options: WavePacketExperimentOptions = {}):
     xError(report) {
       return parameterErrors(report.x, trueParameters(report.batch)).center;
     },
+    // x_err is the error of ξ₀; the amplitude's error is a column of its own (Fig. 8 plots both).
+    extraMetrics: {
+      columns: ["amplitude_err"],
+      values: (report) => ({ amplitude_err: parameterErrors(report.x, trueParameters(report.batch)).amplitude }),
+    },
   };
 }

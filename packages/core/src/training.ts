@@ -316,8 +316,16 @@ export interface TrainOptions<P extends Physics> {
   readonly firstStep?: number;
   /** The scheme's transform state to start from (a checkpoint's `StepReport.state`). @defaultValue initScheme(scheme) */
   readonly initialState?: SchemeState;
-  /** Checked after every step: once aborted, training stops after the step in flight and reports `interrupted`. */
+  /**
+   * Checked after every step: once aborted, training stops after the step in flight and reports `interrupted`. With a
+   * signal, each step ends with a turn of the event loop, so timers and signal handlers that abort get to run.
+   */
   readonly signal?: AbortSignal;
+}
+
+/** Resolves on the next turn of the event loop (a macrotask), where timers and signal handlers run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** What {@link train} returns. */
@@ -389,6 +397,9 @@ export async function train<P extends Physics>(options: TrainOptions<P>): Promis
       lastMetrics = result.metrics;
       steps = step;
       await options.callbacks?.onStep?.({ metrics: result.metrics, seconds, batch, x: result.x, state });
+      // Steps are synchronous: without a turn of the event loop, a timer or a signal handler that aborts would only
+      // run once training ends.
+      if (options.signal !== undefined) await nextTurn();
     }
   } catch (error) {
     await options.callbacks?.onEnd?.({ steps, error });

@@ -224,6 +224,21 @@ describe("train: continuing and stopping", () => {
     expect(ended).toEqual({ steps: 3, interrupted: true });
   });
 
+  it("lets a timer abort between steps (each step ends with a turn of the event loop)", async () => {
+    const physics = sinOfLinear();
+    const controller = new AbortController();
+    let steps = 0;
+    const slowBatch = (step: number) => {
+      const until = performance.now() + 5;
+      while (performance.now() < until); // a step that takes 5 ms of synchronous work
+      return batchOf(2, step);
+    };
+    setTimeout(() => controller.abort(), 20);
+    const result = await train({ network: network(14), optimizer: tf.train.sgd(0.1), scheme: scheme(backprop()), physics, nextBatch: slowBatch, iterations: 1000, signal: controller.signal, callbacks: { onStep: () => void steps++ } });
+    expect(result.interrupted).toBe(true);
+    expect(steps).toBeLessThan(1000);
+  });
+
   it("refuses a firstStep beyond iterations + 1", async () => {
     const run = train({ network: network(13), optimizer: tf.train.sgd(0.1), scheme: scheme(backprop()), physics: sinOfLinear(), nextBatch: () => batchOf(1), iterations: 3, firstStep: 5 });
     await expect(run).rejects.toThrow(/train: firstStep must be an integer in \[1, iterations \+ 1 = 4\]/);

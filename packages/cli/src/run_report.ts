@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PgValidationError } from "@pg/core";
 import { COLORMAP_NAMES, colormapColorUnchecked, type ColormapName } from "./colormap";
+import type { FieldPanelLayout } from "./field_images";
 import { learningCurvesSvg } from "./plot_learning_curves";
 import { formatNumber } from "./progress";
 import { finiteOf, lastRowAtOrBefore, readRunDirectory, readRunJson, recordOf, runningAverageCurve, type RunDirectoryContents, type RunDirectoryMethod } from "./run_directory_contents";
@@ -212,16 +213,7 @@ async function curvesSection(contents: RunDirectoryContents, experiment: string,
 }
 
 /** A panel of examples.json's layout, as far as the report needs it. */
-interface PanelBox {
-  readonly row: number;
-  readonly column: number;
-  readonly title: string;
-  readonly left: number;
-  readonly top: number;
-  readonly width: number;
-  readonly height: number;
-  readonly range: readonly [number, number];
-}
+type PanelBox = Pick<FieldPanelLayout, "row" | "column" | "title" | "left" | "top" | "width" | "height" | "range">;
 
 function panelBoxes(layout: Readonly<Record<string, unknown>>): PanelBox[] | undefined {
   if (!Array.isArray(layout.panels)) return undefined;

@@ -15,6 +15,7 @@ import {
 } from "@pg/physics-fluid";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
 import { fluidBatch } from "./fluid_batch";
+import { batchField } from "./batch_field";
 
 /** The methods of Fig. 6c: Adam through the simulation and the physical gradient from the domain-specific estimator. */
 export const FLUID_METHODS = ["adam", "pg-inverse"] as const;
@@ -33,11 +34,7 @@ export interface FluidTrainingBatch extends Batch<FluidPhysics> {
 
 /** v₀* of a batch made by the fluid batch source. */
 function velocityTarget(batch: Batch<FluidPhysics>): Float64Array {
-  const target: unknown = Reflect.get(batch, "velocityTarget");
-  if (!(target instanceof Float64Array)) {
-    throw new PgValidationError("fluid", "batch.velocityTarget", "the v₀* of a batch made by the fluid batch source", target);
-  }
-  return target;
+  return batchField("fluid", batch, "velocityTarget", "the v₀* of a batch made by the fluid batch source");
 }
 
 /**

@@ -5,6 +5,7 @@ import { unet } from "@pg/nets";
 import { heatInverse, heatPhysics, meanFix, type HeatPhysics } from "@pg/physics-heat";
 import { lbfgsb } from "@pg/solvers";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
+import { batchField } from "./batch_field";
 
 /** The methods of Fig. 5c, in the paper's order. */
 export const HEAT_METHODS = ["adam", "pg-inverse", "pg-lbfgsb"] as const;
@@ -33,11 +34,7 @@ export interface HeatTrainingBatch extends Batch<HeatPhysics> {
 
 /** x* of a batch made by the heat batch source. */
 function heatTarget(batch: Batch<HeatPhysics>): Float64Array {
-  const xTarget: unknown = Reflect.get(batch, "xTarget");
-  if (!(xTarget instanceof Float64Array)) {
-    throw new PgValidationError("heat", "batch.xTarget", "the x* of a batch made by the heat batch source", xTarget);
-  }
-  return xTarget;
+  return batchField("heat", batch, "xTarget", "the x* of a batch made by the heat batch source");
 }
 
 /** Options of {@link heatExperiment}. */

@@ -46,3 +46,4 @@ export {
 } from "./fluid";
 export { fluidBatch, type FluidBatch, type FluidBatchOptions } from "./fluid_batch";
 export { EXPERIMENTS, experimentEntry, type ExperimentEntry, type ExperimentVariable, type ExperimentEnvironment } from "./registry";
+export { batchField } from "./batch_field";

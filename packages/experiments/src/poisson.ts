@@ -4,6 +4,7 @@ import { poissonBatch } from "@pg/data";
 import { unet } from "@pg/nets";
 import { poissonInverse, poissonPhysics, type PoissonPhysics, type PoissonWarning } from "@pg/physics-poisson";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
+import { batchField } from "./batch_field";
 
 /** The methods of Fig. 4c, in the paper's order. */
 export const POISSON_METHODS = ["adam", "sgd", "pg-inverse"] as const;
@@ -68,11 +69,7 @@ export interface PoissonTrainingBatch extends Batch<PoissonPhysics> {
 
 /** x* of a batch made by the Poisson batch source. */
 function poissonTarget(batch: Batch<PoissonPhysics>): Float64Array {
-  const xTarget: unknown = Reflect.get(batch, "xTarget");
-  if (!(xTarget instanceof Float64Array)) {
-    throw new PgValidationError("poisson", "batch.xTarget", "the x* of a batch made by the Poisson batch source", xTarget);
-  }
-  return xTarget;
+  return batchField("poisson", batch, "xTarget", "the x* of a batch made by the Poisson batch source");
 }
 
 /** Options of {@link poissonExperiment}. */

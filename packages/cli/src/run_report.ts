@@ -190,7 +190,17 @@ function prefixSvgIds(svg: string, prefix: string): string {
   return svg.replace(/<clipPath id="(clip\d+)"/g, `<clipPath id="${prefix}-$1"`).replace(/url\(#(clip\d+)\)/g, `url(#${prefix}-$1)`);
 }
 
-async function curvesSection(contents: RunDirectoryContents, experiment: string, window: number): Promise<string> {
+/**
+ * The curves' window: the run's, unless the longest curve is shorter than ten windows — then a tenth of it, so a short
+ * run shows a curve rather than its mean drawn flat.
+ */
+function curveWindow(contents: RunDirectoryContents, window: number): number {
+  const longest = Math.max(0, ...contents.methods.map((method) => method.table.rowCount));
+  return longest >= 10 * window ? window : Math.max(1, Math.min(window, Math.floor(longest / 10)));
+}
+
+async function curvesSection(contents: RunDirectoryContents, experiment: string, runWindow: number): Promise<string> {
+  const window = curveWindow(contents, runWindow);
   const figures: string[] = [];
   for (const metric of ["x_err", "loss"] as const) {
     const curves = contents.methods
@@ -204,7 +214,7 @@ async function curvesSection(contents: RunDirectoryContents, experiment: string,
     const droppedText = dropped.length === 0 ? "" : ` Left out (not finite${logY ? " or ≤ 0" : ""}): ${dropped.map(([name, count]) => `${name} ${count}`).join(", ")}.`;
     figures.push(
       `<figure class="chart">\n${prefixSvgIds(svg, `curve-${metric}`)}\n<figcaption>${escapeHtml(
-        `${metric} of every method, running average of width ${window}; ${logY ? "logarithmic" : "linear"} y axis.${droppedText}`,
+        `${metric} of every method, running average of width ${window}${window === runWindow ? "" : ` (the run window, ${runWindow}, is more than a tenth of the curves)`}; ${logY ? "logarithmic" : "linear"} y axis.${droppedText}`,
       )}</figcaption>\n</figure>`,
     );
   }

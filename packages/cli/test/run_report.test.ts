@@ -101,8 +101,8 @@ describe("writeRunReport", () => {
     }
     expect(xErrChart).toContain(">heat: x_err</text>");
     expect(lossChart).toContain(">heat: loss</text>");
-    expect(html).toContain("x_err of every method, running average of width 2; logarithmic y axis.");
-    expect(html).toContain("loss of every method, running average of width 2; linear y axis.");
+    expect(html).toContain("x_err of every method, running average of width 1 (the run window, 2, is more than a tenth of the curves); logarithmic y axis.");
+    expect(html).toContain("loss of every method, running average of width 1 (the run window, 2, is more than a tenth of the curves); linear y axis.");
     // One page holds several SVGs: every id is unique and every url(#…) points at one of them.
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
     expect(new Set(ids).size).toBe(ids.length);

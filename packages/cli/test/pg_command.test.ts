@@ -297,6 +297,27 @@ describe("pg resume", () => {
   );
 
   it(
+    "continues a data-parallel run (2 replicas, recorded and reused) killed in its second method exactly",
+    async () => {
+      const flags = FIXTURE_FLAGS.map((flag, i) => (FIXTURE_FLAGS[i - 1] === "--replicas" ? "2" : flag));
+      const parallelReference = freshPath("reference-2-replicas");
+      await expectExit(["train", FIXTURE, ...flags, "--out", parallelReference], 0);
+      expect(readJson<RunRecord>(join(parallelReference, "run.json")).replicas).toBe(2);
+      const out = freshPath("kill-2-replicas");
+      const target = randomStep(1, 50);
+      const { child, finished } = startPg(["train", FIXTURE, ...flags, "--out", out]);
+      const seen = await waitForRows(child, join(out, `${METHODS[1]}.csv`), target);
+      child.kill("SIGKILL");
+      await finished;
+      console.log(`2 replicas: SIGKILL when ${METHODS[1]}.csv reached step ${seen}; checkpoint after ${readCheckpoint(out, METHODS[1])?.iteration ?? 0}`);
+      const resumed = await expectExit(["resume", out], 0);
+      expect(resumed.stdout).toContain("2 replicas as recorded");
+      expectReferenceResult(out, parallelReference, "2 replicas");
+    },
+    LONG_TEST_MILLISECONDS,
+  );
+
+  it(
     "stops on SIGINT after the step in flight with status interrupted and exit 130, and resumes to the reference result",
     async () => {
       const out = freshPath("sigint");

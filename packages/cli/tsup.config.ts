@@ -9,6 +9,8 @@ export default defineConfig([
     clean: true,
     target: "es2022",
     platform: "node",
+    // run.json's package versions are resolved relative to import.meta.url, which the CommonJS build must shim.
+    shims: true,
   },
   {
     // The `pg` command: ESM only (it awaits at the top level).

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { PgValidationError, train, type Network, type Physics, type SchemeState, type StepReport } from "@pg/core";
 import { dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
@@ -142,14 +143,15 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function packageVersions(): Promise<Record<string, string>> {
+function packageVersions(): Record<string, string> {
+  // Resolved from this package, as its own imports are: the versions that this run actually loads.
+  const require = createRequire(import.meta.url);
   const versions: Record<string, string> = {};
   for (const name of RECORDED_PACKAGES) {
     try {
-      const manifest = (await import(`${name}/package.json`, { with: { type: "json" } })) as { default: { version?: string } };
-      versions[name] = manifest.default.version ?? "unknown";
+      versions[name] = (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version?: string }).version ?? "unknown";
     } catch {
-      // A package that is not installed (a user's own experiment may not use @pg/experiments) is left out.
+      // A package that cannot be resolved from here is left out rather than guessed.
     }
   }
   return versions;
@@ -556,7 +558,7 @@ export async function runExperiment<P extends Physics>(
       backend: selection.name,
       replicas,
       seed: args.seed,
-      versions: await packageVersions(),
+      versions: packageVersions(),
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
       startedAt,

@@ -96,7 +96,9 @@ function parseFlags(where: string, argv: readonly string[], known: readonly stri
   return { positional, flags };
 }
 
+/** A built-in name wins over a file or folder of the same name in the working directory. */
 function looksLikePath(name: string): boolean {
+  if (EXPERIMENTS.some((entry) => entry.name === name)) return false;
   return name.includes("/") || name.includes("\\") || /\.(m|c)?(j|t)s$/.test(name) || existsSync(name);
 }
 

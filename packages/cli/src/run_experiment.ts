@@ -424,8 +424,13 @@ async function trainMethods<P extends Physics>(context: RunContext<P>, resuming:
   const fields = definition.figures?.fields;
   const cells = fields === undefined ? 1 : fields.shape[0] * fields.shape[1];
   // Kept examples of every method so far travel in each checkpoint; the last method with one has them all.
-  const lastCheckpointed = resuming ? [...args.methods].reverse().find((m) => readCheckpoint(out, m) !== undefined) : undefined;
-  const keptState = lastCheckpointed === undefined ? undefined : readCheckpoint<RunnerState>(out, lastCheckpointed)?.runner.kept;
+  let keptState: KeptExamples | undefined;
+  for (const method of resuming ? [...args.methods].reverse() : []) {
+    const checkpoint = readCheckpoint<RunnerState>(out, method);
+    if (checkpoint === undefined) continue;
+    keptState = checkpoint.runner.kept;
+    break;
+  }
   const kept = LastExamples.restore(fields?.examples ?? 3, cells, keptState);
 
   let interrupted = false;

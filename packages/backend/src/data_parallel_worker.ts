@@ -7,7 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { buildNetwork, setCrossReplicaSum, type NetworkConfig } from "@pg/nets";
 import { crossReplicaSum } from "./cross_replica_sum";
 import { CONTROL, STOP_GENERATION, ALL_REDUCE_CAPACITY, reportFailure, replicaRows, viewShared, waitAtLeast, failureOf, type LayoutSizes, type SharedBuffers } from "./data_parallel_layout";
-import { initBackend, type BackendName } from "./select_backend";
+import { initBackend } from "./init_backend_node";
+import type { BackendName } from "./select_backend";
 import { registerTrainingKernels } from "./register_training_kernels";
 import { SharedAllReduce } from "./shared_all_reduce";
 

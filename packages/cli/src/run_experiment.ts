@@ -468,9 +468,9 @@ async function trainMethods<P extends Physics>(context: RunContext<P>, resuming:
 }
 
 async function selectBackend(where: string, requested: string | undefined, log: (line: string) => void, name: string): Promise<BackendSelection> {
-  const selection = await initBackend(requested === undefined ? {} : { backend: requested as BackendName });
-  const skipped = selection.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
-  log(`${name}: backend ${selection.name}${skipped.length > 0 ? ` (skipped ${skipped})` : ""}`);
+  // The runner prints the backend line itself, so that it goes where the rest of the run's log goes.
+  const selection = await initBackend(requested === undefined ? { log: false } : { backend: requested as BackendName, log: false });
+  log(`${name}: backend ${selection.message}`);
   if (requested !== undefined && selection.name !== requested) {
     throw new PgValidationError(where, "--backend", `a backend available here`, requested, `Got ${selection.name}.`);
   }

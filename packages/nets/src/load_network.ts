@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { PgShapeError, PgValidationError } from "@pg/core";
-import { buildNetwork } from "./build_network";
-import type { NetworkConfig } from "./network_config";
-import { NETWORK_FILE_NAME, parseNetworkFile, WEIGHTS_FILE_NAME } from "./network_file";
-import { restoreWeightsFor } from "./weight_snapshot";
+import { PgValidationError } from "@pg/core";
+import { decodeNetwork } from "./network_bytes";
+import { NETWORK_FILE_NAME, WEIGHTS_FILE_NAME } from "./network_file";
 
 /** Reads a file, turning a failure into a validation error that names the file and the system error code. */
 async function readRequired(where: string, path: string): Promise<Buffer> {
@@ -19,7 +17,8 @@ async function readRequired(where: string, path: string): Promise<Buffer> {
 
 /**
  * Loads a network saved by `saveNetwork`: reads `network.json`, rebuilds the model with the stored builder and
- * options, and restores every weight from `weights.bin` (float32 little-endian). Uses `node:fs/promises` only.
+ * options, and restores every weight from `weights.bin` (float32 little-endian). Uses `node:fs/promises` only (Node
+ * only: in the browser, {@link deserializeNetwork} rebuilds from the two parts).
  * @param directory - the directory given to `saveNetwork`.
  * @returns the rebuilt LayersModel, whose predictions equal the saved model's bit for bit; `networkConfigOf` returns
  *   the stored configuration.
@@ -51,31 +50,5 @@ export async function loadNetwork(directory: string): Promise<tf.LayersModel> {
     throw new PgValidationError(where, networkPath, "valid JSON", text.length > 40 ? `${text.slice(0, 40)}…` : text, `JSON.parse: ${error instanceof Error ? error.message : String(error)}`);
   }
   const bytes = await readRequired(where, weightsPath);
-  const file = parseNetworkFile(where, networkPath, parsed, bytes.byteLength);
-  const model = buildNetwork({ builder: file.builder, options: file.options } as NetworkConfig);
-  try {
-    const stored = new Map(file.weights.map((entry) => [entry.name, entry]));
-    for (const weight of model.weights) {
-      const shape = weight.read().shape;
-      const entry = stored.get(weight.originalName);
-      if (entry === undefined) {
-        throw new PgValidationError(where, networkPath, `a weight named "${weight.originalName}" (the ${file.builder} options build it)`, file.weights.map((w) => w.name));
-      }
-      if (entry.shape.length !== shape.length || entry.shape.some((extent, axis) => extent !== shape[axis])) {
-        throw new PgShapeError(where, `${networkPath} weight "${entry.name}"`, `shape [${shape.join(", ")}]`, entry.shape);
-      }
-    }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const snapshot: Record<string, Float32Array> = {};
-    for (const entry of file.weights) {
-      const values = new Float32Array(entry.length);
-      for (let i = 0; i < entry.length; i++) values[i] = view.getFloat32(4 * (entry.offset + i), true);
-      snapshot[entry.name] = values;
-    }
-    restoreWeightsFor(where, model, snapshot);
-    return model;
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
+  return decodeNetwork(where, networkPath, parsed, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

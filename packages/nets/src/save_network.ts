@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError, PgValidationError } from "@pg/core";
-import { buildNetwork } from "./build_network";
-import { NETWORK_BUILDERS, networkConfigOf, type NetworkConfig } from "./network_config";
-import { NETWORK_FILE_NAME, networkFileOf, WEIGHTS_FILE_NAME } from "./network_file";
+import { PgValidationError } from "@pg/core";
+import { encodeNetwork } from "./network_bytes";
+import type { NetworkConfig } from "./network_config";
+import { NETWORK_FILE_NAME, WEIGHTS_FILE_NAME } from "./network_file";
 
 /** Paths of the two files {@link saveNetwork} wrote. */
 export interface SavedNetwork {
@@ -14,30 +14,10 @@ export interface SavedNetwork {
   readonly weightsFile: string;
 }
 
-/** Throws unless a network built from `config` has exactly the weight names and shapes of `model`. */
-function requireMatchingArchitecture(model: tf.LayersModel, config: NetworkConfig): void {
-  const reference = buildNetwork(config);
-  try {
-    const expected = reference.weights.map((weight) => `${weight.originalName} [${weight.read().shape.join(", ")}]`);
-    const actual = model.weights.map((weight) => `${weight.originalName} [${weight.read().shape.join(", ")}]`);
-    const firstDifference = expected.findIndex((entry, index) => entry !== actual[index]);
-    if (firstDifference !== -1 || expected.length !== actual.length) {
-      const index = firstDifference === -1 ? Math.min(expected.length, actual.length) : firstDifference;
-      throw new PgShapeError(
-        "saveNetwork",
-        "model",
-        `the weights of ${config.builder}(${JSON.stringify(config.options)}) (weight ${index}: ${expected[index] ?? "none"})`,
-        actual[index] ?? "no weight",
-      );
-    }
-  } finally {
-    reference.dispose();
-  }
-}
-
 /**
  * Saves `model` as `<directory>/network.json` ({ builder, options, weights: [{ name, shape, offset, length }] }) and
- * `<directory>/weights.bin` (float32, little-endian, in the order of the table), using `node:fs/promises` only.
+ * `<directory>/weights.bin` (float32, little-endian, in the order of the table), using `node:fs/promises` only
+ * (Node only: in the browser, {@link serializeNetwork} gives the same two parts for storage of your own).
  * The directory is created if needed; existing files of the same names are replaced.
  * @param model - a network built by `mlp`, `unet`, `waveCnn` or `loadNetwork`, or any model matching `config`.
  * @param directory - target directory path.
@@ -60,30 +40,7 @@ export async function saveNetwork(model: tf.LayersModel, directory: string, conf
   if (typeof directory !== "string" || directory.length === 0) {
     throw new PgValidationError(where, "directory", "a non-empty path string", directory);
   }
-  const resolved = config ?? networkConfigOf(model);
-  if (resolved === undefined) {
-    throw new PgValidationError(
-      where,
-      "config",
-      "given for a model not built by mlp, unet, waveCnn or loadNetwork",
-      undefined,
-    );
-  }
-  if (typeof resolved !== "object" || resolved === null || !NETWORK_BUILDERS.includes(resolved.builder)) {
-    throw new PgValidationError(where, "config", `{ builder: ${NETWORK_BUILDERS.map((b) => JSON.stringify(b)).join(" | ")}, options }`, resolved);
-  }
-  if (config !== undefined) requireMatchingArchitecture(model, resolved);
-  const weights = model.weights.map((weight) => {
-    const value = weight.read();
-    return { name: weight.originalName, shape: value.shape, values: value.dataSync() };
-  });
-  const file = networkFileOf(resolved, weights);
-  const bytes = new Uint8Array(4 * file.weights.reduce((total, entry) => total + entry.length, 0));
-  const view = new DataView(bytes.buffer);
-  file.weights.forEach((entry, index) => {
-    const values = weights[index]?.values ?? new Float32Array(0);
-    for (let i = 0; i < entry.length; i++) view.setFloat32(4 * (entry.offset + i), values[i] ?? Number.NaN, true);
-  });
+  const { file, weights: bytes } = encodeNetwork(where, model, config);
   await mkdir(directory, { recursive: true });
   const networkFile = join(directory, NETWORK_FILE_NAME);
   const weightsFile = join(directory, WEIGHTS_FILE_NAME);

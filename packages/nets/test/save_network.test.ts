@@ -5,7 +5,9 @@ import * as tf from "@tensorflow/tfjs";
 import { PgShapeError, PgValidationError } from "@pg/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  deserializeNetwork,
   loadNetwork,
+  serializeNetwork,
   mlp,
   networkConfigOf,
   saveNetwork,
@@ -174,5 +176,30 @@ describe("saveNetwork / loadNetwork", () => {
     const text = await readFile(path, "utf8");
     await writeFile(path, text.replace('"levels": 2', '"levels": 0'));
     await expect(loadNetwork(target)).rejects.toThrow("unet: levels must be a positive integer; received 0.");
+  });
+});
+
+describe("serializeNetwork / deserializeNetwork", () => {
+  it("give the same two parts saveNetwork writes, and rebuild an identical U-net from them", async () => {
+    const model = keep(unet({ levels: 2, inputChannels: 1, outputChannels: 1, seed: 4 }));
+    const { file, weights } = serializeNetwork(model);
+    const target = directory();
+    await saveNetwork(model, target);
+    expect(JSON.parse(await readFile(join(target, "network.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(file)));
+    expect(Array.from(new Uint8Array(await readFile(join(target, "weights.bin"))))).toEqual(Array.from(weights));
+    const copy = keep(deserializeNetwork(JSON.parse(JSON.stringify(file)), weights.slice().buffer));
+    const x = tf.randomNormal([1, 8, 8, 1], 0, 1, "float32", 9);
+    expect(largestDifference(model, copy, x)).toBe(0);
+    x.dispose();
+  });
+
+  it("name themselves, the parameter and what was expected in their errors", () => {
+    const model = keep(mlp({ inputSize: 1, hiddenSizes: [2], outputSize: 1, seed: 0 }));
+    const { file, weights } = serializeNetwork(model);
+    expect(() => serializeNetwork({} as tf.LayersModel)).toThrow(/^serializeNetwork: model must be a tf\.LayersModel/);
+    expect(() => deserializeNetwork(file, weights.subarray(4))).toThrow(PgShapeError);
+    expect(() => deserializeNetwork(file, weights.subarray(4))).toThrow(/^deserializeNetwork: /);
+    expect(() => deserializeNetwork(file, [1, 2] as unknown as Uint8Array)).toThrow(/^deserializeNetwork: weights must be a Uint8Array or ArrayBuffer/);
+    expect(() => deserializeNetwork("{}", weights)).toThrow(PgValidationError);
   });
 });

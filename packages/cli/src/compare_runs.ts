@@ -1,8 +1,7 @@
 import { basename, resolve } from "node:path";
-import { PgValidationError, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { median, PgValidationError, requireOneOf, requirePositiveInteger } from "@pg/core";
 import { formatNumber } from "./progress";
 import { finiteOf, lastRowAtOrBefore, readRunDirectory, runningAverageCurve, type RunDirectoryContents } from "./run_directory_contents";
-import { median } from "./running_average";
 import { formatTable } from "./summary_table";
 
 /** The CSV columns {@link compareRuns} compares. */

@@ -24,7 +24,6 @@ export { writeCheckpoint, readCheckpoint, checkpointPath, CHECKPOINTS_DIRECTORY,
 export { MetricsCsv } from "./metrics_csv";
 export { saveTrainedNetwork, recoverTrainedNetwork, TRAINED_NETWORKS_DIRECTORY, type SaveOutcome } from "./trained_network_store";
 export { ProgressBar, formatProgress, formatDuration, formatNumber, type ProgressState } from "./progress";
-export { RunningAverage, median, type RunningAverageState } from "./running_average";
 export { formatTable } from "./summary_table";
 export { smoothUniform, type SmoothUniformResult } from "./smooth_uniform";
 export { learningCurvesSvg, type LearningCurve, type LearningCurvesOptions, type LearningCurvesResult, type ReferenceLevel } from "./plot_learning_curves";

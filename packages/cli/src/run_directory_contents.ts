@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { PgValidationError } from "@pg/core";
+import { PgValidationError, RunningAverage } from "@pg/core";
 import { readMetricsCsv, type MetricsTable } from "./read_metrics_csv";
-import { RunningAverage } from "./running_average";
 
 /** One method of a run directory: its `<method>.csv` read back, and its entry in summary.json when there is one. */
 export interface RunDirectoryMethod {

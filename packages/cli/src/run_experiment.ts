@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { PgValidationError, train, type Network, type Physics, type SchemeState, type StepReport } from "@pg/core";
+import { median, PgValidationError, RunningAverage, train, type Network, type Physics, type RunningAverageState, type SchemeState, type StepReport } from "@pg/core";
 import { dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
 import { random, restoreRandom } from "@pg/data";
 import type { ExperimentDefinition, RunArguments } from "@pg/experiments";
@@ -13,7 +13,6 @@ import { captureOptimizerState, restoreOptimizerState } from "./optimizer_state"
 import { ProgressBar, formatNumber } from "./progress";
 import { RUN_FILE, RunLock, SUMMARY_FILE, clearRunDirectory, directoryContents, prepareOutputDirectory } from "./output_directory";
 import { parseRunArguments, type TrainArguments } from "./run_arguments";
-import { RunningAverage, median, type RunningAverageState } from "./running_average";
 import { formatTable } from "./summary_table";
 import { readCheckpoint, writeCheckpoint, type TrainingCheckpoint } from "./training_checkpoint";
 import { TRAINED_NETWORKS_DIRECTORY, recoverTrainedNetwork, saveTrainedNetwork } from "./trained_network_store";

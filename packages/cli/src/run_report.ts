@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PgValidationError } from "@pg/core";
+import { median, PgValidationError } from "@pg/core";
 import { COLORMAP_NAMES, colormapColorUnchecked, type ColormapName } from "./colormap";
 import type { FieldPanelLayout } from "./field_images";
 import { learningCurvesSvg } from "./plot_learning_curves";
 import { formatNumber } from "./progress";
 import { finiteOf, lastRowAtOrBefore, readRunDirectory, readRunJson, recordOf, runningAverageCurve, type RunDirectoryContents, type RunDirectoryMethod } from "./run_directory_contents";
-import { median } from "./running_average";
 
 /** Options of {@link writeRunReport}. */
 export interface RunReportOptions {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MetricsCsv, RunningAverage, formatDuration, formatNumber, formatProgress, formatTable, median, parseRunArguments } from "../src/index";
+import { RunningAverage, median } from "@pg/core";
+import { MetricsCsv, formatDuration, formatNumber, formatProgress, formatTable, parseRunArguments } from "../src/index";
 
 const spec = {
   name: "demo",

@@ -77,3 +77,4 @@ export {
   type TrainResult,
 } from "./training";
 export { batchMeanL1 } from "./metrics";
+export { RunningAverage, median, type RunningAverageState } from "./running_average";

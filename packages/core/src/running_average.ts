@@ -10,7 +10,7 @@ export interface RunningAverageState {
  * A running average over the last `window` values (a box filter, as the paper's learning curves use), kept in O(1)
  * per update. Non-finite values are not accepted by the training loop, so none arrive here.
  * @example
- * import { RunningAverage } from "@pg/cli";
+ * import { RunningAverage } from "@pg/core";
  * const average = new RunningAverage(3);
  * console.log(average.value); // NaN
  * console.log([1, 2, 3, 4, 5].map((value) => average.push(value)).join(" ")); // 1 1.5 2 3 4
@@ -63,7 +63,7 @@ export class RunningAverage {
 /**
  * The median of a list of numbers (NaN for an empty list).
  * @example
- * import { median } from "@pg/cli";
+ * import { median } from "@pg/core";
  * console.log(median([3, 1, 2]), median([4, 1, 3, 2]), median([])); // 2 2.5 NaN
  */
 export function median(values: readonly number[]): number {

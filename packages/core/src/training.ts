@@ -323,9 +323,24 @@ export interface TrainOptions<P extends Physics> {
   readonly signal?: AbortSignal;
 }
 
-/** Resolves on the next turn of the event loop (a macrotask), where timers and signal handlers run. */
+/**
+ * Resolves on the next turn of the event loop (a macrotask), where timers, signal handlers and (in a page) input and
+ * painting run. Browsers have no setImmediate and clamp nested setTimeout(0) to 4 ms, so a message to a fresh
+ * channel takes its place there.
+ */
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  if (typeof setImmediate === "function") return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === "function") {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(undefined);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** What {@link train} returns. */

@@ -1,0 +1,12 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: {
+    name: "example-browser",
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    // Building the page, starting Chromium and training 2 × 200 steps in it.
+    testTimeout: 600000,
+    hookTimeout: 600000,
+  },
+});

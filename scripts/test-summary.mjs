@@ -1,4 +1,4 @@
-// Sums vitest's JSON reports (packages/*/test-results.json, examples/*/test-results.json) into
+// Sums vitest's JSON reports (packages/*/, examples/*/ and integration/*/test-results.json) into
 // one closing line "N passed, N failed". Exits non-zero on failures, when no test ran, or when the
 // task runner itself failed (--turbo-exit-code), e.g. a package whose tests could not start.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 let passed = 0;
 let failed = 0;
-for (const dir of ["packages", "examples"]) {
+for (const dir of ["packages", "examples", "integration"]) {
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) {
     const file = join(dir, name, "test-results.json");

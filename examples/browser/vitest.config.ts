@@ -1,7 +1,9 @@
-import { defineProject } from "vitest/config";
+import { defineConfig } from "vitest/config";
+import { withoutTfjsBanner } from "../../vitest.shared";
 
-export default defineProject({
+export default defineConfig({
   test: {
+    onConsoleLog: withoutTfjsBanner,
     name: "example-browser",
     include: ["test/**/*.test.ts"],
     environment: "node",

@@ -1,10 +1,12 @@
-import { defineProject } from "vitest/config";
+import { defineConfig } from "vitest/config";
+import { withoutTfjsBanner } from "../../vitest.shared";
 
-export default defineProject({
+export default defineConfig({
   // Tests run against TypeScript sources through the "@pg/source" export condition; setting the
   // ssr conditions replaces Vite's defaults, so they are repeated after our own.
   ssr: { resolve: { conditions: ["@pg/source", "module", "node", "development|production"] } },
   test: {
+    onConsoleLog: withoutTfjsBanner,
     name: "example-wavepacket",
     include: ["test/**/*.test.ts"],
     environment: "node",

@@ -1,7 +1,7 @@
 import type { BackendSelection } from "@pg/backend";
+import type { PageBackend } from "./backend";
 import { heatExperiment, type HeatTrainingBatch } from "@pg/experiments";
 import { element, numberField, Throttle } from "./dom";
-import { GPU_BACKENDS } from "./backend";
 import { drawFields, rangeOf, type FieldPanel } from "./field_view";
 import { drawLearningChart, type ChartSeries } from "./learning_chart";
 import { methodColor } from "./method_colors";
@@ -27,7 +27,7 @@ interface FieldSnapshot {
 /**
  * The heat panel: the paper's heat experiment (U-net, mean fix, Adam 1e-3 for every method) on a 32 × 32 grid, Adam
  * against the physical gradient of the inverse diffusion, with learning curves and the fields of a batch's first
- * example. It trains only on webgpu or webgl.
+ * example. It trains only on a GPU (see {@link HeatPanel.availability}).
  */
 export class HeatPanel {
   private readonly form = element("heat-form", HTMLFormElement);
@@ -48,7 +48,10 @@ export class HeatPanel {
   private pending = new Map<number, FieldSnapshot>();
   private shown: FieldSnapshot | undefined;
 
-  constructor(private readonly backend: BackendSelection) {
+  private readonly backend: BackendSelection;
+
+  constructor(page: PageBackend) {
+    this.backend = page.selection;
     this.batch.value = String(DEFAULT_BATCH);
     this.steps.value = String(DEFAULT_STEPS);
     this.form.addEventListener("submit", (event) => {
@@ -57,17 +60,24 @@ export class HeatPanel {
       else this.controller.abort();
     });
     window.addEventListener("resize", () => this.throttle.request());
-    const available = HeatPanel.availableOn(backend);
+    const { available, reason } = HeatPanel.availability(page);
     this.button.disabled = !available;
     this.batch.disabled = !available;
     this.steps.disabled = !available;
     this.draw();
-    this.status.textContent = available ? "Ready." : `Not on ${backend.name}: this panel trains only on webgpu or webgl (see above).`;
+    this.status.textContent = available ? "Ready." : `Not here: ${reason}.`;
   }
 
-  /** The rule: the U-net needs a GPU backend to train at a pace worth watching. */
-  static availableOn(backend: BackendSelection): boolean {
-    return GPU_BACKENDS.includes(backend.name);
+  /**
+   * The rule stated on the page: the U-net trains at a pace worth watching only on a GPU — webgpu, or webgl on a
+   * hardware renderer. WebGL rendered in software (SwiftShader) is far slower than even wasm.
+   */
+  static availability(page: PageBackend): { readonly available: boolean; readonly reason: string } {
+    const name = page.selection.name;
+    if (name === "webgpu") return { available: true, reason: "webgpu" };
+    if (name === "webgl" && !page.softwareRenderer) return { available: true, reason: "webgl on a GPU" };
+    if (name === "webgl") return { available: false, reason: `webgl renders in software in this browser (${page.webglRenderer ?? "unknown renderer"})` };
+    return { available: false, reason: `the backend is ${name}, not webgpu or webgl` };
   }
 
   async run(): Promise<void> {

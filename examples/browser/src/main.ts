@@ -10,8 +10,9 @@ function messageOf(error: unknown): string {
 }
 
 /** The line beside the backend's name: initBackend's message when it skipped a faster backend, else why this one. */
-function describeBackend({ selection, webgpuNote }: PageBackend, forced: boolean): string {
+function describeBackend({ selection, webgpuNote, softwareRenderer }: PageBackend, forced: boolean): string {
   const notes: string[] = [];
+  if (softwareRenderer) notes.push("WebGL renders in software here (no GPU)");
   if (selection.skipped.length > 0) notes.push(selection.message);
   else if (forced) notes.push("as the URL asks (?backend=)");
   else if (webgpuNote === undefined) notes.push("the fastest in the search webgpu › webgl › wasm › cpu");
@@ -42,10 +43,11 @@ async function main(): Promise<void> {
   const { selection } = backend;
   backendName.textContent = selection.name;
   backendMessage.textContent = describeBackend(backend, options.backend !== undefined);
+  if (backend.webglRenderer !== undefined) backendMessage.title = `WebGL renderer: ${backend.webglRenderer}`;
   document.body.dataset.backend = selection.name;
 
   const sin = new SinPanel(selection);
-  new HeatPanel(selection);
+  new HeatPanel(backend);
   if (options.steps !== undefined) sin.setSteps(options.steps);
   if (options.autostart) await sin.run();
 }

@@ -47,8 +47,9 @@ export class HeatPanel {
   /** Snapshots waiting for the slower method, and the latest one every method reached. */
   private pending = new Map<number, FieldSnapshot>();
   private shown: FieldSnapshot | undefined;
-
   private readonly backend: BackendSelection;
+  /** Why the panel cannot train here, or undefined when it can. */
+  private readonly unavailable: string | undefined;
 
   constructor(page: PageBackend) {
     this.backend = page.selection;
@@ -61,6 +62,7 @@ export class HeatPanel {
     });
     window.addEventListener("resize", () => this.throttle.request());
     const { available, reason } = HeatPanel.availability(page);
+    this.unavailable = available ? undefined : reason;
     this.button.disabled = !available;
     this.batch.disabled = !available;
     this.steps.disabled = !available;
@@ -141,16 +143,17 @@ export class HeatPanel {
     const logY = this.definition.figures?.logY ?? false;
     const series = (pick: (run: MethodRun) => number[]): ChartSeries[] =>
       this.runs.map((run) => ({ name: run.method, color: methodColor(run.method), x: run.curve.iterations, y: pick(run) }));
-    const xLabel = `iteration (running average over the last ${smoothing} steps)`;
-    drawLearningChart(this.lossChart, series((run) => run.curve.loss), { title: "loss ½‖P(x) − y*‖²", xLabel, yLabel: "loss", logY, xMax: this.plannedSteps });
-    drawLearningChart(this.xErrChart, series((run) => run.curve.xErr), { title: "x_err = Σ|x − x*|", xLabel, yLabel: "x_err", logY, xMax: this.plannedSteps });
+    const xLabel = `iteration (running average, window ${smoothing})`;
+    const layout = { xLabel, logY, xMax: this.plannedSteps, ...(this.unavailable === undefined ? {} : { emptyText: "needs a GPU (see above)" }) };
+    drawLearningChart(this.lossChart, series((run) => run.curve.loss), { ...layout, title: "loss ½‖P(x) − y*‖²", yLabel: "loss" });
+    drawLearningChart(this.xErrChart, series((run) => run.curve.xErr), { ...layout, title: "x_err = Σ|x − x*|", yLabel: "x_err" });
     this.drawFields();
     if (this.runs.length > 0) this.status.textContent = this.statusLine();
   }
 
   private drawFields(): void {
     const shown = this.shown;
-    const caption = shown === undefined ? "not trained yet" : `step ${shown.step}, batch example 1`;
+    const caption = shown === undefined ? (this.unavailable === undefined ? "not trained yet" : "needs a GPU") : `step ${shown.step}, batch example 1`;
     const panels: FieldPanel[] = [
       { title: "y* (network input)", caption, values: shown?.yTarget },
       { title: "x* (target)", caption, values: shown?.xTarget },

@@ -16,6 +16,8 @@ export interface ChartLayout {
   readonly logY: boolean;
   /** The x axis spans at least [0, xMax] (the planned steps), so curves grow across a fixed axis. */
   readonly xMax: number;
+  /** Written in the middle of an empty chart. @defaultValue "press Start to train" */
+  readonly emptyText?: string;
 }
 
 const MARGIN = { left: 62, right: 14, top: 30, bottom: 44 } as const;
@@ -188,7 +190,7 @@ export function drawLearningChart(canvas: HTMLCanvasElement, series: readonly Ch
     context.fillStyle = "#8a90a0";
     context.textAlign = "center";
     context.textBaseline = "middle";
-    context.fillText("press Start to train", plot.left + plotWidth / 2, plot.top + plotHeight / 2);
+    context.fillText(layout.emptyText ?? "press Start to train", plot.left + plotWidth / 2, plot.top + plotHeight / 2);
   }
 
   // Curves, clipped to the plot, about one point per pixel column.

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     backendName.textContent = "none";
     backendMessage.textContent = messageOf(error);
     element("backend", HTMLDivElement).classList.add("failed");
+    for (const id of ["sin-status", "heat-status"]) element(id, HTMLParagraphElement).textContent = "No backend started (see above).";
     return;
   }
   const { selection } = backend;
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   document.body.dataset.backend = selection.name;
 
   const sin = new SinPanel(selection);
+  // The heat panel lives on through its own event handlers.
   new HeatPanel(backend);
   if (options.steps !== undefined) sin.setSteps(options.steps);
   if (options.autostart) await sin.run();

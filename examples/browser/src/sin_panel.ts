@@ -172,7 +172,7 @@ export class SinPanel {
         y: pick(run),
         ...(run.error === undefined ? {} : { note: "stopped: see status" }),
       }));
-    const xLabel = `iteration (running average over the last ${smoothing} steps)`;
+    const xLabel = `iteration (running average, window ${smoothing})`;
     drawLearningChart(this.lossChart, series((run) => run.curve.loss), { title: "loss ½(sin(a/x) + 1)²", xLabel, yLabel: "loss", logY, xMax: this.plannedSteps });
     drawLearningChart(this.xErrChart, series((run) => run.curve.xErr), { title: "x_err = |x − x̃|, x̃ the closest solution", xLabel, yLabel: "x_err", logY, xMax: this.plannedSteps });
     this.status.textContent = this.statusLine();

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { withoutTfjsBanner } from "../../vitest.shared";
+import { withoutTfjsBanner } from "../../vitest.shared.js";
 
 export default defineConfig({
   // Tests run against TypeScript sources through the "@pg/source" export condition; setting the

@@ -77,8 +77,8 @@ export class HeatPanel {
   static availability(page: PageBackend): { readonly available: boolean; readonly reason: string } {
     const name = page.selection.name;
     if (name === "webgpu") return { available: true, reason: "webgpu" };
-    if (name === "webgl" && !page.softwareRenderer) return { available: true, reason: "webgl on a GPU" };
-    if (name === "webgl") return { available: false, reason: `webgl renders in software in this browser (${page.webglRenderer ?? "unknown renderer"})` };
+    if (name === "webgl" && page.renderer?.software !== true) return { available: true, reason: "webgl on a GPU" };
+    if (name === "webgl") return { available: false, reason: `webgl renders in software in this browser (${page.renderer?.name ?? "unknown renderer"})` };
     return { available: false, reason: `the backend is ${name}, not webgpu or webgl` };
   }
 

@@ -10,13 +10,12 @@ function messageOf(error: unknown): string {
 }
 
 /** The line beside the backend's name: initBackend's message when it skipped a faster backend, else why this one. */
-function describeBackend({ selection, webgpuNote, softwareRenderer }: PageBackend, forced: boolean): string {
+function describeBackend({ selection, renderer }: PageBackend, forced: boolean): string {
   const notes: string[] = [];
-  if (softwareRenderer) notes.push("WebGL renders in software here (no GPU)");
+  if (renderer?.software === true) notes.push("WebGL renders in software here (no GPU)");
   if (selection.skipped.length > 0) notes.push(selection.message);
   else if (forced) notes.push("as the URL asks (?backend=)");
-  else if (webgpuNote === undefined) notes.push("the fastest in the search webgpu › webgl › wasm › cpu");
-  if (webgpuNote !== undefined) notes.push(webgpuNote);
+  else notes.push("the fastest in the search webgpu › webgl › wasm › cpu");
   return notes.join("; ");
 }
 
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
   const { selection } = backend;
   backendName.textContent = selection.name;
   backendMessage.textContent = describeBackend(backend, options.backend !== undefined);
-  if (backend.webglRenderer !== undefined) backendMessage.title = `WebGL renderer: ${backend.webglRenderer}`;
+  if (backend.renderer !== undefined) backendMessage.title = `WebGL renderer: ${backend.renderer.name}`;
   document.body.dataset.backend = selection.name;
 
   const sin = new SinPanel(selection);

@@ -1,6 +1,6 @@
 // The browser entry: everything of @pg/backend that needs no Node built-in. Data-parallel training (worker threads)
 // exists only in the Node entry.
-export { initBackend } from "./init_backend_browser";
+export { initBackend, webglRenderer, type WebglRenderer } from "./init_backend_browser";
 export {
   BACKEND_NAMES,
   BROWSER_BACKEND_ORDER,

@@ -329,7 +329,9 @@ export interface TrainOptions<P extends Physics> {
  * channel takes its place there.
  */
 function nextTurn(): Promise<void> {
-  if (typeof setImmediate === "function") return new Promise((resolve) => setImmediate(resolve));
+  // Looked up on globalThis: the DOM's type library, which browser projects compile against, has no setImmediate.
+  const setImmediateIfAny = Reflect.get(globalThis, "setImmediate") as ((callback: () => void) => unknown) | undefined;
+  if (typeof setImmediateIfAny === "function") return new Promise((resolve) => setImmediateIfAny(resolve));
   if (typeof MessageChannel === "function") {
     return new Promise((resolve) => {
       const channel = new MessageChannel();

@@ -1,5 +1,5 @@
 // @pg/experiments alone (with its peer @tensorflow/tfjs and its own dependencies): the registry, and two training
-// steps of the heat experiment's physical-gradient method on a 16 × 16 grid, driven the way `pg train` drives them.
+// steps of the heat experiment's physical-gradient method on an 8 × 8 grid, driven the way `pg train` drives them.
 import assert from "node:assert/strict";
 import { train } from "@pg/core";
 import { random } from "@pg/data";
@@ -13,8 +13,8 @@ assert.deepEqual(
 assert.equal(experimentEntry("heat").create().name, "heat");
 assert.throws(() => experimentEntry("haet"), /Did you mean "heat"\?/);
 
-const heat = heatExperiment({ shape: [16, 16] });
-const args = { ...heat.defaults, iterations: 2, batch: 4, backend: undefined, replicas: undefined };
+const heat = heatExperiment({ shape: [8, 8] });
+const args = { ...heat.defaults, iterations: 2, batch: 2, backend: undefined, replicas: undefined };
 const plan = heat.method("pg-inverse", args);
 const errors: number[] = [];
 const result = await train({

@@ -3,6 +3,7 @@
 // with tsc --strict, run on Node 20, 22 and 24 (tsc's output and a type-stripped .mjs), and bundled for the browser.
 // The README's Usage snippet goes through the same steps. See README.md next to this folder.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -52,7 +53,7 @@ const TOLERATED_LIBRARY_ERRORS: readonly { readonly file: RegExp; readonly codes
 const JOBS = Number(process.env.PG_CONSUMER_JOBS ?? "") || Math.min(2, availableParallelism());
 
 const packages = workspacePackages();
-const work = mkdtempSync(join(tmpdir(), "pg-consumer-"));
+const workDirectory = mkdtempSync(join(tmpdir(), "pg-consumer-"));
 const timings = new Timings();
 const jobs = limiter(JOBS);
 const workspaceTsc = createRequire(join(CONSUMER_ROOT, "package.json")).resolve("typescript/bin/tsc");
@@ -83,6 +84,15 @@ let tarballs = new Map<string, string>();
 let runtimes: NodeRuntime[] = [];
 const projects = new Map<string, Promise<Project>>();
 const bundles = new Map<string, Promise<BrowserBundle | undefined>>();
+/** Removals of a project's node_modules (about 300 MB, mostly tfjs) once nothing needs it, overlapping other work. */
+const removals: Promise<void>[] = [];
+const KEEP = process.env.PG_KEEP_CONSUMER !== undefined;
+
+/** Once `work` has settled, removes the project's node_modules in the background (unless PG_KEEP_CONSUMER is set). */
+function removeInstallAfter(key: string, work: readonly Promise<unknown>[]): void {
+  if (KEEP) return;
+  removals.push(Promise.allSettled(work).then(() => rm(join(workDirectory, "projects", key, "node_modules"), { recursive: true, force: true })).catch(() => undefined));
+}
 
 function snippetOf(folder: string): string | undefined {
   const file = join(CONSUMER_ROOT, "snippets", `${folder}.ts`);
@@ -94,7 +104,7 @@ function isTolerated(error: TscError): boolean {
 }
 
 async function setUp(spec: ProjectSpec): Promise<Project> {
-  const directory = join(work, "projects", spec.key);
+  const directory = join(workDirectory, "projects", spec.key);
   mkdirSync(directory, { recursive: true });
   // Every @pg package maps to its tarball: pnpm pack wrote "^0.0.0"-style ranges, which npm would otherwise look up
   // in the public registry. Overrides only apply to packages in the tree, so nothing undeclared gets installed.
@@ -105,11 +115,11 @@ async function setUp(spec: ProjectSpec): Promise<Project> {
   writeFileSync(join(directory, "usage.ts"), spec.snippet);
   writeFileSync(join(directory, "usage.mjs"), await stripTypes(spec.snippet));
 
-  const install = await jobs(() => exec("npm", [...NPM_INSTALL], { cwd: directory, timeoutMs: 900_000 }));
+  const install = await jobs(() => exec("npm", [...NPM_INSTALL], { cwd: directory, timeoutMs: 900_000 }), 0);
   timings.record(`npm install ${spec.key}`, install.seconds, install.code === 0 ? "" : "FAILED", [spec.key, "npm install"]);
   if (install.code !== 0) return { directory, install };
 
-  const tsc = await jobs(() => exec(process.execPath, [spec.tsc, "-p", "tsconfig.json"], { cwd: directory, timeoutMs: 600_000 }));
+  const tsc = await jobs(() => exec(process.execPath, [spec.tsc, "-p", "tsconfig.json"], { cwd: directory, timeoutMs: 600_000 }), 1);
   const errors = tscErrors(tsc.stdout);
   const typeErrors = errors.filter((error) => !isTolerated(error));
   const toleratedTypeErrors = errors.filter(isTolerated);
@@ -122,7 +132,7 @@ async function setUp(spec: ProjectSpec): Promise<Project> {
         const env = consumerEnvironment(dirname(node.bin));
         const commands: (readonly string[])[] = [[node.bin, "usage.js"], [node.bin, "usage.mjs"], ...(spec.commands ?? [])];
         const results = await Promise.all(
-          commands.map((command) => jobs(() => exec(command[0] as string, command.slice(1), { cwd: directory, env, timeoutMs: 600_000 }))),
+          commands.map((command) => jobs(() => exec(command[0] as string, command.slice(1), { cwd: directory, env, timeoutMs: 600_000 }), 2)),
         );
         const total = results.reduce((sum, result) => sum + result.seconds, 0);
         const each = results.map((result, index) => `${index < 2 ? (commands[index]?.[1] as string) : (commands[index] ?? []).slice(1).join(" ")} ${result.seconds.toFixed(1)} s${result.code === 0 ? "" : " FAILED"}`);
@@ -141,10 +151,10 @@ function background<T>(promise: Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  console.log(`[consumer] working in ${work}; ${JOBS} jobs at a time; Node binaries cached in ${CACHE_DIRECTORY}`);
+  console.log(`[consumer] working in ${workDirectory}; ${JOBS} jobs at a time; Node binaries cached in ${CACHE_DIRECTORY}`);
   const fromNpm = NODE_MAJORS.filter((major) => major !== Number(process.versions.node.split(".")[0]));
   const [packed, installed] = await Promise.all([
-    timings.time("pnpm pack (all packages)", () => packAll(join(work, "tarballs"), packages), (result) => `${result.size} tarballs`),
+    timings.time("pnpm pack (all packages)", () => packAll(join(workDirectory, "tarballs"), packages), (result) => `${result.size} tarballs`),
     timings.time(`Node ${fromNpm.join(", ")} from npm`, () => nodeRuntimes(fromNpm), (result) => (result.cached ? "cached" : "installed")),
   ]);
   tarballs = packed;
@@ -170,6 +180,7 @@ beforeAll(async () => {
       }),
     ),
   );
+  removeInstallAfter("readme", [projects.get("readme") as Promise<Project>]);
   for (const pkg of packages) {
     const snippet = snippetOf(pkg.folder);
     if (snippet === undefined) continue;
@@ -194,15 +205,18 @@ beforeAll(async () => {
         background(
           project.then(async (installed) => {
             if (installed.install.code !== 0) return undefined;
-            const start = performance.now();
-            const bundle = await browserBundle(installed.directory, pkg.name);
-            const note = bundle.builtins.length + bundle.errors.length === 0 ? `${(bundle.bytes / 1e6).toFixed(1)} MB` : `FAILED: ${bundle.builtins.length} Node built-ins, ${bundle.errors.length} other errors`;
-            timings.record(`browser bundle ${pkg.folder}`, (performance.now() - start) / 1000, note, [pkg.folder, "browser bundle"]);
-            return bundle;
+            return jobs(async () => {
+              const start = performance.now();
+              const bundle = await browserBundle(installed.directory, pkg.name);
+              const note = bundle.builtins.length + bundle.errors.length === 0 ? `${(bundle.bytes / 1e6).toFixed(1)} MB` : `FAILED: ${bundle.builtins.length} Node built-ins, ${bundle.errors.length} other errors`;
+              timings.record(`browser bundle ${pkg.folder}`, (performance.now() - start) / 1000, note, [pkg.folder, "browser bundle"]);
+              return bundle;
+            }, 2);
           }),
         ),
       );
     }
+    removeInstallAfter(pkg.folder, [project, ...(bundles.has(pkg.folder) ? [bundles.get(pkg.folder) as Promise<unknown>] : [])]);
   }
 });
 
@@ -210,8 +224,14 @@ afterAll(async () => {
   // Let every background job end before the directory goes (a test that failed early did not wait for them).
   await Promise.allSettled([...projects.values(), ...bundles.values()]);
   console.log(`[consumer] timings\n${timings.table()}`);
-  if (process.env.PG_KEEP_CONSUMER !== undefined) console.log(`[consumer] kept ${work} (PG_KEEP_CONSUMER is set)`);
-  else rmSync(work, { recursive: true, force: true });
+  if (KEEP) {
+    console.log(`[consumer] kept ${workDirectory} (PG_KEEP_CONSUMER is set)`);
+    return;
+  }
+  const start = performance.now();
+  await Promise.allSettled(removals);
+  rmSync(workDirectory, { recursive: true, force: true });
+  console.log(`[consumer] removed ${workDirectory}: ${((performance.now() - start) / 1000).toFixed(1)} s after the last test`);
 });
 
 async function installed(key: string): Promise<Project> {

@@ -143,19 +143,27 @@ function isInside(path: string, directory: string): boolean {
   return rest === "" || (!rest.startsWith("..") && !rest.startsWith(sep) && !/^[a-zA-Z]:/.test(rest));
 }
 
-/** At most `concurrency` tasks at a time, in the order they asked. */
-export function limiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
+/**
+ * At most `concurrency` tasks at a time. A free slot goes to the waiting task of highest priority, then to the one
+ * that asked first: later stages of a project (tsc, runs) before new installs, so projects finish one after another
+ * and CPU-bound work overlaps npm's unpacking.
+ */
+export function limiter(concurrency: number): <T>(task: () => Promise<T>, priority?: number) => Promise<T> {
   let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
+  let asked = 0;
+  const waiting: { priority: number; order: number; start: () => void }[] = [];
+  return async (task, priority = 0) => {
+    if (active >= concurrency) {
+      const order = asked++;
+      await new Promise<void>((start) => waiting.push({ priority, order, start }));
+    } else active++;
     try {
       return await task();
     } finally {
+      waiting.sort((a, b) => b.priority - a.priority || a.order - b.order);
       const next = waiting.shift();
       if (next === undefined) active--;
-      else next(); // the slot passes on directly
+      else next.start(); // the slot passes on directly
     }
   };
 }

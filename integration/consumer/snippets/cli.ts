@@ -15,7 +15,7 @@ try {
   assert.equal(status, 0);
   const record = readRunRecord(out);
   assert.equal(record.status, "done");
-  const require = createRequire(import.meta.url);
+  const require = createRequire(join(process.cwd(), "package.json")); // the project this snippet runs in
   const installed = JSON.parse(readFileSync(require.resolve("@pg/cli/package.json"), "utf8")) as { version: string };
   assert.equal(record.versions["@pg/cli"], installed.version);
   assert.ok(record.versions["@tensorflow/tfjs"] !== undefined, JSON.stringify(record.versions));

@@ -23,6 +23,7 @@ import {
   nodeRuntimes,
   packAll,
   stripTypes,
+  toCommonJs,
   tscErrors,
   usageSnippet,
   workspacePackages,
@@ -32,6 +33,11 @@ import {
   type TscError,
 } from "./harness";
 
+/**
+ * What runs of each snippet, on every Node version: tsc's output (ESM, the project is "type": "module"), the snippet
+ * with its types stripped by esbuild as a plain-JavaScript user's .mjs, and the same as CommonJS (require()).
+ */
+const SNIPPET_FILES = ["usage.js", "usage.mjs", "usage.cjs"] as const;
 /** Node majors every snippet runs on; the one running this suite is used as it is, the others come from npm. */
 const NODE_MAJORS = [20, 22, 24] as const;
 /** Packages whose "browser" entry must bundle without Node built-ins (all but the cli). */
@@ -76,7 +82,7 @@ interface Project {
   readonly tsc?: ExecResult;
   readonly typeErrors?: readonly TscError[];
   readonly toleratedTypeErrors?: readonly TscError[];
-  /** Per Node label: the snippet runs (usage.js, usage.mjs), then the extra commands. */
+  /** Per Node label: the snippet runs (SNIPPET_FILES, in that order), then the extra commands. */
   readonly runs?: Readonly<Record<string, readonly ExecResult[]>>;
 }
 
@@ -113,7 +119,9 @@ async function setUp(spec: ProjectSpec): Promise<Project> {
   writeFileSync(join(directory, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(directory, "tsconfig.json"), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
   writeFileSync(join(directory, "usage.ts"), spec.snippet);
-  writeFileSync(join(directory, "usage.mjs"), await stripTypes(spec.snippet));
+  const javaScript = await stripTypes(spec.snippet);
+  writeFileSync(join(directory, "usage.mjs"), javaScript);
+  writeFileSync(join(directory, "usage.cjs"), await toCommonJs(javaScript));
 
   const install = await jobs(() => exec("npm", [...NPM_INSTALL], { cwd: directory, timeoutMs: 900_000 }), 0);
   timings.record(`npm install ${spec.key}`, install.seconds, install.code === 0 ? "" : "FAILED", [spec.key, "npm install"]);
@@ -130,12 +138,12 @@ async function setUp(spec: ProjectSpec): Promise<Project> {
     await Promise.all(
       runtimes.map(async (node): Promise<[string, ExecResult[]]> => {
         const env = consumerEnvironment(dirname(node.bin));
-        const commands: (readonly string[])[] = [[node.bin, "usage.js"], [node.bin, "usage.mjs"], ...(spec.commands ?? [])];
+        const commands: (readonly string[])[] = [...SNIPPET_FILES.map((file) => [node.bin, file]), ...(spec.commands ?? [])];
         const results = await Promise.all(
           commands.map((command) => jobs(() => exec(command[0] as string, command.slice(1), { cwd: directory, env, timeoutMs: 600_000 }), 2)),
         );
         const total = results.reduce((sum, result) => sum + result.seconds, 0);
-        const each = results.map((result, index) => `${index < 2 ? (commands[index]?.[1] as string) : (commands[index] ?? []).slice(1).join(" ")} ${result.seconds.toFixed(1)} s${result.code === 0 ? "" : " FAILED"}`);
+        const each = results.map((result, index) => `${index < SNIPPET_FILES.length ? (commands[index]?.[1] as string) : (commands[index] ?? []).slice(1).join(" ")} ${result.seconds.toFixed(1)} s${result.code === 0 ? "" : " FAILED"}`);
         timings.record(`${spec.key} on Node ${node.label}`, total, each.join(", "), [spec.key, `Node ${node.label}`]);
         return [node.label, results];
       }),
@@ -254,7 +262,7 @@ function expectTypeChecks(project: Project): void {
 /** The runs on one Node version that did not exit 0, or did not print what the snippet prints on success. */
 function failedRuns(project: Project, node: NodeRuntime, expected: (result: ExecResult, index: number) => string[]): string[] {
   const results = project.runs?.[node.label] ?? [];
-  expect(results.length).toBeGreaterThanOrEqual(2);
+  expect(results.length).toBeGreaterThanOrEqual(SNIPPET_FILES.length);
   const failures: string[] = [];
   results.forEach((result, index) => {
     const missing = expected(result, index).filter((text) => !result.stdout.includes(text));
@@ -299,7 +307,7 @@ describe("README.md Usage snippet", () => {
     expectTypeChecks(project);
   });
 
-  test.each(NODE_MAJORS.map(String))("runs on Node %s (tsc output and .mjs)", async (label) => {
+  test.each(NODE_MAJORS.map(String))("runs on Node %s (tsc output, .mjs and .cjs)", async (label) => {
     const project = await installed("readme");
     const node = runtime(label);
     const failures = failedRuns(project, node, () => ["backend: "]);
@@ -326,12 +334,12 @@ describe.each(packages.map((pkg) => [pkg.name, pkg] as const))("%s alone", (name
     expectTypeChecks(project);
   });
 
-  test.each(NODE_MAJORS.map(String))("runs on Node %s (tsc output and .mjs)", async (label) => {
+  test.each(NODE_MAJORS.map(String))("runs on Node %s (tsc output, .mjs and .cjs)", async (label) => {
     const project = await installed(pkg.folder);
     const node = runtime(label);
     const failures = failedRuns(project, node, (_result, index) => {
-      if (index < 2) return [`node ${node.version}`, `ok ${name}`];
-      return index % 2 === 0 ? ["Usage:", "pg train"] : ["sin", "poisson", "heat", "wavepacket", "fluid"];
+      if (index < SNIPPET_FILES.length) return [`node ${node.version}`, `ok ${name}`];
+      return (index - SNIPPET_FILES.length) % 2 === 0 ? ["Usage:", "pg train"] : ["sin", "poisson", "heat", "wavepacket", "fluid"];
     });
     expect(failures.join("\n\n")).toBe("");
   });

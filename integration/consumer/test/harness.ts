@@ -63,7 +63,7 @@ export class Timings {
     if (rows.length > 0) {
       lines.push("", line(["seconds", ...columns]), line(["-".repeat(first), ...widths.map((width) => "-".repeat(width))]));
       for (const row of rows) lines.push(line([row, ...columns.map((column) => value(row, column))]));
-      lines.push("(! = failed; a Node column adds the runs of usage.js and usage.mjs, and for the cli the two npx pg commands)");
+      lines.push("(! = failed; a Node column adds the runs of usage.js, usage.mjs and usage.cjs, and for the cli the two npx pg commands)");
     }
     return lines.join("\n");
   }
@@ -318,6 +318,19 @@ export async function stripTypes(code: string): Promise<string> {
     tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
   });
   return `// Derived from usage.ts by esbuild (types removed).\n${result.code}`;
+}
+
+/**
+ * The type-stripped snippet as CommonJS, for a user who `require()`s the packages (their "require" export condition
+ * and dist/*.cjs): esbuild turns the leading imports into require() calls; the rest, which may await at top level,
+ * runs inside an async function whose failure sets a non-zero exit status.
+ */
+export async function toCommonJs(esm: string): Promise<string> {
+  if (/\bimport\.meta\b/.test(esm)) throw new Error("toCommonJs: the snippet uses import.meta, which CommonJS does not have");
+  const leading = /^(?:\s*(?:\/\/[^\n]*|import\s[^;]*;))*/.exec(esm)?.[0] ?? "";
+  const wrapped = `${leading}\nvoid (async () => {\n${esm.slice(leading.length)}\n})().catch((error) => {\n  console.error(error);\n  process.exitCode = 1;\n});\n`;
+  const result = await transform(wrapped, { loader: "js", format: "cjs", target: "es2022", logLevel: "silent" });
+  return `// Derived from usage.ts by esbuild: types removed, imports as require(), the body in an async function.\n${result.code}`;
 }
 
 export interface TscError {

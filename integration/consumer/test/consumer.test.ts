@@ -1,6 +1,7 @@
 // Every @pg package as a user gets it: packed with pnpm, installed with npm alone into a fresh project (only its own
 // tarball, the tarballs of the @pg packages it declares, and what npm installs for its declared peers), type-checked
-// with tsc --strict, run on Node 20, 22 and 24 (tsc's output and a type-stripped .mjs), and bundled for the browser.
+// with tsc --strict as ESM and as CommonJS, run on Node 20, 22 and 24 (both tsc outputs, and the snippet with its types
+// stripped as .mjs), and bundled for the browser.
 // The README's Usage snippet goes through the same steps. See README.md next to this folder.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -23,7 +24,7 @@ import {
   nodeRuntimes,
   packAll,
   stripTypes,
-  toCommonJs,
+  commonJsSource,
   tscErrors,
   usageSnippet,
   workspacePackages,
@@ -34,8 +35,9 @@ import {
 } from "./harness";
 
 /**
- * What runs of each snippet, on every Node version: tsc's output (ESM, the project is "type": "module"), the snippet
- * with its types stripped by esbuild as a plain-JavaScript user's .mjs, and the same as CommonJS (require()).
+ * What runs of each snippet, on every Node version: tsc's output of usage.ts (ESM: the project is "type": "module"),
+ * the snippet with its types stripped by esbuild (a plain-JavaScript user's .mjs), and tsc's output of usage.cts (the
+ * snippet as CommonJS: require() of the packages' "require" builds, checked against their .d.cts).
  */
 const SNIPPET_FILES = ["usage.js", "usage.mjs", "usage.cjs"] as const;
 /** Node majors every snippet runs on; the one running this suite is used as it is, the others come from npm. */
@@ -45,7 +47,7 @@ const BROWSER_SAFE = ["core", "solvers", "numerics", "physics-poisson", "physics
 /** The compiler options a strict TypeScript consumer on Node would use. */
 const CONSUMER_TSCONFIG = {
   compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", skipLibCheck: false },
-  files: ["usage.ts"],
+  files: ["usage.ts", "usage.cts"],
 };
 /**
  * Errors tsc reports inside third-party declaration files once skipLibCheck is false. They are not @pg's and are
@@ -119,9 +121,8 @@ async function setUp(spec: ProjectSpec): Promise<Project> {
   writeFileSync(join(directory, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(directory, "tsconfig.json"), `${JSON.stringify(CONSUMER_TSCONFIG, null, 2)}\n`);
   writeFileSync(join(directory, "usage.ts"), spec.snippet);
-  const javaScript = await stripTypes(spec.snippet);
-  writeFileSync(join(directory, "usage.mjs"), javaScript);
-  writeFileSync(join(directory, "usage.cjs"), await toCommonJs(javaScript));
+  writeFileSync(join(directory, "usage.cts"), commonJsSource(spec.snippet));
+  writeFileSync(join(directory, "usage.mjs"), await stripTypes(spec.snippet));
 
   const install = await jobs(() => exec("npm", [...NPM_INSTALL], { cwd: directory, timeoutMs: 900_000 }), 0);
   timings.record(`npm install ${spec.key}`, install.seconds, install.code === 0 ? "" : "FAILED", [spec.key, "npm install"]);
@@ -257,6 +258,7 @@ function expectTypeChecks(project: Project): void {
   // tsc exits 2 when there are errors, tolerated ones included; any other non-zero exit is a crash.
   expect(tsc.code === 0 || (tsc.code === 2 && (project.toleratedTypeErrors ?? []).length > 0), describeFailure(tsc)).toBe(true);
   expect(existsSync(join(project.directory, "usage.js")), "tsc emitted no usage.js").toBe(true);
+  expect(existsSync(join(project.directory, "usage.cjs")), "tsc emitted no usage.cjs").toBe(true);
 }
 
 /** The runs on one Node version that did not exit 0, or did not print what the snippet prints on success. */

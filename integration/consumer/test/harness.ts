@@ -213,8 +213,7 @@ function pnpmCommand(): [string, string[]] {
 export async function packAll(destination: string, packages: readonly WorkspacePackage[]): Promise<Map<string, string>> {
   mkdirSync(destination, { recursive: true });
   const [file, prefix] = pnpmCommand();
-  const env = { ...consumerEnvironment(), npm_config_verify_deps_before_run: "false" };
-  const result = await exec(file, [...prefix, "--recursive", "--filter", "./packages/*", "pack", "--pack-destination", destination, "--json"], { cwd: REPO_ROOT, env });
+  const result = await exec(file, [...prefix, "--recursive", "--filter", "./packages/*", "pack", "--pack-destination", destination, "--json"], { cwd: REPO_ROOT });
   if (result.code !== 0) throw new Error(`pnpm pack failed\n${describeFailure(result)}`);
   const start = result.stdout.indexOf("[");
   const packed = JSON.parse(result.stdout.slice(start)) as { name: string; filename: string; files: { path: string }[] }[];
@@ -321,16 +320,18 @@ export async function stripTypes(code: string): Promise<string> {
 }
 
 /**
- * The type-stripped snippet as CommonJS, for a user who `require()`s the packages (their "require" export condition
- * and dist/*.cjs): esbuild turns the leading imports into require() calls; the rest, which may await at top level,
+ * The snippet as a CommonJS TypeScript module (`usage.cts`), for a user who `require()`s the packages: tsc checks it
+ * against their .d.cts types and emits `usage.cjs`, whose require() calls load their "require" builds (dist/*.cjs).
+ * The leading imports stay as written (tsc turns them into require() calls); the rest, which may await at top level,
  * runs inside an async function whose failure sets a non-zero exit status.
  */
-export async function toCommonJs(esm: string): Promise<string> {
-  if (/\bimport\.meta\b/.test(esm)) throw new Error("toCommonJs: the snippet uses import.meta, which CommonJS does not have");
-  const leading = /^(?:\s*(?:\/\/[^\n]*|import\s[^;]*;))*/.exec(esm)?.[0] ?? "";
-  const wrapped = `${leading}\nvoid (async () => {\n${esm.slice(leading.length)}\n})().catch((error) => {\n  console.error(error);\n  process.exitCode = 1;\n});\n`;
-  const result = await transform(wrapped, { loader: "js", format: "cjs", target: "es2022", logLevel: "silent" });
-  return `// Derived from usage.ts by esbuild: types removed, imports as require(), the body in an async function.\n${result.code}`;
+export function commonJsSource(snippet: string): string {
+  if (/\bimport\.meta\b/.test(snippet)) throw new Error("commonJsSource: the snippet uses import.meta, which CommonJS does not have");
+  const leading = /^(?:\s*(?:\/\/[^\n]*|import\s[^;]*;))*/.exec(snippet)?.[0] ?? "";
+  const body = snippet.slice(leading.length).trim();
+  if (/^import\s/m.test(body)) throw new Error("commonJsSource: the snippet's imports must all come first and end with a semicolon");
+  const indented = body.replace(/^(?=.)/gm, "  ");
+  return `// usage.ts as CommonJS: the same imports, the rest in an async function (no top-level await in CommonJS).\n${leading.trim()}\n\nvoid (async () => {\n${indented}\n})().catch((error: unknown) => {\n  console.error(error);\n  process.exitCode = 1;\n});\n`;
 }
 
 export interface TscError {

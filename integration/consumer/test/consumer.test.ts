@@ -26,6 +26,7 @@ import {
   stripTypes,
   commonJsSource,
   tscErrors,
+  undeclaredImports,
   usageSnippet,
   workspacePackages,
   type BrowserBundle,
@@ -92,6 +93,7 @@ let tarballs = new Map<string, string>();
 let runtimes: NodeRuntime[] = [];
 const projects = new Map<string, Promise<Project>>();
 const bundles = new Map<string, Promise<BrowserBundle | undefined>>();
+const undeclared = new Map<string, Promise<string[] | undefined>>();
 /** Removals of a project's node_modules (about 300 MB, mostly tfjs) once nothing needs it, overlapping other work. */
 const removals: Promise<void>[] = [];
 const KEEP = process.env.PG_KEEP_CONSUMER !== undefined;
@@ -225,13 +227,17 @@ beforeAll(async () => {
         ),
       );
     }
-    removeInstallAfter(pkg.folder, [project, ...(bundles.has(pkg.folder) ? [bundles.get(pkg.folder) as Promise<unknown>] : [])]);
+    undeclared.set(
+      pkg.folder,
+      background(project.then((installed) => (installed.install.code === 0 ? jobs(() => undeclaredImports(installed.directory, pkg.name), 2) : undefined))),
+    );
+    removeInstallAfter(pkg.folder, [project, undeclared.get(pkg.folder) as Promise<unknown>, ...(bundles.has(pkg.folder) ? [bundles.get(pkg.folder) as Promise<unknown>] : [])]);
   }
 });
 
 afterAll(async () => {
   // Let every background job end before the directory goes (a test that failed early did not wait for them).
-  await Promise.allSettled([...projects.values(), ...bundles.values()]);
+  await Promise.allSettled([...projects.values(), ...bundles.values(), ...undeclared.values()]);
   console.log(`[consumer] timings\n${timings.table()}`);
   if (KEEP) {
     console.log(`[consumer] kept ${workDirectory} (PG_KEEP_CONSUMER is set)`);
@@ -334,6 +340,13 @@ describe.each(packages.map((pkg) => [pkg.name, pkg] as const))("%s alone", (name
       .map((path) => path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length));
     expect([...new Set(installedPg)].sort()).toEqual(declaredClosure(name));
     expectTypeChecks(project);
+  });
+
+  test("imports nothing it does not declare (dependencies and peers; npm's hoisting would hide it)", async () => {
+    await installed(pkg.folder);
+    const found = await undeclared.get(pkg.folder);
+    expect(found).toBeDefined();
+    expect(found, `${name}'s dist imports packages it does not declare:\n${(found ?? []).join("\n")}`).toEqual([]);
   });
 
   test.each(NODE_MAJORS.map(String))("runs on Node %s (tsc output, .mjs and .cjs)", async (label) => {

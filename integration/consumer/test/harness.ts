@@ -352,6 +352,47 @@ export function tscErrors(output: string): TscError[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Declared imports
+
+/**
+ * The imports of an installed package's dist/ (every .js, .cjs, .mjs file, bin and workers included) of packages it
+ * does not declare as a dependency, peer or optional dependency, as `"<specifier>" ← <file>`. npm hoists what a
+ * package's dependencies bring (e.g. @pg/core's peer @tensorflow/tfjs), so a package with a missing declaration
+ * still runs in a test project; this reads the imports instead (esbuild, every bare specifier external; imports with
+ * a computed specifier, such as the optional tfjs-node peers, are not seen).
+ */
+export async function undeclaredImports(projectDir: string, packageName: string): Promise<string[]> {
+  const root = join(projectDir, "node_modules", ...packageName.split("/"));
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+  const declared = new Set([packageName, ...["dependencies", "peerDependencies", "optionalDependencies"].flatMap((field) => Object.keys(manifest[field] ?? {}))]);
+  const entryPoints = readdirSync(join(root, "dist"), { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.[cm]?js$/.test(file))
+    .map((file) => join(root, "dist", file));
+  const result = await build({
+    entryPoints,
+    absWorkingDir: projectDir,
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    write: false,
+    outdir: join(projectDir, "imports-check"),
+    entryNames: "[dir]/[name]-[hash]",
+    metafile: true,
+    logLevel: "silent",
+  });
+  const undeclared = new Set<string>();
+  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+    for (const { path, external } of imports) {
+      if (!external || isBuiltin(path) || path.startsWith(".") || path.startsWith("/")) continue;
+      const name = path.split("/").slice(0, path.startsWith("@") ? 2 : 1).join("/");
+      if (!declared.has(name)) undeclared.add(`"${path}" ← ${input}`);
+    }
+  }
+  return [...undeclared].sort();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Browser bundles
 
 export interface BrowserBundle {

@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, selfTestTrainingKernels } from "@pg/backend";
 
-console.log("node", process.version);
 const selection = await initBackend();
 console.log("backend", selection.name, JSON.stringify(selection.skipped));
 assert.equal(selection.name, "wasm", `initBackend() chose ${selection.name}; skipped: ${JSON.stringify(selection.skipped)}`);

@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readRunRecord, runCommand } from "@pg/cli";
 
-console.log("node", process.version);
 const directory = mkdtempSync(join(tmpdir(), "pg-consumer-cli-"));
 try {
   const out = join(directory, "run");

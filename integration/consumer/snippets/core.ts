@@ -5,7 +5,6 @@ import * as tf from "@tensorflow/tfjs";
 import { backprop, scheme, train, type Physics } from "@pg/core";
 import { checkAdjoint } from "@pg/core/testing";
 
-console.log("node", process.version);
 const doubling: Physics = {
   name: "2x",
   xShape: [1],

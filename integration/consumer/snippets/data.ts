@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import { heatRectangles, random, restoreRandom, uniformSampler } from "@pg/data";
 
-console.log("node", process.version);
 const stream = random(42);
 assert.equal(stream.uniform().toFixed(6), "0.660616");
 assert.equal(stream.normal().toFixed(6), "0.427826");

@@ -5,7 +5,6 @@ import { train } from "@pg/core";
 import { random } from "@pg/data";
 import { EXPERIMENTS, experimentEntry, heatExperiment } from "@pg/experiments";
 
-console.log("node", process.version);
 assert.deepEqual(
   EXPERIMENTS.map((entry) => entry.name),
   ["sin", "poisson", "heat", "wavepacket", "fluid"],

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { countParameters, loadNetwork, networkConfigOf, saveNetwork, unet } from "@pg/nets";
 
-console.log("node", process.version);
 const network = unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed: 0 });
 assert.equal(countParameters(network), 37697);
 const directory = mkdtempSync(join(tmpdir(), "pg-consumer-nets-"));

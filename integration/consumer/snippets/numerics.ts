@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { conjugateGradient, fft2, fftfreq, ifft2, laplacian, laplacianOperator } from "@pg/numerics";
 
-console.log("node", process.version);
 const spectrum = fft2(Float64Array.of(1, 2, 3, 4), new Float64Array(4), { batch: 1, shape: [2, 2] });
 assert.deepEqual(Array.from(spectrum.real), [10, -2, -4, 0]);
 

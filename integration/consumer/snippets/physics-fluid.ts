@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import { FLUID_GRID, centerOfMass, simulateFluid, uniformVelocity } from "@pg/physics-fluid";
 
-console.log("node", process.version);
 const marker = new Float64Array(FLUID_GRID.nx * FLUID_GRID.ny);
 for (let i = 28; i < 36; i++) for (let j = 28; j < 36; j++) marker[i * FLUID_GRID.ny + j] = 1; // a block at (64, 64)
 const run = simulateFluid(marker, uniformVelocity(Float64Array.of(8, 0), FLUID_GRID, 1), FLUID_GRID, 1);

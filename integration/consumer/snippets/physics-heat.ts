@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { heatPhysics } from "@pg/physics-heat";
 
-console.log("node", process.version);
 const physics = heatPhysics({ shape: [8, 8], diffusivityTime: 1 });
 assert.deepEqual(physics.xShape, [8, 8, 1]);
 const x = Float64Array.from({ length: 64 }, (_, cell) => 2 + Math.cos((2 * Math.PI * Math.floor(cell / 8)) / 8));

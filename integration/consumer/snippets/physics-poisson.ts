@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import { poissonPhysics } from "@pg/physics-poisson";
 
-console.log("node", process.version);
 const physics = poissonPhysics({ shape: [3, 3], relativeTolerance: 1e-12 });
 const x = Float64Array.of(0, 0, 0, 0, -4, 0, 0, 0, 0);
 const y = physics.forward(x, 1);

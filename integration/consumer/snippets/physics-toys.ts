@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import { sinPhysics, sinTargets, squareToyLoss, squareToySteps, trajectory } from "@pg/physics-toys";
 
-console.log("node", process.version);
 const physics = sinPhysics({ a: Float64Array.of(1, 3) });
 const x = Float64Array.of(0.5, -2);
 assert.deepEqual(Array.from(physics.forward(x, 2), (y) => y.toFixed(4)), ["0.9093", "-0.9975"]);

@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import type { Physics } from "@pg/core";
 import { lbfgsb, minimizeLbfgsb } from "@pg/solvers";
 
-console.log("node", process.version);
 // f(x) = Σ (x_i − c_i)², c = (3, −1, 0.5), x ≤ 1: the minimum in the box is (1, −1, 0.5) with f = 4.
 const c = [3, -1, 0.5];
 const fit = minimizeLbfgsb(

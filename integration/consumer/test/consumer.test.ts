@@ -66,6 +66,9 @@ const workDirectory = mkdtempSync(join(tmpdir(), "pg-consumer-"));
 const timings = new Timings();
 const jobs = limiter(JOBS);
 const workspaceTsc = createRequire(join(CONSUMER_ROOT, "package.json")).resolve("typescript/bin/tsc");
+/** Preloaded (node --require) into every snippet run: prints the Node version that runs it, which the tests check. */
+const VERSION_PRELOAD = join(workDirectory, "print-version.cjs");
+writeFileSync(VERSION_PRELOAD, 'console.log("process.version", process.version);\n');
 
 interface ProjectSpec {
   /** "readme" or the folder name of the package. */
@@ -141,12 +144,15 @@ async function setUp(spec: ProjectSpec): Promise<Project> {
     await Promise.all(
       runtimes.map(async (node): Promise<[string, ExecResult[]]> => {
         const env = consumerEnvironment(dirname(node.bin));
-        const commands: (readonly string[])[] = [...SNIPPET_FILES.map((file) => [node.bin, file]), ...(spec.commands ?? [])];
+        const commands: (readonly string[])[] = [...SNIPPET_FILES.map((file) => [node.bin, "--require", VERSION_PRELOAD, file]), ...(spec.commands ?? [])];
         const results = await Promise.all(
           commands.map((command) => jobs(() => exec(command[0] as string, command.slice(1), { cwd: directory, env, timeoutMs: 600_000 }), 2)),
         );
         const total = results.reduce((sum, result) => sum + result.seconds, 0);
-        const each = results.map((result, index) => `${index < SNIPPET_FILES.length ? (commands[index]?.[1] as string) : (commands[index] ?? []).slice(1).join(" ")} ${result.seconds.toFixed(1)} s${result.code === 0 ? "" : " FAILED"}`);
+        const each = results.map((result, index) => {
+          const what = index < SNIPPET_FILES.length ? `${SNIPPET_FILES[index]} [${/^process\.version (\S+)$/m.exec(result.stdout)?.[1] ?? "no process.version"}]` : (commands[index] ?? []).slice(1).join(" ");
+          return `${what} ${result.seconds.toFixed(1)} s${result.code === 0 ? "" : " FAILED"}`;
+        });
         timings.record(`${spec.key} on Node ${node.label}`, total, each.join(", "), [spec.key, `Node ${node.label}`]);
         return [node.label, results];
       }),
@@ -318,7 +324,7 @@ describe("README.md Usage snippet", () => {
   test.each(NODE_MAJORS.map(String))("runs on Node %s (tsc output, .mjs and .cjs)", async (label) => {
     const project = await installed("readme");
     const node = runtime(label);
-    const failures = failedRuns(project, node, () => ["backend: "]);
+    const failures = failedRuns(project, node, () => [`process.version ${node.version}`, "backend: "]);
     expect(failures.join("\n\n")).toBe("");
     for (const result of project.runs?.[label] ?? []) {
       // The snippet prints "<step> <loss>" every 100 steps: finite, and lower at the end than at the first print.
@@ -353,7 +359,7 @@ describe.each(packages.map((pkg) => [pkg.name, pkg] as const))("%s alone", (name
     const project = await installed(pkg.folder);
     const node = runtime(label);
     const failures = failedRuns(project, node, (_result, index) => {
-      if (index < SNIPPET_FILES.length) return [`node ${node.version}`, `ok ${name}`];
+      if (index < SNIPPET_FILES.length) return [`process.version ${node.version}`, `ok ${name}`];
       return (index - SNIPPET_FILES.length) % 2 === 0 ? ["Usage:", "pg train"] : ["sin", "poisson", "heat", "wavepacket", "fluid"];
     });
     expect(failures.join("\n\n")).toBe("");

@@ -99,12 +99,22 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 600_000);
+    let timedOut = false;
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    let finished = false;
     const finish = (code: number | null, signal: string | null, extra = ""): void => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       resolve({ command, cwd: options.cwd, code, signal, stdout, stderr: stderr + extra, seconds: (performance.now() - start) / 1000 });
     };
     child.on("error", (error) => finish(-1, null, `\n${error.message}`));
+    // After a timeout, a grandchild may still hold the pipes open: do not wait for them to close.
+    child.on("exit", (code, signal) => timedOut && finish(code, signal, `\nkilled after ${timeoutMs / 1000} s`));
     child.on("close", (code, signal) => finish(code, signal));
   });
 }
@@ -254,7 +264,8 @@ async function versionOf(bin: string): Promise<string | undefined> {
 export async function nodeRuntimes(majors: readonly number[]): Promise<{ runtimes: NodeRuntime[]; cached: boolean; install?: ExecResult }> {
   const directory = join(CACHE_DIRECTORY, "node");
   const dependencies = Object.fromEntries(majors.map((major) => [`node${major}`, `npm:node@${major}`]));
-  const manifest = `${JSON.stringify({ name: "pg-consumer-node-binaries", private: true, dependencies }, null, 2)}\n`;
+  // allowScripts: npm 11 runs unreviewed install scripts with a warning, and its docs announce blocking them.
+  const manifest = `${JSON.stringify({ name: "pg-consumer-node-binaries", private: true, dependencies, allowScripts: { node: true } }, null, 2)}\n`;
   const binOf = (major: number): string => join(directory, "node_modules", `node${major}`, "bin", process.platform === "win32" ? "node.exe" : "node");
   const found = async (): Promise<NodeRuntime[] | undefined> => {
     const runtimes: NodeRuntime[] = [];

@@ -43,3 +43,18 @@ export class Throttle {
     this.draw();
   }
 }
+
+/**
+ * Sizes `canvas` to `width` × `height` CSS pixels at the screen's pixel ratio and returns its cleared 2-D context,
+ * scaled so that drawing is in CSS pixels; `null` where the browser gives no 2-D context.
+ */
+export function sharpContext(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const context = canvas.getContext("2d");
+  if (context === null) return null;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, width, height);
+  return context;
+}

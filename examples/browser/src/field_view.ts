@@ -1,3 +1,5 @@
+import { sharpContext } from "./dom";
+
 /** One image of a {@link drawFields} row. */
 export interface FieldPanel {
   readonly title: string;
@@ -67,18 +69,13 @@ export function drawFields(
   range: { readonly low: number; readonly high: number },
   scaleLabel: string,
 ): void {
-  const ratio = window.devicePixelRatio || 1;
   const width = Math.max(320, canvas.clientWidth);
   const [rows, columns] = shape;
   const side = Math.max(48, Math.floor((width - BAR_WIDTH - BAR_LABEL_WIDTH - PANEL_GAP * panels.length) / panels.length));
   const height = TITLE_HEIGHT + side + 8;
   canvas.style.height = `${height}px`;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  const context = canvas.getContext("2d");
+  const context = sharpContext(canvas, width, height);
   if (context === null) return;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  context.clearRect(0, 0, width, height);
 
   const cells = document.createElement("canvas");
   cells.width = columns;

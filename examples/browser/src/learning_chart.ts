@@ -1,3 +1,5 @@
+import { sharpContext } from "./dom";
+
 /** One curve of a {@link drawLearningChart}. */
 export interface ChartSeries {
   readonly name: string;
@@ -90,15 +92,10 @@ function valueRange(series: readonly ChartSeries[], logY: boolean): { low: numbe
  * pixel column.
  */
 export function drawLearningChart(canvas: HTMLCanvasElement, series: readonly ChartSeries[], layout: ChartLayout): void {
-  const ratio = window.devicePixelRatio || 1;
   const width = Math.max(200, canvas.clientWidth);
   const height = Math.max(160, canvas.clientHeight);
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  const context = canvas.getContext("2d");
+  const context = sharpContext(canvas, width, height);
   if (context === null) return;
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  context.clearRect(0, 0, width, height);
   context.font = "12px system-ui, sans-serif";
 
   const plot = { left: MARGIN.left, top: MARGIN.top, right: width - MARGIN.right, bottom: height - MARGIN.bottom };

@@ -1,13 +1,16 @@
 /**
  * Registers the wasm training kernels: Conv2DBackpropFilter (missing on wasm), Conv2DBackpropInput (fast),
- * MaxPoolGrad (correct for C > 1), Tile (broadcast fast path) and Identity (buffer sharing).
+ * MaxPoolGrad (correct for C > 1), Tile (broadcast fast path), Identity (buffer sharing), Slice, SplitV and Concat
+ * (inside the wasm heap) and Sum and Mean (leading-axes fast path).
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from "@tensorflow/tfjs";
 import { PgBackendError, PgValidationError } from "@pg/core";
 
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./kernels/conv2d_backprop_input";
+import { concatConfig, sliceConfig, splitVConfig } from "./kernels/data_movement";
 import { identityConfig } from "./kernels/identity";
+import { meanConfig, sumConfig } from "./kernels/leading_axes_reduction";
 import { maxPoolGradConfig } from "./kernels/max_pool_grad";
 import { tileConfig } from "./kernels/tile";
 import { stockKernelName, WASM_BACKEND } from "./kernels/wasm_kernel_calls";
@@ -18,6 +21,11 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
   maxPoolGradConfig,
   tileConfig,
   identityConfig,
+  sliceConfig,
+  splitVConfig,
+  concatConfig,
+  sumConfig,
+  meanConfig,
 ];
 
 /**
@@ -37,7 +45,8 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
  * import { getKernel } from "@tensorflow/tfjs";
  * // importing the wasm backend registers its stock kernels, which lack Conv2DBackpropFilter
  * import { version_wasm } from "@tensorflow/tfjs-backend-wasm";
- * // the first call returns what it registered: Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad, Tile, Identity
+ * // the first call returns what it registered: Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad, Tile,
+ * // Identity, Slice, SplitV, Concat, Sum, Mean
  * registerTrainingKernels();
  * console.log(getKernel("Conv2DBackpropFilter", "wasm") !== undefined, getKernel("PgStockMaxPoolGrad", "wasm") !== undefined); // true true
  * console.log(registerTrainingKernels().length); // 0

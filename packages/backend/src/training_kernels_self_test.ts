@@ -69,11 +69,32 @@ function maxPoolCheck(name: string, xShape: Shape4, filterSize: number, strides:
   };
 }
 
+/** Batch-norm style reductions over the leading axes and a channel split / concat, with their gradients. */
+function reductionAndMovementCheck(name: string, xShape: Shape4): GradientCheck {
+  return {
+    name,
+    run: () => {
+      const x = tf.tensor4d(values(sizeOf(xShape), 6), xShape);
+      const channels = xShape[3];
+      const half = Math.floor(channels / 2);
+      const f = (a: tf.Tensor): tf.Tensor => {
+        const [low, high] = tf.split(a, [half, channels - half], 3) as [tf.Tensor, tf.Tensor];
+        const joined = tf.concat([high, tf.slice(low, [0, 1, 0, 0], [-1, -1, -1, -1]).pad([[0, 0], [1, 0], [0, 0], [0, 0]])], 3);
+        return tf.add(tf.sum(tf.square(joined), [0, 1, 2]), tf.mean(joined, [0, 1, 2]));
+      };
+      const y = f(x);
+      const dy = tf.tensor1d(values(y.size, 7));
+      return { "value": y, "input gradient": tf.grad(f)(x, dy) };
+    },
+  };
+}
+
 const CHECKS: readonly GradientCheck[] = [
   convolutionCheck("conv2d 3×3 stride 1 'same' [2,5,4,3]→2", [2, 5, 4, 3], [3, 3, 3, 2], 1, "same"),
   convolutionCheck("conv2d 3×3 stride 2 'valid' [1,7,6,2]→3", [1, 7, 6, 2], [3, 3, 2, 3], 2, "valid"),
   maxPoolCheck("maxPool 2×2 stride 2 [1,4,4,2]", [1, 4, 4, 2], 2, 2, "valid"),
   maxPoolCheck("maxPool 3×3 stride 1 'same' [1,5,4,2]", [1, 5, 4, 2], 3, 1, "same"),
+  reductionAndMovementCheck("channel split, slice, concat, sum and mean [3,4,5,6]", [3, 4, 5, 6]),
 ];
 
 /** Runs every check on the active backend; a check that throws yields its message instead of values. */
@@ -117,9 +138,9 @@ function relativeError(actual: Float32Array, expected: Float32Array): number {
 }
 
 /**
- * Computes small conv2d input/filter gradients (stride 1 'same', stride 2 'valid') and 2-channel max-pool gradients
- * (2×2 stride 2; 3×3 stride 1 'same'; one channel all negative) on wasm and on cpu, and compares them with relative
- * tolerance 1e-4 (max |Δ| / max |cpu|). Switches backends and restores the one active before the call (wasm if
+ * Computes small conv2d input/filter gradients (stride 1 'same', stride 2 'valid'), 2-channel max-pool gradients
+ * (2×2 stride 2; 3×3 stride 1 'same'; one channel all negative) and a split/slice/concat/sum/mean composite with its
+ * gradient on wasm and on cpu, and compares them with relative tolerance 1e-4 (max |Δ| / max |cpu|). Switches backends and restores the one active before the call (wasm if
  * none was). Does not register anything: run {@link registerTrainingKernels} first.
  *
  * @returns `{ ok, failures }`; each failure names the check, the gradient and the relative error, or the error

@@ -383,6 +383,117 @@ describe.skipIf(!wasmAvailable)("wasm training kernels (backend 'wasm')", () => 
     });
   });
 
+  describe("Conv2DBackpropFilter at stride 1 in batch chunks", () => {
+    // 40 images of 32×32 with 16 channels shift 144 planes of 40·1024 elements, more than one chunk (2^24) holds.
+    it.each([
+      { x: [40, 32, 32, 16], filter: [3, 3, 16, 16], strides: 1, pad: "same" },
+      { x: [40, 32, 32, 24], filter: [3, 3, 24, 16], strides: 1, pad: "valid" },
+    ] satisfies ConvCase[])("matches the cpu backend for x $x, filter $filter, pad $pad", async (c) => {
+      const [, dFilterError = Infinity] = await errorsAgainstCpu(convGradients(c, 70));
+      record("conv dW stride 1, chunked", dFilterError);
+      expect(dFilterError).toBeLessThanOrEqual(GRADIENT_TOLERANCE);
+    });
+  });
+
+  describe("Slice, SplitV and Concat", () => {
+    it.each([
+      [[4, 5, 6, 7], [1, 0, 2, 3], [2, 5, 3, 4]],
+      [[4, 5, 6, 7], [0, 0, 0, 0], [4, 5, 6, 7]],
+      [[4, 5, 6, 32], [0, 1, 0, 16], [4, 3, 6, 16]],
+      [[6, 40], [2, 0], [3, 40]],
+      [[6, 40], [2, 3], [-1, 20]],
+      [[9], [4], [5]],
+      [[3, 0, 2], [0, 0, 0], [2, 0, 2]],
+    ])("slices x %j at %j, size %j, exactly as the cpu backend, with its gradient", async (shape, begin, size) => {
+      const compute = (): tf.Tensor[] => {
+        const x = randomTensor(shape, 80);
+        const y = tf.slice(x, begin, size);
+        return [y, tf.grad((a: tf.Tensor) => tf.slice(a, begin, size))(x, randomTensor(y.shape, 81))];
+      };
+      const [valueError = Infinity, gradientError = Infinity] = await errorsAgainstCpu(compute);
+      expect(valueError).toBe(0);
+      expect(gradientError).toBe(0);
+    });
+
+    it.each([
+      [[2, 5, 4, 48], [16, 32], 3],
+      [[2, 5, 4, 6], [1, -1, 2], 1],
+      [[7, 3], 7, 0],
+      [[3, 10], [2, 0, 8], -1],
+    ])("splits x %j into %j along axis %i exactly as the cpu backend, and concatenates the parts back", async (shape, sizes, axis) => {
+      const compute = (): tf.Tensor[] => {
+        const x = randomTensor(shape, 82);
+        const parts = tf.split(x, sizes, axis);
+        return [...parts, tf.concat(parts, axis), tf.concat([...parts].reverse(), axis)];
+      };
+      const errors = await errorsAgainstCpu(compute);
+      expect(errors.every((error) => error === 0)).toBe(true);
+      const [whole] = await runOn("wasm", () => {
+        const x = randomTensor(shape, 82);
+        return [tf.sub(tf.concat(tf.split(x, sizes, axis), axis), x)];
+      });
+      expect(Array.from(whole ?? []).every((v) => v === 0)).toBe(true);
+    });
+
+    it("moves int32 and bool exactly and leaves strings to the stock kernels", async () => {
+      const [ints, bools] = await runOn("wasm", () => [
+        tf.concat([tf.tensor2d([[1, 2]], [1, 2], "int32"), tf.slice(tf.tensor2d([[3, 4, 5]], [1, 3], "int32"), [0, 1], [1, 2])], 1),
+        tf.cast(tf.concat([tf.tensor1d([true, false], "bool"), tf.tensor1d([true], "bool")]), "int32"),
+      ]);
+      expect(Array.from(ints ?? [])).toEqual([1, 2, 4, 5]);
+      expect(Array.from(bools ?? [])).toEqual([1, 0, 1]);
+      await tf.setBackend("wasm");
+      const words = tf.concat([tf.tensor1d(["a"], "string"), tf.slice(tf.tensor1d(["b", "c"], "string"), [1], [1])]);
+      expect(await words.array()).toEqual(["a", "c"]);
+      words.dispose();
+    });
+  });
+
+  describe("Sum and Mean", () => {
+    it.each([
+      [[6, 9, 7, 16], [0, 1, 2], false],
+      [[6, 9, 7, 16], [2, 0, 1], true],
+      [[6, 9, 7, 16], [0], false],
+      [[300, 5], [0], true],
+      [[6, 9, 7, 16], [1, 2], false],
+      [[6, 9, 7, 16], [3], false],
+      [[6, 9], null, false],
+    ])("reduce x %j over axes %j (keepDims %j) as the cpu backend does, with their gradients", async (shape, axes, keepDims) => {
+      const compute = (): tf.Tensor[] => {
+        const x = tf.add(randomTensor(shape, 90), 2);
+        const axis = axes ?? undefined;
+        const sum = tf.sum(x, axis, keepDims);
+        const mean = tf.mean(x, axis, keepDims);
+        return [
+          sum,
+          mean,
+          tf.grad((a: tf.Tensor) => tf.sum(a, axis, keepDims))(x, randomTensor(sum.shape, 91)),
+          tf.grad((a: tf.Tensor) => tf.mean(a, axis, keepDims))(x, randomTensor(mean.shape, 92)),
+        ];
+      };
+      const wasm = await runOn("wasm", compute);
+      const cpu = await runOn("cpu", compute);
+      const shapes = await runOn("wasm", () => compute().map((t) => tf.tensor1d(t.shape, "float32")));
+      const cpuShapes = await runOn("cpu", () => compute().map((t) => tf.tensor1d(t.shape, "float32")));
+      expect(shapes.map((s) => Array.from(s))).toEqual(cpuShapes.map((s) => Array.from(s)));
+      wasm.forEach((values, i) => {
+        const error = relativeError(values, cpu[i] ?? new Float32Array(0));
+        record("sum/mean", error);
+        expect(error).toBeLessThanOrEqual(1e-6);
+      });
+    });
+
+    it("propagates infinities and NaN like the cpu backend", async () => {
+      const compute = (): tf.Tensor[] => [
+        tf.sum(tf.tensor2d([[1, Infinity], [2, Number.NaN], [3, 4]]), 0),
+        tf.mean(tf.tensor2d([[Infinity, 1], [-Infinity, 2]]), 0),
+      ];
+      const [sum, mean] = await runOn("wasm", compute);
+      expect(Array.from(sum ?? [])).toEqual([6, Number.NaN]);
+      expect(Array.from(mean ?? [])).toEqual([Number.NaN, 1.5]);
+    });
+  });
+
   describe("Identity", () => {
     it("shares its input's buffer and keeps it alive until the last holder is disposed", () => {
       const backend = tf.backend();
@@ -415,8 +526,19 @@ describe.skipIf(!wasmAvailable)("wasm training kernels (backend 'wasm')", () => 
   });
 
   describe("registerTrainingKernels", () => {
-    it("replaces or adds the five training kernels on the first call", () => {
-      expect(firstRegistration).toEqual(["Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "Tile", "Identity"]);
+    it("replaces or adds the ten training kernels on the first call", () => {
+      expect(firstRegistration).toEqual([
+        "Conv2DBackpropFilter",
+        "Conv2DBackpropInput",
+        "MaxPoolGrad",
+        "Tile",
+        "Identity",
+        "Slice",
+        "SplitV",
+        "Concat",
+        "Sum",
+        "Mean",
+      ]);
       expect(tf.getKernel("PgStockMaxPoolGrad", "wasm")).toBeDefined();
       expect(tf.getKernel("PgStockConv2DBackpropFilter", "wasm")).toBeUndefined();
     });

@@ -1,6 +1,7 @@
 /**
  * Conv2DBackpropFilter for the wasm backend, which has none (tensorflow/tfjs#8474): the filter gradient of a 2-D
- * convolution, computed by the XNNPACK forward convolution ("conv trick").
+ * convolution: at stride 1 one XNNPACK matrix product of shifted planes, otherwise the XNNPACK forward convolution
+ * ("conv trick").
  */
 import { backend_util, Conv2DBackpropFilter, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
 import { PgValidationError } from "@pg/core";
@@ -16,9 +17,72 @@ import {
   requireShape,
   shape4,
 } from "./kernel_attributes";
+import { writeShiftedPlanes } from "./shifted_planes";
 import { WASM_BACKEND, withWasmKernelCalls, type WasmKernelCalls } from "./wasm_kernel_calls";
 
 const WHERE = "Conv2DBackpropFilter (wasm training kernel)";
+
+/** Largest shifted-plane buffer (float32 elements, 64 MiB) one product reads; bigger batches go in chunks. */
+const MAX_PLANE_ELEMENTS = 1 << 24;
+
+/**
+ * Stride 1, dilation 1: the filter gradient as one matrix product per batch chunk, at the forward convolution's
+ * rate. With the input channel-major, each filter tap (kh, kw) is a shifted copy of it:
+ *   dW[kh, kw, ci, co] = Σ_{b,oh,ow} x[b, oh + kh − top, ow + kw − left, ci] · dy[b, oh, ow, co],
+ * i.e. P · dy with P[(kh, kw, ci), (b, oh, ow)] the shifted input planes (0 outside x) and dy as [B·OH·OW, Co].
+ * Substituting ih = oh + kh − top gives the same sum with dy shifted instead,
+ *   dW[kh, kw, ·, ·]ᵀ = D · x with D[(kh, kw, co), (b, ih, iw)] = dy[b, ih − kh + top, iw − kw + left, co],
+ * whose result [KH, KW, Co, Ci] is transposed (a few thousand elements). The side with fewer channels is shifted:
+ * the planes cost KH·KW·channels·B·H·W element moves and set the product's row count.
+ */
+function stride1FilterGradient(calls: WasmKernelCalls, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const [batch, height, width, inChannels] = shape4(WHERE, "x", x);
+  const { outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const shiftInput = inChannels <= outChannels;
+  const shifted = shiftInput ? x : dy;
+  const other = shiftInput ? dy : x;
+  const channels = shiftInput ? inChannels : outChannels;
+  const otherChannels = shiftInput ? outChannels : inChannels;
+  const geometry = shiftInput
+    ? { channels, batch, sourceHeight: height, sourceWidth: width, height: outHeight, width: outWidth }
+    : { channels, batch, sourceHeight: outHeight, sourceWidth: outWidth, height, width };
+  const shifts: [number, number][] = [];
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      shifts.push(shiftInput ? [kh - top, kw - left] : [top - kh, left - kw]);
+    }
+  }
+  const rows = shifts.length * channels;
+  const grid = geometry.height * geometry.width;
+  const chunk = Math.max(1, Math.min(batch, Math.floor(MAX_PLANE_ELEMENTS / (rows * grid))));
+
+  const channelMajor = calls.transpose(shifted, [3, 0, 1, 2]);
+  const otherRows = calls.reshape(other, [batch, grid * otherChannels]);
+  let sum: TensorInfo | undefined;
+  for (let begin = 0; begin < batch; begin += chunk) {
+    const end = Math.min(batch, begin + chunk);
+    const planes = calls.output([1, rows, (end - begin) * grid]);
+    const view = calls.heapView(planes);
+    writeShiftedPlanes(view.heap as Float32Array, view.offset(channelMajor), view.offset(planes), geometry, shifts, begin, end);
+    const part = end - begin === batch ? otherRows : calls.slice(otherRows, [begin, 0], [end - begin, grid * otherChannels]);
+    const product = calls.matMul(planes, calls.reshape(part, [1, (end - begin) * grid, otherChannels]));
+    calls.free(planes);
+    if (part !== otherRows) calls.free(part);
+    if (sum === undefined) {
+      sum = product;
+    } else {
+      const total = calls.add(sum, product);
+      calls.free(sum);
+      calls.free(product);
+      sum = total;
+    }
+  }
+  calls.free(channelMajor);
+  if (sum === undefined) return calls.fill([filterHeight, filterWidth, inChannels, outChannels], 0, "float32");
+  if (shiftInput) return calls.reshape(sum, [filterHeight, filterWidth, inChannels, outChannels]);
+  return calls.transpose(calls.reshape(sum, [filterHeight, filterWidth, outChannels, inChannels]), [0, 1, 3, 2]);
+}
 
 /**
  * dW[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + kh·dh − top, ow·sw + kw·dw − left, ci] · dy[b, oh, ow, co].
@@ -54,6 +118,10 @@ function filterGradient(calls: WasmKernelCalls, x: TensorInfo, dy: TensorInfo, i
     );
     calls.free(xTransposed);
     return calls.reshape(product, [1, 1, inChannels, outChannels]);
+  }
+
+  if (strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1 && batch > 0) {
+    return stride1FilterGradient(calls, x, dy, info);
   }
 
   // Rows of the padded input the last output position reads; anything below is cropped, anything missing padded.

@@ -54,6 +54,22 @@ export function readIntegerList(where: string, attrs: NamedAttrMap, name: string
   throw new PgValidationError(where, `attrs.${name}`, expected, value);
 }
 
+/**
+ * Reads an axis attribute (`axis` of reductions, concat, split): one integer or a list, negative counting from the
+ * end, as non-negative axes of a tensor of `rank`.
+ */
+export function readAxes(where: string, attrs: NamedAttrMap, name: string, rank: number): number[] {
+  const value: unknown = attrs[name];
+  const entries: unknown[] = Array.isArray(value) ? value : [value];
+  const axes: number[] = [];
+  for (const entry of entries) {
+    if (typeof entry !== "number" || !Number.isInteger(entry) || entry < -rank || entry >= Math.max(rank, 1)) break;
+    axes.push(entry < 0 ? entry + rank : entry);
+  }
+  if (axes.length === entries.length) return axes;
+  throw new PgValidationError(where, `attrs.${name}`, `an axis or a list of axes in [${-rank}, ${rank})`, value);
+}
+
 /** Reads a 4-D shape attribute (`filterShape`, `inputShape`) as a tuple. */
 export function readShape4(where: string, attrs: NamedAttrMap, name: string): Shape4 {
   const [a = 0, b = 0, c = 0, d = 0] = readIntegerList(where, attrs, name, 4);

@@ -1,6 +1,6 @@
 /**
  * Calls registered wasm kernel functions on `TensorInfo`s from inside another kernel and frees every temporary it
- * made. The training kernels are compositions of these calls; nothing here touches the wasm heap directly.
+ * made. The training kernels are compositions of these calls, plus data movement on views of the wasm heap.
  * Internal to `@pg/backend`; never re-exported.
  */
 import {
@@ -29,19 +29,32 @@ export function stockKernelName(kernelName: string): string {
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** The part of tfjs's `KernelBackend` the training kernels use: buffer reference counts and plain writes. */
+/**
+ * The part of tfjs's wasm `KernelBackend` the training kernels use: buffer reference counts, plain writes, new
+ * outputs and views of a tensor's bytes in the wasm heap (no copy, unlike `readSync`).
+ */
 export interface TrainingKernelBackend {
   incRef(dataId: DataId): void;
   disposeData(dataId: DataId, force?: boolean): boolean;
-  write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: DataType): DataId;
+  write(values: Float32Array | Int32Array | Uint8Array | null, shape: number[], dtype: DataType): DataId;
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(tensor: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 function isTrainingKernelBackend(value: object): value is TrainingKernelBackend {
-  return (
-    typeof Reflect.get(value, "incRef") === "function" &&
-    typeof Reflect.get(value, "disposeData") === "function" &&
-    typeof Reflect.get(value, "write") === "function"
+  return ["incRef", "disposeData", "write", "makeOutput", "typedArrayFromHeap"].every(
+    (method) => typeof Reflect.get(value, method) === "function",
   );
+}
+
+/**
+ * Element offsets of tensors in one typed view of the whole wasm heap, so a kernel can move data with
+ * `copyWithin`/`fill` between tensors. Valid until the next allocation (a heap growth detaches the buffer): take it
+ * after every output is allocated.
+ */
+export interface HeapView<T extends Float32Array | Int32Array | Uint8Array> {
+  readonly heap: T;
+  offset(tensor: TensorInfo): number;
 }
 
 /**
@@ -89,6 +102,15 @@ export class WasmKernelCalls {
     return this.track(this.call(alias, inputs, attrs));
   }
 
+  /** {@link runStock} for a kernel with several outputs (SplitV); each output is a temporary of this scope. */
+  runStockMany(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo[] {
+    const alias = stockKernelName(kernelName);
+    const kernel = getKernel(alias, WASM_BACKEND);
+    if (kernel === undefined) return [this.runStock(kernelName, inputs, attrs)];
+    const output = kernel.kernelFunc({ inputs, backend: this.backend, attrs });
+    return (Array.isArray(output) ? output : [output]).map((tensor) => this.track(tensor));
+  }
+
   /** A temporary that shares `x`'s buffer (reference counted), e.g. to return an input unchanged. */
   share(x: TensorInfo): TensorInfo {
     this.buffers.incRef(x.dataId);
@@ -99,6 +121,37 @@ export class WasmKernelCalls {
   constant(values: Float32Array, shape: number[]): TensorInfo {
     const dataId = this.buffers.write(values, shape, "float32");
     return this.track({ dataId, shape, dtype: "float32" });
+  }
+
+  /** An uninitialised temporary of `shape` (the kernel writes every element through {@link heapView}). */
+  output(shape: number[], dtype: DataType = "float32"): TensorInfo {
+    return this.track(this.buffers.makeOutput(shape, dtype));
+  }
+
+  /** The tensor's elements in the wasm heap (a view, no copy); valid until the next allocation. */
+  elements(tensor: TensorInfo): Float32Array | Int32Array | Uint8Array {
+    return this.buffers.typedArrayFromHeap(tensor);
+  }
+
+  /**
+   * One view of the whole heap typed like `like` (float32, int32 or bool), with each tensor's element offset;
+   * valid until the next allocation.
+   */
+  heapView(like: TensorInfo): HeapView<Float32Array | Int32Array | Uint8Array> {
+    const anchor = this.buffers.typedArrayFromHeap(like);
+    // The heap's buffer is shared (SharedArrayBuffer) in the threaded build; views over it work alike.
+    const buffer: ArrayBufferLike = anchor.buffer;
+    const heap =
+      anchor instanceof Float32Array
+        ? new Float32Array(buffer)
+        : anchor instanceof Int32Array
+          ? new Int32Array(buffer)
+          : new Uint8Array(buffer);
+    const buffers = this.buffers;
+    return {
+      heap,
+      offset: (tensor) => buffers.typedArrayFromHeap(tensor).byteOffset / anchor.BYTES_PER_ELEMENT,
+    };
   }
 
   /** A float32 scalar temporary. */
@@ -112,10 +165,12 @@ export class WasmKernelCalls {
   }
 
   /** Frees every temporary except `result` and returns `result`, which the caller (tfjs) now owns. */
-  release(result: TensorInfo): TensorInfo {
-    if (!this.temporaries.delete(result)) {
-      // An input returned unchanged must carry its own reference, or tfjs would free the caller's buffer.
-      this.buffers.incRef(result.dataId);
+  release<R extends TensorInfo | TensorInfo[]>(result: R): R {
+    for (const tensor of Array.isArray(result) ? result : [result]) {
+      if (!this.temporaries.delete(tensor)) {
+        // An input returned unchanged must carry its own reference, or tfjs would free the caller's buffer.
+        this.buffers.incRef(tensor.dataId);
+      }
     }
     this.disposeAll();
     return result;
@@ -285,14 +340,14 @@ export class WasmKernelCalls {
 }
 
 /**
- * Runs `body` in a fresh {@link WasmKernelCalls} scope: the tensor it returns is kept, every other temporary is
- * freed, also when `body` throws.
+ * Runs `body` in a fresh {@link WasmKernelCalls} scope: the tensor (or tensors) it returns are kept, every other
+ * temporary is freed, also when `body` throws.
  */
-export function withWasmKernelCalls(
+export function withWasmKernelCalls<R extends TensorInfo | TensorInfo[]>(
   where: string,
   backend: object,
-  body: (calls: WasmKernelCalls) => TensorInfo,
-): TensorInfo {
+  body: (calls: WasmKernelCalls) => R,
+): R {
   const calls = new WasmKernelCalls(where, backend);
   try {
     return calls.release(body(calls));

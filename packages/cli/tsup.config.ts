@@ -2,7 +2,8 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: ["src/index.ts"],
+    // allocator_settings: the `@pg/cli/allocator` export, which an entry script imports before the rest of @pg.
+    entry: ["src/index.ts", "src/allocator_settings.ts"],
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
@@ -13,7 +14,8 @@ export default defineConfig([
     shims: true,
   },
   {
-    // The `pg` command: ESM only (it awaits at the top level).
+    // The `pg` command: ESM only (it awaits at the top level). Its commands are a chunk of their own, loaded only after
+    // the allocator restart (src/pg.ts).
     entry: ["src/pg.ts"],
     format: ["esm"],
     sourcemap: true,

@@ -1,5 +1,10 @@
-import { runCommand } from "@pg/cli";
+import { restartWithAllocatorSettings } from "@pg/cli/allocator";
+
+// On Linux with glibc, runs this script again with malloc settings that make training steps faster
+// (docs/performance.md; PG_ALLOCATOR=default keeps glibc's defaults). The rest is imported after that.
+await restartWithAllocatorSettings();
 
 // pnpm --dir examples/sin start -- --iterations N --batch B --seed S --methods m1,m2 --out DIR
 // is `pg train sin …`: the definition lives in @pg/experiments, the runner in @pg/cli.
+const { runCommand } = await import("@pg/cli");
 process.exitCode = await runCommand(["train", "sin", ...process.argv.slice(2)]);

@@ -25,7 +25,9 @@ Usage:
 
 <experiment> is a built-in name (pg list) or the path of a module whose default export is an experiment definition.
 "pg <command> --help" tells more. Exit status: 0 done, 1 a method stopped on an error, 2 bad usage,
-130 / 143 interrupted by SIGINT / SIGTERM (resumable).`;
+130 / 143 interrupted by SIGINT / SIGTERM (resumable).
+On Linux with glibc, pg runs itself again with MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=68719476736 (faster
+training steps) unless either is set; PG_ALLOCATOR=default keeps glibc's defaults.`;
 
 const HELP: Readonly<Record<string, string>> = {
   train: `pg train <experiment> [flags]

@@ -34,3 +34,13 @@ export { fieldImagePng, writeFieldImages, FIELD_IMAGE_AXES, type FieldPanel, typ
 export { LastExamples, writeExperimentFigures, fieldRange, type KeptExamples, type ExperimentFiguresOptions } from "./example_figures";
 export { compareRuns, formatComparison, type CompareRunsOptions, type ComparisonMetric, type ComparedMethod, type ComparisonAtIteration, type RunComparison } from "./compare_runs";
 export { writeRunReport, type RunReportOptions, type RunReportResult } from "./run_report";
+export {
+  allocatorDecision,
+  restartWithAllocatorSettings,
+  ALLOCATOR_SETTINGS,
+  ALLOCATOR_OPT_OUT,
+  type AllocatorSituation,
+  type AllocatorDecision,
+  type AllocatorKeepReason,
+  type RestartOptions,
+} from "./allocator_settings";

@@ -144,9 +144,23 @@ export interface LockOwner {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return errorCode(error) === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether `pid` has ended but no parent has collected its exit status yet (Linux). A process whose parent was killed
+ * (pg's restart with the allocator settings, killed with SIGKILL) stays one where the process that inherits it never
+ * collects it, as some containers' first process does not; it holds no lock.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 

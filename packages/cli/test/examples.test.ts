@@ -8,6 +8,7 @@ import * as core from "@pg/core";
 import { docExampleSuite, releasingTensors } from "@pg/core/testing";
 import * as nets from "@pg/nets";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as allocator from "../src/allocator_settings";
 import * as cli from "../src/index";
 
 beforeAll(async () => {
@@ -16,7 +17,7 @@ beforeAll(async () => {
 docExampleSuite({
   namespace: cli,
   sourceDirectory: path.join(__dirname, "..", "src"),
-  modules: { "@pg/cli": cli, "@pg/core": core, "@pg/nets": nets, "@tensorflow/tfjs": tf, "node:fs": fs, "node:os": os, "node:path": path },
+  modules: { "@pg/cli": cli, "@pg/cli/allocator": allocator, "@pg/core": core, "@pg/nets": nets, "@tensorflow/tfjs": tf, "node:fs": fs, "node:os": os, "node:path": path },
   test: { describe, it, expect },
   // Examples build tensors and models without disposing them: release them after each.
   around: releasingTensors,

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { experimentEntry } from "@pg/experiments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCK_FILE, prepareOutputDirectory, readCheckpoint, type ExperimentSummary, type RunRecord } from "../src/index";
+import { ALLOCATOR_SETTINGS, LOCK_FILE, prepareOutputDirectory, readCheckpoint, type ExperimentSummary, type RunRecord } from "../src/index";
 
 const PACKAGE = fileURLToPath(new URL("..", import.meta.url));
 const PG = fileURLToPath(new URL("../src/pg.ts", import.meta.url));
@@ -59,11 +59,15 @@ function freshPath(name: string): string {
   return join(temporaryRoot, `${String(temporaryCount).padStart(2, "0")}-${name}`);
 }
 
-/** Starts `pg <args>` in the package directory; it is killed with SIGKILL after `timeoutSeconds`. */
+/**
+ * Starts `pg <args>` in the package directory; it is killed with SIGKILL after `timeoutSeconds`. The allocator settings
+ * are in its environment, as pg's restart on Linux puts them (test/allocator_settings.test.ts tests the restart), so
+ * that the process started is the one that runs the command: the pid in locks and messages, the one signals reach.
+ */
 function startPg(args: readonly string[], timeoutSeconds = TRAINING_CHILD_SECONDS): Started {
   const child = spawn(process.execPath, ["--conditions=@pg/source", "--import", "tsx", PG, ...args], {
     cwd: PACKAGE,
-    env: { ...process.env, NO_COLOR: "1", CI: "1" },
+    env: { ...process.env, ...ALLOCATOR_SETTINGS, NO_COLOR: "1", CI: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PgValidationError, requireNonNegativeInteger, requirePositive, requirePositiveInteger } from "@pg/core";
+import type { AllocatorMode } from "./allocator";
 
 /** Backends the benchmark knows how to run (the others need native tfjs bindings that are not installed here). */
 export type BenchBackend = "wasm" | "cpu";
@@ -8,12 +9,34 @@ export type BenchBackend = "wasm" | "cpu";
 /** Every backend of the benchmark, in the order the runs use them. */
 export const BENCH_BACKENDS: readonly BenchBackend[] = ["wasm", "cpu"];
 
+/** Frameworks `--peer` can compare with. */
+export type BenchPeer = "torch";
+
+/** The accepted values of `--peer`. */
+export const BENCH_PEERS: readonly BenchPeer[] = ["torch"];
+
+/** `--allocator`: which allocator settings the runs get; `both` runs every case with each. */
+export type AllocatorChoice = AllocatorMode | "both";
+
+/** The accepted values of `--allocator`. */
+export const ALLOCATOR_CHOICES: readonly AllocatorChoice[] = ["tuned", "default", "both"];
+
+/**
+ * What a run can reach at best: WebAssembly SIMD128 has no fused multiply-add, so XNNPACK issues a 4-lane multiply
+ * then an add (16 FLOP/cycle on Zen 4's two pipes) — 56 GFLOP/s per core at 3.5 GHz (research/backends.md §1).
+ */
+export const WASM_CEILING_GFLOPS_PER_CORE = 56;
+
 /** The options of `pnpm bench`, every default resolved. */
 export interface BenchOptions {
-  /** Timed steps per run; the run reports their median. @defaultValue 5 */
+  /** At least this many timed steps per run; the run reports their median. @defaultValue 5 */
   readonly repeats: number;
-  /** Untimed steps before the timed ones (JIT, wasm heap growth, Adam slot creation). @defaultValue 2 */
+  /** Timed steps go on until they add up to at least this many seconds (tiny cases get many steps). @defaultValue 0.5 */
+  readonly timedSeconds: number;
+  /** At least this many untimed steps before the timed ones (JIT, wasm heap growth, Adam slot creation). @defaultValue 2 */
   readonly warmup: number;
+  /** Warm-up goes on until at least this many seconds have passed (V8's JIT settles on small cases). @defaultValue 1 */
+  readonly warmupSeconds: number;
   /** Case names to run (`--cases unet-b32,mlp-b1000`); `undefined` runs every case. */
   readonly cases: readonly string[] | undefined;
   /** Backends to run on. @defaultValue ['wasm', 'cpu'] */
@@ -28,6 +51,24 @@ export interface BenchOptions {
    * {@link DEFAULT_SLOW_RUN_SECONDS} for the slow runs of `--include-slow`.
    */
   readonly runSeconds: number | undefined;
+  /** `--peer torch`: also run every case in PyTorch and report ours ÷ theirs. `undefined`: no peer. */
+  readonly peer: BenchPeer | undefined;
+  /** `--peer-python PATH`: the interpreter for the peer; `undefined` tries `python3` on PATH, then /usr/bin/python3. */
+  readonly peerPython: string | undefined;
+  /**
+   * Allocator settings of the runs' processes: `tuned` (our default: {@link ALLOCATOR_SETTINGS}), `default` (glibc as
+   * shipped: the two variables removed), `both` (each case with each). @defaultValue 'both' with a peer, else 'tuned'
+   */
+  readonly allocator: AllocatorChoice;
+  /**
+   * Before each run, wait until the 1-minute load average is below this (at most {@link quietLoadWaitSeconds}).
+   * `undefined`: record it without waiting. @defaultValue 1 with a peer, else undefined (`--quiet-load off`)
+   */
+  readonly quietLoad: number | undefined;
+  /** Longest wait for {@link quietLoad} before one run, in seconds; the run then starts anyway. @defaultValue 120 */
+  readonly quietLoadWaitSeconds: number;
+  /** GFLOP/s one core can reach, for the "% of ceiling" column. @defaultValue {@link WASM_CEILING_GFLOPS_PER_CORE} */
+  readonly ceilingGflops: number;
 }
 
 /** Default wall-time limit of one run in seconds: 10× the expected ≈ 60 s of the slowest default run. */
@@ -36,7 +77,27 @@ export const DEFAULT_RUN_SECONDS = 600;
 export const DEFAULT_SLOW_RUN_SECONDS = 6 * 3600;
 
 const WHERE = "pnpm bench";
-const VALUE_FLAGS = ["repeats", "warmup", "cases", "backends", "out", "run-seconds"] as const;
+/** Default `--quiet-load` when a peer runs: on 2 cores, the other core is free on average. */
+export const DEFAULT_PEER_QUIET_LOAD = 1;
+/** Default `--quiet-load-wait`, in seconds. */
+export const DEFAULT_QUIET_LOAD_WAIT_SECONDS = 120;
+
+const VALUE_FLAGS = [
+  "repeats",
+  "timed-seconds",
+  "warmup",
+  "warmup-seconds",
+  "cases",
+  "backends",
+  "out",
+  "run-seconds",
+  "peer",
+  "peer-python",
+  "allocator",
+  "quiet-load",
+  "quiet-load-wait",
+  "ceiling-gflops",
+] as const;
 const SWITCHES = ["include-slow"] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, ...SWITCHES].map((f) => `--${f}`).join(", ");
 
@@ -51,6 +112,18 @@ function resolveUserPath(path: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
+/** `--quiet-load X`: a load average > 0 (`off` is handled by the caller). */
+function quietLoadOf(text: string): number {
+  const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value > 0) || !Number.isFinite(value)) throw new PgValidationError(WHERE, "--quiet-load", 'a load average > 0, or "off"', text);
+  return value;
+}
+
+/** `--peer-python`: a bare name is looked up on PATH by the system; a path is taken from where the user ran pnpm. */
+function resolvePythonPath(text: string): string {
+  return text.includes("/") ? resolveUserPath(text) : text;
+}
+
 function listOf(flag: string, text: string): string[] {
   const items = text.split(",").map((item) => item.trim()).filter((item) => item.length > 0);
   if (items.length === 0) throw new PgValidationError(WHERE, `--${flag}`, "a non-empty comma-separated list", text);
@@ -59,6 +132,22 @@ function listOf(flag: string, text: string): string[] {
 
 function integerOf(text: string): number {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** A decimal number ≥ 0 (> 0 unless `allowZero`), or a {@link PgValidationError} quoting the text as given. */
+function decimalOf(flag: string, text: string, allowZero: boolean): number {
+  const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new PgValidationError(WHERE, `--${flag}`, allowZero ? "a number ≥ 0" : "a number > 0", text);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new PgValidationError(WHERE, `--${flag}`, `one of ${choices.map((c) => `"${c}"`).join(", ")}`, text);
+  }
+  return text as T;
 }
 
 /**
@@ -99,13 +188,34 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const casesText = values.get("cases");
   const outText = values.get("out");
+  const peerText = values.get("peer");
+  const peer = peerText === undefined ? undefined : oneOf("peer", peerText, BENCH_PEERS);
+  const peerPython = values.get("peer-python");
+  if (peerPython !== undefined && peer === undefined) {
+    throw new PgValidationError(WHERE, "--peer-python", "given together with --peer torch", `--peer-python ${peerPython} without --peer`);
+  }
+  const allocatorText = values.get("allocator");
+  const quietText = values.get("quiet-load");
+  const quietWaitText = values.get("quiet-load-wait");
+  const ceilingText = values.get("ceiling-gflops");
+  const timedSecondsText = values.get("timed-seconds");
+  const warmupSecondsText = values.get("warmup-seconds");
+  const defaultQuietLoad = peer === undefined ? undefined : DEFAULT_PEER_QUIET_LOAD;
   return {
     repeats: repeatsText === undefined ? 5 : requirePositiveInteger(WHERE, "--repeats", integerOf(repeatsText)),
+    timedSeconds: timedSecondsText === undefined ? 0.5 : decimalOf("timed-seconds", timedSecondsText, true),
     warmup: warmupText === undefined ? 2 : requireNonNegativeInteger(WHERE, "--warmup", integerOf(warmupText)),
+    warmupSeconds: warmupSecondsText === undefined ? 1 : decimalOf("warmup-seconds", warmupSecondsText, true),
     cases: casesText === undefined ? undefined : listOf("cases", casesText),
     backends: [...new Set(backends as BenchBackend[])],
     includeSlow,
     out: outText === undefined ? defaultOutPath() : resolveUserPath(outText),
     runSeconds: secondsText === undefined ? undefined : requirePositive(WHERE, "--run-seconds", Number(secondsText)),
+    peer,
+    peerPython: peerPython === undefined ? undefined : resolvePythonPath(peerPython),
+    allocator: allocatorText === undefined ? (peer === undefined ? "tuned" : "both") : oneOf("allocator", allocatorText, ALLOCATOR_CHOICES),
+    quietLoad: quietText === undefined ? defaultQuietLoad : quietText === "off" ? undefined : quietLoadOf(quietText),
+    quietLoadWaitSeconds: quietWaitText === undefined ? DEFAULT_QUIET_LOAD_WAIT_SECONDS : decimalOf("quiet-load-wait", quietWaitText, true),
+    ceilingGflops: ceilingText === undefined ? WASM_CEILING_GFLOPS_PER_CORE : decimalOf("ceiling-gflops", ceilingText, false),
   };
 }

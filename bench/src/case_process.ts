@@ -5,11 +5,11 @@
  */
 import { measureRun, type RunSetup, type RunSpec, type StepTiming } from "./measure_run";
 
-/** What a run's child process tells the parent. */
+/** What a run's child process tells the parent (peer_torch.py prints the same objects, one JSON line each). */
 export type RunMessage =
   | { readonly type: "setup"; readonly setup: RunSetup }
   | { readonly type: "step"; readonly step: StepTiming }
-  | { readonly type: "done"; readonly residentMegabytes: number }
+  | { readonly type: "done"; readonly residentMegabytes: number; readonly summary?: Readonly<Record<string, unknown>> }
   | { readonly type: "failed"; readonly message: string };
 
 function send(message: RunMessage): Promise<void> {

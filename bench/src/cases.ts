@@ -1,7 +1,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { PgValidationError } from "@pg/core";
 import { mlp, unet } from "@pg/nets";
-import type { BenchBackend, BenchOptions } from "./bench_options";
+import { ALLOCATOR_MODES, type AllocatorMode } from "./allocator";
+import type { AllocatorChoice, BenchBackend, BenchOptions, BenchPeer } from "./bench_options";
 
 /** What a case times: one optimizer step, or one forward pass without gradients. */
 export type CaseKind = "training" | "inference";
@@ -119,32 +120,54 @@ export function benchCaseNamed(name: string): BenchCase {
   return found;
 }
 
-/** One planned run: a case on one backend with one replica count, or the reason it is skipped. */
+/** Who runs a case: our networks on a tfjs backend, or the PyTorch peer (peer_torch.py). */
+export type BenchSide = "ours" | "peer";
+
+/** What a run executes on: one of our backends, or the peer's framework. */
+export type RunBackend = BenchBackend | BenchPeer;
+
+/** One planned run: a case on one backend with one replica count and one allocator mode, or why it is skipped. */
 export interface BenchRun {
   readonly caseName: string;
-  readonly backend: BenchBackend;
+  readonly side: BenchSide;
+  /** Our tfjs backend, or `torch` for the peer. */
+  readonly backend: RunBackend;
+  /** Data-parallel replicas for ours; torch threads for the peer (R replicas are compared with R threads). */
   readonly replicas: number;
+  /** The allocator settings of the run's process. */
+  readonly allocator: AllocatorMode;
   /** Set when the run is not executed (a slow run without `--include-slow`). */
   readonly skipReason?: string;
   /** A run that only happens with `--include-slow`; it gets the longer wall-time limit. */
   readonly isSlow: boolean;
 }
 
+/** The allocator modes `--allocator` selects, in run order. */
+export function allocatorModesOf(choice: AllocatorChoice): readonly AllocatorMode[] {
+  return choice === "both" ? ALLOCATOR_MODES : [choice];
+}
+
 /**
- * Every run of the selected cases: each case on each selected backend, training cases that can be split with 1 and
- * with `cores` replicas (data-parallel workers), slow runs listed as skipped unless `includeSlow`.
+ * Every run of the selected cases, in the order they execute. For each case and each replica count (1 and `cores`
+ * for training cases that can be split, else 1), for each allocator mode (`default` before `tuned`): ours on each
+ * selected backend, then the peer (when `peer` is set) with as many threads as ours had replicas. Ours and the peer
+ * thus alternate closely, so a change in the machine's load affects both. Slow runs are listed as skipped unless
+ * `includeSlow`.
  * @throws {@link PgValidationError} for an unknown case name.
  */
-export function planRuns(options: Pick<BenchOptions, "cases" | "backends" | "includeSlow">, cores: number): BenchRun[] {
+export function planRuns(options: Pick<BenchOptions, "cases" | "backends" | "includeSlow" | "peer" | "allocator">, cores: number): BenchRun[] {
   const cases = options.cases === undefined ? BENCH_CASES : options.cases.map(benchCaseNamed);
   const runs: BenchRun[] = [];
   for (const benchCase of cases) {
     const replicaCounts = benchCase.isSplittable && cores > 1 ? [1, cores] : [1];
-    for (const backend of options.backends) {
-      const isSlow = benchCase.slow?.backends.includes(backend) ?? false;
-      for (const replicas of replicaCounts) {
-        const skip = isSlow && !options.includeSlow ? { skipReason: benchCase.slow?.note ?? "skipped (slow)" } : {};
-        runs.push({ caseName: benchCase.name, backend, replicas, isSlow, ...skip });
+    for (const replicas of replicaCounts) {
+      for (const allocator of allocatorModesOf(options.allocator)) {
+        for (const backend of options.backends) {
+          const isSlow = benchCase.slow?.backends.includes(backend) ?? false;
+          const skip = isSlow && !options.includeSlow ? { skipReason: benchCase.slow?.note ?? "skipped (slow)" } : {};
+          runs.push({ caseName: benchCase.name, side: "ours", backend, replicas, allocator, isSlow, ...skip });
+        }
+        if (options.peer !== undefined) runs.push({ caseName: benchCase.name, side: "peer", backend: options.peer, replicas, allocator, isSlow: false });
       }
     }
   }

@@ -2,22 +2,25 @@ import * as tf from "@tensorflow/tfjs";
 import { dataParallel, initBackend, type DataParallelEngine } from "@pg/backend";
 import { backprop, initScheme, scheme, shapeSize, trainStep, type Batch, type Physics, type SchemeState } from "@pg/core";
 import { countParameters } from "@pg/nets";
+import { allocatorVariablesOf } from "./allocator";
 import type { BenchBackend } from "./bench_options";
 import { benchCaseNamed, type BenchCase } from "./cases";
 import { TRAINING_FLOP_FACTOR, forwardFlops } from "./flops";
+import { nextPhase, type StepSchedule } from "./step_schedule";
 
-/** Which run to measure: JSON-serialisable, so the parent can hand it to an isolated child process. */
-export interface RunSpec {
+/**
+ * Which run to measure and how many steps ({@link StepSchedule}): JSON-serialisable, so the parent can hand it to
+ * an isolated child process.
+ */
+export interface RunSpec extends StepSchedule {
   readonly caseName: string;
   readonly backend: BenchBackend;
   readonly replicas: number;
-  readonly warmup: number;
-  readonly repeats: number;
 }
 
 /** What is known once the backend, the network and the engine are up, before the first step. */
 export interface RunSetup {
-  /** tfjs's name of the active backend. */
+  /** tfjs's name of the active backend ("torch" for the PyTorch peer). */
   readonly tfjsBackend: string;
   /** Threads of the wasm backend's XNNPACK pool (1 in Node: tfjs ships its single-threaded build there). */
   readonly wasmThreads?: number;
@@ -28,6 +31,27 @@ export interface RunSetup {
   readonly flopsPerStep: number;
   /** Backend start-up (wasm: kernel registration and self-test), network build and worker start, in seconds. */
   readonly setupSeconds: number;
+  /** The allocator variables the run's process saw in its environment (glibc read them when it started). */
+  readonly allocatorVariables?: Readonly<Record<string, string>>;
+  /** The PyTorch peer's own description (peer_torch.py); absent for our runs. */
+  readonly peer?: PeerSetup;
+}
+
+/** What peer_torch.py reports about itself in its setup message. */
+export interface PeerSetup {
+  readonly framework: string;
+  readonly torchVersion: string;
+  /** sys.executable of the interpreter that ran it. */
+  readonly python: string;
+  readonly pythonVersion: string;
+  /** torch.get_num_threads() after torch.set_num_threads. */
+  readonly threads: number;
+  /** torch.get_num_interop_threads(); 1 where it could be set. */
+  readonly interopThreads: number | null;
+  readonly mkldnn: boolean;
+  readonly layout: string;
+  /** The allocator variables the Python process saw. */
+  readonly allocatorVariables: Readonly<Record<string, string>>;
 }
 
 /** One step: warm-up or timed, its wall time, and the batch-mean loss for training steps. */
@@ -77,8 +101,8 @@ async function wasmThreadCount(): Promise<number | undefined> {
 
 /**
  * Measures one run in this process: starts the backend (on wasm with @pg's training kernels, self-tested), builds
- * the case's network, and times `warmup + repeats` steps with `performance.now()`, each ended by awaiting a tensor's
- * data so asynchronous work is inside the step. A training step is `trainStep` with the identity physics,
+ * the case's network, and times steps with `performance.now()`, as many as {@link nextPhase} asks for (warm-up, then
+ * timed), each ended by awaiting a tensor's data so asynchronous work is inside the step. A training step is `trainStep` with the identity physics,
  * `scheme(backprop())`, reduction 'sum' and Adam(1e-3), through a `dataParallel` engine with `spec.replicas`
  * replicas; an inference step is `model.apply(input, { training: false })`.
  * @throws whatever the backend, the engine or a step throws (e.g. out of memory); the caller records it.
@@ -116,6 +140,7 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
       forwardFlopsPerSample: forwardPerSample,
       flopsPerStep: factor * forwardPerSample * benchCase.batch,
       setupSeconds: (performance.now() - setupStart) / 1000,
+      allocatorVariables: allocatorVariablesOf(process.env),
     };
     callbacks.onSetup?.(setup);
 
@@ -124,8 +149,13 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
     let state: SchemeState = initScheme(trainingScheme);
     const probe = network.trainableWeights[0]?.read();
     const steps: StepTiming[] = [];
-    for (let step = 1; step <= spec.warmup + spec.repeats; step++) {
-      const phase = step <= spec.warmup ? "warmup" : "timed";
+    let warmupSteps = 0;
+    let timedSteps = 0;
+    let timedSeconds = 0;
+    const warmupStart = performance.now();
+    for (let step = 1; ; step++) {
+      const phase = nextPhase(spec, { warmupSteps, warmupElapsedSeconds: (performance.now() - warmupStart) / 1000, timedSteps, timedSeconds });
+      if (phase === "done") break;
       const start = performance.now();
       let loss: number | undefined;
       if (optimizer !== undefined) {
@@ -146,6 +176,11 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
         output.dispose();
       }
       const timing: StepTiming = { phase, milliseconds: performance.now() - start, ...(loss === undefined ? {} : { loss }) };
+      if (phase === "warmup") warmupSteps++;
+      else {
+        timedSteps++;
+        timedSeconds += timing.milliseconds / 1000;
+      }
       steps.push(timing);
       callbacks.onStep?.(timing);
     }

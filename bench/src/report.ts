@@ -1,17 +1,28 @@
-import type { BenchBackend } from "./bench_options";
-import type { BenchCase, BenchRun, CaseKind } from "./cases";
+import type { AllocatorMode } from "./allocator";
+import type { BenchCase, BenchRun, BenchSide, CaseKind, RunBackend } from "./cases";
+import type { PeerSetup } from "./measure_run";
+import type { RunLoad } from "./quiet_load";
 import type { IsolatedRunResult } from "./run_isolated";
 
 /** How a run ended. `partial`: it stopped (error or time limit) after some timed steps; the median uses those. */
 export type RunStatus = "measured" | "partial" | "failed" | "skipped";
 
-/** One row of the results: a case on one backend with one replica count. Missing numbers are `null` in the JSON. */
+/**
+ * One row of the results: a case on one backend (or the peer) with one replica (thread) count and one allocator mode.
+ * Missing numbers are `null` in the JSON.
+ */
 export interface BenchRecord {
   readonly case: string;
   readonly description: string;
   readonly kind: CaseKind;
-  readonly backend: BenchBackend;
+  readonly side: BenchSide;
+  /** Our tfjs backend, or `torch`. */
+  readonly backend: RunBackend;
+  /** Data-parallel replicas (ours) or torch threads (peer). */
   readonly replicas: number;
+  readonly allocator: AllocatorMode;
+  /** The allocator variables the run's process reported seeing (else those it was given); empty for `default`. */
+  readonly allocatorVariables: Readonly<Record<string, string>>;
   readonly batch: number;
   readonly status: RunStatus;
   /** Median wall time of the timed steps. */
@@ -20,6 +31,8 @@ export interface BenchRecord {
   readonly msPerSample: number | null;
   /** FLOPs per step (see flops.ts) / median step time. */
   readonly gflopPerSecond: number | null;
+  /** Ours: {@link BenchRecord.gflopPerSecond} ÷ (ceiling per core × replicas); null for the peer. */
+  readonly ceilingShare: number | null;
   /** Every timed step, in order. */
   readonly samplesMs: readonly number[];
   /** The untimed warm-up steps, in order. */
@@ -40,6 +53,10 @@ export interface BenchRecord {
   readonly residentMegabytes: number | null;
   /** `os.loadavg()` when the run started: how busy the shared machine was. */
   readonly loadAverageAtStart: readonly number[];
+  /** The 1-minute load average before and after waiting for `--quiet-load`; null for skipped runs. */
+  readonly load: RunLoad | null;
+  /** The peer's interpreter, torch version and threads (peer runs only). */
+  readonly peer: PeerSetup | null;
   /** Why the run failed or stopped early. */
   readonly error: string | null;
   /** Why the run was not executed (status "skipped"). */
@@ -59,22 +76,34 @@ function statusOf(result: IsolatedRunResult, timed: number): RunStatus {
   return timed > 0 ? "partial" : "failed";
 }
 
+/** Where and how a run was started: its load, its allocator variables and the ceiling its GFLOP/s are shared by. */
+export interface RunContext {
+  readonly load: RunLoad;
+  readonly loadAverageAtStart: readonly number[];
+  readonly allocatorVariables: Readonly<Record<string, string>>;
+  /** GFLOP/s per core (`--ceiling-gflops`). */
+  readonly ceilingGflops: number;
+}
+
 /** The record of a run that was executed (or attempted). */
-export function measuredRecord(run: BenchRun, benchCase: BenchCase, result: IsolatedRunResult, loadAverageAtStart: readonly number[]): BenchRecord {
+export function measuredRecord(run: BenchRun, benchCase: BenchCase, result: IsolatedRunResult, context: RunContext): BenchRecord {
   const timed = result.steps.filter((s) => s.phase === "timed");
   const samplesMs = timed.map((s) => s.milliseconds);
   const medianMs = median(samplesMs);
   const setup = result.setup;
   const losses = result.steps.map((s) => s.loss).filter((l): l is number => l !== undefined);
+  const gflopPerSecond = medianMs === null || setup === undefined ? null : setup.flopsPerStep / (medianMs * 1e6);
   return {
     ...identityOf(run, benchCase),
+    allocatorVariables: setup?.allocatorVariables ?? setup?.peer?.allocatorVariables ?? context.allocatorVariables,
     status: statusOf(result, timed.length),
     medianMsPerStep: medianMs,
     msPerSample: medianMs === null ? null : medianMs / benchCase.batch,
-    gflopPerSecond: medianMs === null || setup === undefined ? null : setup.flopsPerStep / (medianMs * 1e6),
+    gflopPerSecond,
+    ceilingShare: gflopPerSecond === null || run.side === "peer" ? null : gflopPerSecond / (context.ceilingGflops * run.replicas),
     samplesMs,
     warmupMs: result.steps.filter((s) => s.phase === "warmup").map((s) => s.milliseconds),
-    pytorch: pytorchOf(benchCase, medianMs),
+    pytorch: run.side === "peer" ? null : pytorchOf(benchCase, medianMs),
     parameters: setup?.parameters ?? null,
     forwardMflopPerSample: setup === undefined ? null : setup.forwardFlopsPerSample / 1e6,
     gflopPerStep: setup === undefined ? null : setup.flopsPerStep / 1e9,
@@ -84,7 +113,9 @@ export function measuredRecord(run: BenchRun, benchCase: BenchCase, result: Isol
     setupSeconds: setup?.setupSeconds ?? null,
     wallSeconds: result.wallSeconds,
     residentMegabytes: result.residentMegabytes ?? null,
-    loadAverageAtStart,
+    loadAverageAtStart: context.loadAverageAtStart,
+    load: context.load,
+    peer: setup?.peer ?? null,
     error: result.error ?? null,
     skipReason: null,
   };
@@ -94,13 +125,15 @@ export function measuredRecord(run: BenchRun, benchCase: BenchCase, result: Isol
 export function skippedRecord(run: BenchRun, benchCase: BenchCase, reason: string): BenchRecord {
   return {
     ...identityOf(run, benchCase),
+    allocatorVariables: {},
     status: "skipped",
     medianMsPerStep: null,
     msPerSample: null,
     gflopPerSecond: null,
+    ceilingShare: null,
     samplesMs: [],
     warmupMs: [],
-    pytorch: pytorchOf(benchCase, null),
+    pytorch: run.side === "peer" ? null : pytorchOf(benchCase, null),
     parameters: null,
     forwardMflopPerSample: null,
     gflopPerStep: null,
@@ -111,6 +144,8 @@ export function skippedRecord(run: BenchRun, benchCase: BenchCase, reason: strin
     wallSeconds: null,
     residentMegabytes: null,
     loadAverageAtStart: [],
+    load: null,
+    peer: null,
     error: null,
     skipReason: reason,
   };
@@ -121,8 +156,10 @@ function identityOf(run: BenchRun, benchCase: BenchCase) {
     case: benchCase.name,
     description: benchCase.description,
     kind: benchCase.kind,
+    side: run.side,
     backend: run.backend,
     replicas: run.replicas,
+    allocator: run.allocator,
     batch: benchCase.batch,
   };
 }
@@ -135,7 +172,7 @@ function pytorchOf(benchCase: BenchCase, medianMs: number | null): BenchRecord["
 /** A within-run ratio: `baseline` median / `improved` median. */
 export interface Speedup {
   readonly case: string;
-  /** e.g. "wasm: 2 replicas over 1" or "replicas 1: wasm over cpu". */
+  /** e.g. "wasm, tuned: 2 replicas over 1", "torch, default: 2 threads over 1" or "1 replica, tuned: wasm over cpu". */
   readonly comparison: string;
   readonly baselineMs: number;
   readonly improvedMs: number;
@@ -146,30 +183,102 @@ function isUsable(record: BenchRecord): record is BenchRecord & { medianMsPerSte
   return (record.status === "measured" || record.status === "partial") && record.medianMsPerStep !== null;
 }
 
-/** For each training case and backend measured with 1 and with more replicas: time(1) / time(R). */
+/**
+ * For each training case, backend (ours or torch) and allocator mode measured with 1 and with more replicas
+ * (threads): time(1) / time(R), the speed-up of using R cores.
+ */
 export function replicaSpeedups(records: readonly BenchRecord[]): Speedup[] {
   const speedups: Speedup[] = [];
   for (const one of records.filter((r) => r.kind === "training" && r.replicas === 1 && isUsable(r))) {
-    for (const many of records.filter((r) => r.case === one.case && r.backend === one.backend && r.replicas > 1 && isUsable(r))) {
+    const same = (r: BenchRecord) => r.case === one.case && r.backend === one.backend && r.allocator === one.allocator;
+    for (const many of records.filter((r) => same(r) && r.replicas > 1 && isUsable(r))) {
       const baselineMs = one.medianMsPerStep as number;
       const improvedMs = many.medianMsPerStep as number;
-      speedups.push({ case: one.case, comparison: `${one.backend}: ${many.replicas} replicas over 1`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
+      const unit = one.side === "peer" ? "threads" : "replicas";
+      speedups.push({ case: one.case, comparison: `${one.backend}, ${one.allocator}: ${many.replicas} ${unit} over 1`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
     }
   }
   return speedups;
 }
 
-/** For each case measured with 1 replica on both wasm and cpu: time(cpu) / time(wasm). */
+/** For each case and allocator mode measured with 1 replica on both wasm and cpu: time(cpu) / time(wasm). */
 export function backendSpeedups(records: readonly BenchRecord[]): Speedup[] {
   const speedups: Speedup[] = [];
   for (const wasm of records.filter((r) => r.backend === "wasm" && r.replicas === 1 && isUsable(r))) {
-    const cpu = records.find((r) => r.case === wasm.case && r.backend === "cpu" && r.replicas === 1 && isUsable(r));
+    const cpu = records.find((r) => r.case === wasm.case && r.backend === "cpu" && r.replicas === 1 && r.allocator === wasm.allocator && isUsable(r));
     if (cpu === undefined) continue;
     const baselineMs = cpu.medianMsPerStep as number;
     const improvedMs = wasm.medianMsPerStep as number;
-    speedups.push({ case: wasm.case, comparison: "1 replica: wasm over cpu", baselineMs, improvedMs, speedup: baselineMs / improvedMs });
+    speedups.push({ case: wasm.case, comparison: `1 replica, ${wasm.allocator}: wasm over cpu`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
   }
   return speedups;
+}
+
+/** Allocator modes compared: time(default) / time(tuned) for the same case, backend and replica count. */
+export function allocatorSpeedups(records: readonly BenchRecord[]): Speedup[] {
+  const speedups: Speedup[] = [];
+  for (const tuned of records.filter((r) => r.allocator === "tuned" && isUsable(r))) {
+    const shipped = records.find(
+      (r) => r.case === tuned.case && r.backend === tuned.backend && r.replicas === tuned.replicas && r.allocator === "default" && isUsable(r),
+    );
+    if (shipped === undefined) continue;
+    const unit = tuned.side === "peer" ? (tuned.replicas === 1 ? "thread" : "threads") : tuned.replicas === 1 ? "replica" : "replicas";
+    const baselineMs = shipped.medianMsPerStep as number;
+    const improvedMs = tuned.medianMsPerStep as number;
+    speedups.push({ case: tuned.case, comparison: `${tuned.backend}, ${tuned.replicas} ${unit}: tuned over default`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
+  }
+  return speedups;
+}
+
+/** Ours against the peer for one case, backend, replica (thread) count and allocator mode. */
+export interface PeerComparison {
+  readonly case: string;
+  /** Our backend. */
+  readonly backend: RunBackend;
+  /** Our replicas = the peer's threads. */
+  readonly replicas: number;
+  readonly allocator: AllocatorMode;
+  readonly oursMs: number | null;
+  /** 1-minute load average when our run started. */
+  readonly oursLoad: number | null;
+  readonly oursGflopPerSecond: number | null;
+  /** Our GFLOP/s ÷ (ceiling per core × replicas). */
+  readonly ceilingShare: number | null;
+  readonly peerMs: number | null;
+  /** 1-minute load average when the peer's run started. */
+  readonly peerLoad: number | null;
+  readonly peerGflopPerSecond: number | null;
+  /** oursMs ÷ peerMs: > 1 means ours is slower. */
+  readonly ratio: number | null;
+}
+
+/**
+ * Pairs every run of ours that was attempted with the peer's run of the same case, replica (thread) count and
+ * allocator mode. Runs without a peer counterpart are left out.
+ */
+export function peerComparisons(records: readonly BenchRecord[]): PeerComparison[] {
+  const comparisons: PeerComparison[] = [];
+  for (const ours of records.filter((r) => r.side === "ours" && r.status !== "skipped")) {
+    const peer = records.find((r) => r.side === "peer" && r.case === ours.case && r.replicas === ours.replicas && r.allocator === ours.allocator);
+    if (peer === undefined) continue;
+    const oursMs = isUsable(ours) ? ours.medianMsPerStep : null;
+    const peerMs = isUsable(peer) ? peer.medianMsPerStep : null;
+    comparisons.push({
+      case: ours.case,
+      backend: ours.backend,
+      replicas: ours.replicas,
+      allocator: ours.allocator,
+      oursMs,
+      oursLoad: ours.load?.atStart ?? null,
+      oursGflopPerSecond: ours.gflopPerSecond,
+      ceilingShare: ours.ceilingShare,
+      peerMs,
+      peerLoad: peer.load?.atStart ?? null,
+      peerGflopPerSecond: peer.gflopPerSecond,
+      ratio: oursMs === null || peerMs === null ? null : oursMs / peerMs,
+    });
+  }
+  return comparisons;
 }
 
 /** Milliseconds with about three significant digits. */
@@ -186,19 +295,59 @@ function formatRate(gflops: number): string {
 
 function noteOf(record: BenchRecord): string {
   if (record.status === "skipped") return record.skipReason ?? "skipped";
-  if (record.error === null) return "";
+  const waited = record.load !== null && record.load.waitedSeconds > 0 ? `waited ${record.load.waitedSeconds.toFixed(0)} s for load < ${record.load.threshold ?? "?"}` : "";
+  const notQuiet = record.load?.isQuiet === false ? " (not reached)" : "";
+  const load = waited + notQuiet;
+  if (record.error === null) return load;
   const message = record.error.length > 90 ? `${record.error.slice(0, 87)}…` : record.error;
-  return `${record.status === "partial" ? `partial (${record.samplesMs.length} timed)` : "failed"}: ${message}`;
+  const failure = `${record.status === "partial" ? `partial (${record.samplesMs.length} timed)` : "failed"}: ${message}`;
+  return load.length > 0 ? `${failure}; ${load}` : failure;
 }
 
-const HEADER = ["case", "backend", "replicas", "batch", "ms/step", "ms/sample", "GFLOP/s", "÷ PyTorch", "timed steps (ms)", "note"] as const;
+/**
+ * The timed steps in a few characters: every one when there are at most 7, else their count, minimum, median and
+ * maximum (a small case times hundreds of steps).
+ */
+export function formatSteps(samplesMs: readonly number[]): string {
+  if (samplesMs.length <= 7) return samplesMs.map(formatMilliseconds).join(" ");
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const middle = median(sorted) as number;
+  return `${samplesMs.length}×: min ${formatMilliseconds(sorted[0] as number)}, med ${formatMilliseconds(middle)}, max ${formatMilliseconds(sorted[sorted.length - 1] as number)}`;
+}
+
+/** A load average as printed beside a figure. */
+function formatLoad(load: number | null | undefined): string {
+  return load === null || load === undefined ? "–" : load.toFixed(2);
+}
+
+function formatShare(share: number | null): string {
+  return share === null ? "–" : `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+}
+
+/** Aligns `rows` under `header`; the columns in `numeric` are right-aligned. */
+function alignedTable(header: readonly string[], numeric: ReadonlySet<string>, rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, column) => Math.max(h.length, ...rows.map((row) => (row[column] as string).length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => {
+        const width = widths[column] as number;
+        return numeric.has(header[column] as string) ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+const HEADER = ["case", "backend", "R", "malloc", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling", "÷ PyTorch ref", "timed steps (ms)", "note"] as const;
 /** Columns printed right-aligned (numbers). */
-const NUMERIC = new Set<string>(["replicas", "batch", "ms/step", "ms/sample", "GFLOP/s", "÷ PyTorch"]);
+const NUMERIC = new Set<string>(["R", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling", "÷ PyTorch ref"]);
 
 /**
- * The results as an aligned text table, one row per record: median ms per step, ms per sample, GFLOP/s, our median
- * divided by the PyTorch 1-thread reference (where one exists), every timed step, and a note for skipped, failed
- * or partial runs.
+ * Every record as a row of an aligned text table: median ms per step with the 1-minute load average at the run's
+ * start, ms per sample, GFLOP/s, their share of the ceiling (ours), our median ÷ the PyTorch reference figure of
+ * research/backends.md (where one exists), the timed steps, and a note for skipped, failed, partial or waiting runs.
+ * `R` is replicas for ours, threads for torch; `malloc` the allocator mode.
  */
 export function formatTable(records: readonly BenchRecord[]): string {
   const dash = "–";
@@ -206,25 +355,45 @@ export function formatTable(records: readonly BenchRecord[]): string {
     r.case,
     r.backend,
     String(r.replicas),
+    r.allocator,
     String(r.batch),
     r.medianMsPerStep === null ? dash : formatMilliseconds(r.medianMsPerStep),
+    formatLoad(r.load?.atStart),
     r.msPerSample === null ? dash : formatMilliseconds(r.msPerSample),
     r.gflopPerSecond === null ? dash : formatRate(r.gflopPerSecond),
+    r.side === "peer" ? "" : formatShare(r.ceilingShare),
     r.pytorch === null ? "" : r.pytorch.ratio === null ? dash : `${r.pytorch.ratio.toFixed(2)}×`,
-    r.samplesMs.map(formatMilliseconds).join(" "),
+    formatSteps(r.samplesMs),
     noteOf(r),
   ]);
-  const widths = HEADER.map((h, column) => Math.max(h.length, ...rows.map((row) => (row[column] as string).length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => {
-        const width = widths[column] as number;
-        return NUMERIC.has(HEADER[column] as string) ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join("  ")
-      .trimEnd();
-  const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  return [line(HEADER), rule, ...rows.map(line)].join("\n");
+  return alignedTable(HEADER, NUMERIC, rows);
+}
+
+const COMPARISON_HEADER = ["case", "ours", "R", "malloc", "ours ms", "load", "GFLOP/s", "% ceiling", "torch ms", "load ", "ours ÷ torch"] as const;
+const COMPARISON_NUMERIC = new Set<string>(["R", "ours ms", "load", "GFLOP/s", "% ceiling", "torch ms", "load ", "ours ÷ torch"]);
+
+/**
+ * The comparisons with the peer as an aligned table: per case, backend, replicas (= torch threads) and allocator
+ * mode, our median ms and its load average, our GFLOP/s and share of the ceiling, torch's median ms and its load
+ * average, and ours ÷ torch (> 1: ours is slower).
+ */
+export function formatComparisonTable(comparisons: readonly PeerComparison[]): string {
+  if (comparisons.length === 0) return "  (none: no case was run by both)";
+  const dash = "–";
+  const rows = comparisons.map((c) => [
+    c.case,
+    c.backend,
+    String(c.replicas),
+    c.allocator,
+    c.oursMs === null ? dash : formatMilliseconds(c.oursMs),
+    formatLoad(c.oursLoad),
+    c.oursGflopPerSecond === null ? dash : formatRate(c.oursGflopPerSecond),
+    formatShare(c.ceilingShare),
+    c.peerMs === null ? dash : formatMilliseconds(c.peerMs),
+    formatLoad(c.peerLoad),
+    c.ratio === null ? dash : `${c.ratio.toFixed(2)}×`,
+  ]);
+  return alignedTable(COMPARISON_HEADER, COMPARISON_NUMERIC, rows);
 }
 
 /** The speedups as indented lines, e.g. `unet-b32  wasm: 2 replicas over 1  1234 → 700 ms  1.76×`. */

@@ -1,4 +1,4 @@
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunMessage } from "./case_process";
 import type { RunSetup, RunSpec, StepTiming } from "./measure_run";
@@ -17,6 +17,16 @@ export interface IsolatedRunResult {
   readonly wallSeconds: number;
 }
 
+/** How a run's process is started. */
+export interface IsolatedRunOptions {
+  /** Wall-time limit of the whole process; it is killed then, and the steps it reported are kept. */
+  readonly limitSeconds: number;
+  /** The child's complete environment (allocator settings included). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Called for every progress message, e.g. to print steps as they finish. */
+  readonly onMessage?: (message: RunMessage) => void;
+}
+
 /** Most of the child's stderr kept for error messages (the tail matters; wasm aborts print the minified module). */
 const STDERR_BYTES = 64 * 1024;
 
@@ -30,13 +40,16 @@ function stderrTail(text: string): string {
 }
 
 /**
- * Runs {@link RunSpec} in a child Node process (same loader flags as this one) and collects its progress. The child is
- * killed when `limitSeconds` of wall time pass; the steps it reported by then are kept. Never rejects: failures come
- * back in {@link IsolatedRunResult.error}.
- * @param onMessage - called for every progress message, e.g. to print steps as they finish.
+ * Collects the {@link RunMessage}s of a started run's process until it exits or `limitSeconds` pass (then it is
+ * killed). `subscribe` connects the process's message source (IPC or stdout lines) to the handler it is given.
+ * Never rejects: failures come back in {@link IsolatedRunResult.error}.
  */
-export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (message: RunMessage) => void): Promise<IsolatedRunResult> {
-  const entry = fileURLToPath(new URL("./case_process.ts", import.meta.url));
+export function superviseRun(
+  child: ChildProcess,
+  subscribe: (handle: (message: RunMessage) => void) => void,
+  limitSeconds: number,
+  onMessage?: (message: RunMessage) => void,
+): Promise<IsolatedRunResult> {
   const start = performance.now();
   return new Promise((resolve) => {
     let setup: RunSetup | undefined;
@@ -45,8 +58,7 @@ export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (me
     let failure: string | undefined;
     let stderr = "";
     let isTimedOut = false;
-    const child = fork(entry, [JSON.stringify(spec)], { execArgv: process.execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"] });
-    child.stdout?.resume(); // tfjs prints a banner; nothing on stdout is needed
+    let isFinished = false;
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_BYTES);
@@ -55,7 +67,7 @@ export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (me
       isTimedOut = true;
       child.kill("SIGKILL");
     }, limitSeconds * 1000);
-    child.on("message", (message: RunMessage) => {
+    subscribe((message) => {
       if (message.type === "setup") setup = message.setup;
       else if (message.type === "step") steps.push(message.step);
       else if (message.type === "done") residentMegabytes = message.residentMegabytes;
@@ -63,6 +75,8 @@ export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (me
       onMessage?.(message);
     });
     const finish = (error: string | undefined) => {
+      if (isFinished) return;
+      isFinished = true;
       clearTimeout(timer);
       resolve({
         ...(setup === undefined ? {} : { setup }),
@@ -73,7 +87,8 @@ export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (me
       });
     };
     child.on("error", (error) => finish(`could not start the run's process: ${error.message}`));
-    child.on("exit", (code, signal) => {
+    // "close" rather than "exit": the last lines of stdout (the peer's messages) have been read by then.
+    child.on("close", (code, signal) => {
       if (failure !== undefined) return finish(failure);
       if (isTimedOut) return finish(`stopped at the ${limitSeconds} s wall-time limit of one run (raise it with --run-seconds)`);
       if (residentMegabytes !== undefined && code === 0) return finish(undefined);
@@ -82,4 +97,15 @@ export function runIsolated(spec: RunSpec, limitSeconds: number, onMessage?: (me
       return finish(`the run's process ended with ${status}${tail.length > 0 ? `: ${tail}` : ""}`);
     });
   });
+}
+
+/**
+ * Runs {@link RunSpec} in a child Node process (same loader flags as this one, the environment of `options.env`) and
+ * collects its progress over IPC. Never rejects: failures come back in {@link IsolatedRunResult.error}.
+ */
+export function runIsolated(spec: RunSpec, options: IsolatedRunOptions): Promise<IsolatedRunResult> {
+  const entry = fileURLToPath(new URL("./case_process.ts", import.meta.url));
+  const child = fork(entry, [JSON.stringify(spec)], { execArgv: process.execArgv, env: options.env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  child.stdout?.resume(); // tfjs prints a banner; nothing on stdout is needed
+  return superviseRun(child, (handle) => child.on("message", handle), options.limitSeconds, options.onMessage);
 }

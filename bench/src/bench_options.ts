@@ -43,6 +43,11 @@ export interface BenchOptions {
   readonly backends: readonly BenchBackend[];
   /** Runs the U-net training cases on the cpu backend too (minutes per step). @defaultValue false */
   readonly includeSlow: boolean;
+  /**
+   * `--profile`: each of our runs takes one extra step after its timed ones with every kernel of the calling thread
+   * timed, and reports the kernels of that step (not part of the median). @defaultValue false
+   */
+  readonly profile: boolean;
   /** Absolute path of the JSON results. @defaultValue bench/results.json */
   readonly out: string;
   /**
@@ -98,7 +103,7 @@ const VALUE_FLAGS = [
   "quiet-load-wait",
   "ceiling-gflops",
 ] as const;
-const SWITCHES = ["include-slow"] as const;
+const SWITCHES = ["include-slow", "profile"] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, ...SWITCHES].map((f) => `--${f}`).join(", ");
 
 /** bench/results.json, wherever the command was started. */
@@ -151,15 +156,15 @@ function oneOf<T extends string>(flag: string, text: string, choices: readonly T
 }
 
 /**
- * Parses the flags of `pnpm bench` (`--flag value` or `--flag=value`; `--include-slow` takes no value). Case names
- * are checked against the case list by the caller, which knows them.
+ * Parses the flags of `pnpm bench` (`--flag value` or `--flag=value`; `--include-slow` and `--profile` take no
+ * value). Case names are checked against the case list by the caller, which knows them.
  * @throws {@link PgValidationError} naming the flag, what it accepts and what was given.
  * @example
  * parseBenchOptions(["--repeats", "7", "--backends", "wasm"]).repeats; // 7
  */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const values = new Map<string, string>();
-  let includeSlow = false;
+  const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (token === "--") continue; // pnpm forwards a separator when the user writes `pnpm bench -- --flag`
@@ -168,7 +173,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const flag = eq >= 0 ? token.slice(2, eq) : token.slice(2);
     if ((SWITCHES as readonly string[]).includes(flag)) {
       if (eq >= 0) throw new PgValidationError(WHERE, `--${flag}`, "given without a value", token.slice(eq + 1));
-      includeSlow = true;
+      switches.add(flag);
       continue;
     }
     if (!(VALUE_FLAGS as readonly string[]).includes(flag)) throw new PgValidationError(WHERE, "flag", `one of ${ALL_FLAGS}`, `--${flag}`);
@@ -208,7 +213,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupSeconds: warmupSecondsText === undefined ? 1 : decimalOf("warmup-seconds", warmupSecondsText, true),
     cases: casesText === undefined ? undefined : listOf("cases", casesText),
     backends: [...new Set(backends as BenchBackend[])],
-    includeSlow,
+    includeSlow: switches.has("include-slow"),
+    profile: switches.has("profile"),
     out: outText === undefined ? defaultOutPath() : resolveUserPath(outText),
     runSeconds: secondsText === undefined ? undefined : requirePositive(WHERE, "--run-seconds", Number(secondsText)),
     peer,

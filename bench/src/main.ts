@@ -28,8 +28,10 @@ import { waitForQuietLoad } from "./quiet_load";
 import {
   allocatorSpeedups,
   backendSpeedups,
+  PROFILE_NOTE,
   formatComparisonTable,
   formatMilliseconds,
+  formatProfiles,
   formatSpeedups,
   formatTable,
   measuredRecord,
@@ -95,6 +97,11 @@ function stepPrinter(): (message: RunMessage) => void {
   let unprinted = 0;
   return (message) => {
     if (message.type === "setup") progress(`    ready after ${message.setup.setupSeconds.toFixed(1)} s (${message.setup.tfjsBackend})`);
+    if (message.type === "profile") {
+      const { stepMilliseconds, kernels } = message.profile;
+      const inKernels = kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+      progress(`    profiled step: ${formatMilliseconds(stepMilliseconds)} ms, ${formatMilliseconds(inKernels)} ms of it in ${kernels.length} kernels`);
+    }
     if (message.type !== "step") return;
     const now = performance.now();
     if (now - lastPrinted < 1000 && message.step.milliseconds < 1000) {
@@ -152,7 +159,11 @@ async function main(): Promise<number> {
       "the updated weights / the output data; the peer: time.perf_counter around the step). Every run in a fresh child process. " +
       (options.quietLoad === undefined
         ? "The 1-minute load average is recorded before each run."
-        : `Before each run, up to ${options.quietLoadWaitSeconds} s of waiting for the 1-minute load average to fall below ${options.quietLoad}.`),
+        : `Before each run, up to ${options.quietLoadWaitSeconds} s of waiting for the 1-minute load average to fall below ${options.quietLoad}.`) +
+      (options.profile
+        ? " --profile: each of our runs takes one extra step after its timed ones with every kernel of the calling thread (replica 0) " +
+          "timed; it is not a timed step (records[].profile)."
+        : ""),
     flopCounting:
       `Conv2D 2·outH·outW·kh·kw·cin·cout and Dense 2·in·out per sample, from the model's layers; training = ${TRAINING_FLOP_FACTOR}× forward. ` +
       "Batch norm, activations, pooling, upsampling, concatenation, biases and Adam are not counted. The peer counts its Conv2d/Linear the same way.",
@@ -191,7 +202,7 @@ async function main(): Promise<number> {
     const result =
       run.side === "peer" && peerPython !== undefined
         ? await runPeerIsolated(peerPython, { caseName: run.caseName, threads: run.replicas, ...schedule }, supervision)
-        : await runIsolated({ caseName: run.caseName, backend: run.backend as RunSpec["backend"], replicas: run.replicas, ...schedule }, supervision);
+        : await runIsolated({ caseName: run.caseName, backend: run.backend as RunSpec["backend"], replicas: run.replicas, ...schedule, profile: options.profile }, supervision);
     const record = measuredRecord(run, benchCase, result, { load, loadAverageAtStart: loadAtStart, allocatorVariables: allocatorVariablesOf(env), ceilingGflops: options.ceilingGflops });
     records.push(record);
     const summary = record.medianMsPerStep === null ? "no timed step" : `median ${formatMilliseconds(record.medianMsPerStep)} ms/step of ${record.samplesMs.length}`;
@@ -216,6 +227,8 @@ async function main(): Promise<number> {
       "÷ PyTorch ref = our median / PyTorch 1.13 on 1 thread from research/backends.md\n\n",
   );
   out.write(`${formatTable(records)}\n\n`);
+  const profiles = formatProfiles(records);
+  if (profiles.length > 0) out.write(`${PROFILE_NOTE}\n\n${profiles}\n\n`);
   if (peer !== null && peerPython !== undefined) {
     out.write(`Ours against PyTorch (same case, R replicas against R threads, same malloc mode; > 1× means ours is slower):\n`);
     out.write(`${formatComparisonTable(results.comparisons)}\n\n`);

@@ -6,6 +6,7 @@ import { allocatorVariablesOf } from "./allocator";
 import type { BenchBackend } from "./bench_options";
 import { benchCaseNamed, type BenchCase } from "./cases";
 import { TRAINING_FLOP_FACTOR, forwardFlops } from "./flops";
+import { profileKernels, type KernelTime } from "./kernel_profile";
 import { nextPhase, type StepSchedule } from "./step_schedule";
 
 /**
@@ -16,6 +17,11 @@ export interface RunSpec extends StepSchedule {
   readonly caseName: string;
   readonly backend: BenchBackend;
   readonly replicas: number;
+  /**
+   * `--profile`: after the timed steps, one more step with every kernel of the calling thread timed
+   * ({@link StepProfile}); it is not a timed step. @defaultValue false
+   */
+  readonly profile?: boolean;
 }
 
 /** What is known once the backend, the network and the engine are up, before the first step. */
@@ -61,10 +67,26 @@ export interface StepTiming {
   readonly loss?: number;
 }
 
+/**
+ * The kernels of one profiled step (`--profile`): one extra step after the timed ones, timed like them, with every
+ * outermost kernel call of the calling thread timed ({@link profileKernels}). With data-parallel replicas only
+ * replica 0 (the calling thread) is seen: the worker threads' kernels are not in {@link StepProfile.kernels}, and
+ * the time the calling thread waits for them is outside kernels.
+ */
+export interface StepProfile {
+  /** Wall time of the profiled step, measured as a timed step (the wrapped kernels add a little to it). */
+  readonly stepMilliseconds: number;
+  /** Kernels of the calling thread by time, most first; their sum is at most {@link StepProfile.stepMilliseconds}. */
+  readonly kernels: readonly KernelTime[];
+  /** The tfjs backend whose kernels were wrapped. */
+  readonly backend: string;
+}
+
 /** Callbacks of {@link measureRun}, so a parent process sees progress even if the run is later stopped. */
 export interface MeasureRunCallbacks {
   onSetup?(setup: RunSetup): void;
   onStep?(step: StepTiming): void;
+  onProfile?(profile: StepProfile): void;
 }
 
 /** The result of {@link measureRun}. */
@@ -72,6 +94,8 @@ export interface RunMeasurement extends RunSetup {
   readonly steps: readonly StepTiming[];
   /** Resident set size of the process after the last step, in MB (wasm heaps are never returned to the OS). */
   readonly residentMegabytes: number;
+  /** The profiled step with `spec.profile`, after the timed steps (not one of {@link RunMeasurement.steps}). */
+  readonly profile?: StepProfile;
 }
 
 /** y = x with adjoint dy ↦ dy: the training step is then network forward + backward + Adam, as in the reference. */
@@ -104,7 +128,8 @@ async function wasmThreadCount(): Promise<number | undefined> {
  * the case's network, and times steps with `performance.now()`, as many as {@link nextPhase} asks for (warm-up, then
  * timed), each ended by awaiting a tensor's data so asynchronous work is inside the step. A training step is `trainStep` with the identity physics,
  * `scheme(backprop())`, reduction 'sum' and Adam(1e-3), through a `dataParallel` engine with `spec.replicas`
- * replicas; an inference step is `model.apply(input, { training: false })`.
+ * replicas; an inference step is `model.apply(input, { training: false })`. With `spec.profile`, one more step
+ * follows the timed ones with the backend's kernels wrapped ({@link StepProfile}); the timed steps run unwrapped.
  * @throws whatever the backend, the engine or a step throws (e.g. out of memory); the caller records it.
  */
 export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks = {}): Promise<RunMeasurement> {
@@ -149,16 +174,10 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
     let state: SchemeState = initScheme(trainingScheme);
     const probe = network.trainableWeights[0]?.read();
     const steps: StepTiming[] = [];
-    let warmupSteps = 0;
-    let timedSteps = 0;
-    let timedSeconds = 0;
-    const warmupStart = performance.now();
-    for (let step = 1; ; step++) {
-      const phase = nextPhase(spec, { warmupSteps, warmupElapsedSeconds: (performance.now() - warmupStart) / 1000, timedSteps, timedSeconds });
-      if (phase === "done") break;
-      const start = performance.now();
-      let loss: number | undefined;
+    /** One step, ended by awaiting a tensor's data so asynchronous work is inside it; the loss for training. */
+    const runStep = async (step: number): Promise<number | undefined> => {
       if (optimizer !== undefined) {
+        let loss: number;
         // A scope rather than tf.tidy, as in core's train(): the step returns plain objects next to tensors.
         tf.engine().startScope();
         try {
@@ -169,12 +188,26 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
           tf.engine().endScope();
         }
         await probe?.data(); // the updated weights: Adam's work is inside the step
-      } else if (input !== undefined) {
+        return loss;
+      }
+      if (input !== undefined) {
         const features = input;
         const output = tf.tidy(() => network.apply(features, { training: false }) as tf.Tensor);
         await output.data();
         output.dispose();
       }
+      return undefined;
+    };
+    let warmupSteps = 0;
+    let timedSteps = 0;
+    let timedSeconds = 0;
+    let step = 1;
+    const warmupStart = performance.now();
+    for (; ; step++) {
+      const phase = nextPhase(spec, { warmupSteps, warmupElapsedSeconds: (performance.now() - warmupStart) / 1000, timedSteps, timedSeconds });
+      if (phase === "done") break;
+      const start = performance.now();
+      const loss = await runStep(step);
       const timing: StepTiming = { phase, milliseconds: performance.now() - start, ...(loss === undefined ? {} : { loss }) };
       if (phase === "warmup") warmupSteps++;
       else {
@@ -184,7 +217,23 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
       steps.push(timing);
       callbacks.onStep?.(timing);
     }
-    return { ...setup, steps, residentMegabytes: process.memoryUsage().rss / 2 ** 20 };
+    let profile: StepProfile | undefined;
+    if (spec.profile === true) {
+      // Wrapped only now, so the timed steps ran the kernels as registered; every kernel is registered by now.
+      const backend = tf.getBackend();
+      const profiler = profileKernels(backend);
+      try {
+        const start = performance.now();
+        profiler.setRecording(true);
+        await runStep(step);
+        profiler.setRecording(false);
+        profile = { stepMilliseconds: performance.now() - start, kernels: profiler.take(), backend };
+      } finally {
+        profiler.restore();
+      }
+      callbacks.onProfile?.(profile);
+    }
+    return { ...setup, steps, residentMegabytes: process.memoryUsage().rss / 2 ** 20, ...(profile === undefined ? {} : { profile }) };
   } finally {
     input?.dispose();
     optimizer?.dispose();

@@ -1,11 +1,32 @@
 import type { AllocatorMode } from "./allocator";
 import type { BenchCase, BenchRun, BenchSide, CaseKind, RunBackend } from "./cases";
-import type { PeerSetup } from "./measure_run";
+import type { KernelTime } from "./kernel_profile";
+import type { PeerSetup, StepProfile } from "./measure_run";
 import type { RunLoad } from "./quiet_load";
 import type { IsolatedRunResult } from "./run_isolated";
 
 /** How a run ended. `partial`: it stopped (error or time limit) after some timed steps; the median uses those. */
 export type RunStatus = "measured" | "partial" | "failed" | "skipped";
+
+/**
+ * `--profile` (our runs): the kernels of one extra step taken after the timed ones (so not in `samplesMs` or the
+ * median). Only the calling thread's kernels are seen, i.e. replica 0: with R > 1 the data-parallel worker threads'
+ * kernels are missing and the calling thread's wait for them counts as outside kernels.
+ */
+export interface RunProfile {
+  /** Wall time of the profiled step, measured like a timed step (with the kernels wrapped). */
+  readonly stepMs: number;
+  /** Sum of {@link RunProfile.kernels}' milliseconds. */
+  readonly kernelsMs: number;
+  /** stepMs − kernelsMs: tensor creation, reading data back, the gradient tape, JavaScript between kernels, waits. */
+  readonly outsideKernelsMs: number;
+  /** Whose kernels were timed, e.g. "calling thread (replica 0 of 2)". */
+  readonly threadsSeen: string;
+  /** tfjs's backend whose kernels were wrapped. */
+  readonly backend: string;
+  /** Every kernel that ran: wall time of its outermost calls (nested kernel calls included) and their count, most time first. */
+  readonly kernels: readonly KernelTime[];
+}
 
 /**
  * One row of the results: a case on one backend (or the peer) with one replica (thread) count and one allocator mode.
@@ -57,6 +78,8 @@ export interface BenchRecord {
   readonly load: RunLoad | null;
   /** The peer's interpreter, torch version and threads (peer runs only). */
   readonly peer: PeerSetup | null;
+  /** `--profile`: the kernels of one extra step after the timed ones (calling thread only); null otherwise. */
+  readonly profile: RunProfile | null;
   /** Why the run failed or stopped early. */
   readonly error: string | null;
   /** Why the run was not executed (status "skipped"). */
@@ -116,6 +139,7 @@ export function measuredRecord(run: BenchRun, benchCase: BenchCase, result: Isol
     loadAverageAtStart: context.loadAverageAtStart,
     load: context.load,
     peer: setup?.peer ?? null,
+    profile: result.profile === undefined ? null : runProfileOf(result.profile, run.replicas),
     error: result.error ?? null,
     skipReason: null,
   };
@@ -146,8 +170,27 @@ export function skippedRecord(run: BenchRun, benchCase: BenchCase, reason: strin
     loadAverageAtStart: [],
     load: null,
     peer: null,
+    profile: null,
     error: null,
     skipReason: reason,
+  };
+}
+
+/** Whose kernels a profile of a run with `replicas` data-parallel replicas sees. */
+function threadsSeenOf(replicas: number): string {
+  return replicas === 1 ? "calling thread (the only replica)" : `calling thread only (replica 0 of ${replicas}; the worker threads' kernels are not seen)`;
+}
+
+/** The JSON form of a profiled step, with the sum of its kernels and the rest of the step. */
+export function runProfileOf(profile: StepProfile, replicas: number): RunProfile {
+  const kernelsMs = profile.kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+  return {
+    stepMs: profile.stepMilliseconds,
+    kernelsMs,
+    outsideKernelsMs: profile.stepMilliseconds - kernelsMs,
+    threadsSeen: threadsSeenOf(replicas),
+    backend: profile.backend,
+    kernels: profile.kernels,
   };
 }
 
@@ -407,4 +450,57 @@ export function formatSpeedups(speedups: readonly Speedup[]): string {
       return `  ${s.case.padEnd(caseWidth)}  ${s.comparison.padEnd(comparisonWidth)}  ${times.padStart(22)}  ${s.speedup.toFixed(2)}×`;
     })
     .join("\n");
+}
+
+/** Kernels listed by name in a profile table; the rest are summed in one "other" row. */
+export const PROFILE_TOP_KERNELS = 20;
+
+const PROFILE_HEADER = ["kernel", "ms", "calls", "% of step"] as const;
+const PROFILE_NUMERIC = new Set<string>(["ms", "calls", "% of step"]);
+
+function percentOf(part: number, whole: number): string {
+  return whole > 0 ? `${((part / whole) * 100).toFixed(1)} %` : "–";
+}
+
+/**
+ * One profiled step as an aligned table: the `top` kernels by time (ms, calls, % of the step's wall time), then
+ * "other (N kernels)" for the rest (when there is a rest), "outside kernels" (step − the sum of every kernel) and
+ * the step itself (its wall time, every call, 100 %). Kernels are sorted here, most time first.
+ */
+export function formatProfileTable(profile: Pick<RunProfile, "stepMs" | "kernels">, top = PROFILE_TOP_KERNELS): string {
+  const sorted = [...profile.kernels].sort((a, b) => b.milliseconds - a.milliseconds || a.kernel.localeCompare(b.kernel));
+  const shown = sorted.slice(0, top);
+  const rest = sorted.slice(top);
+  const step = profile.stepMs;
+  const sumOf = (kernels: readonly KernelTime[], key: "milliseconds" | "calls") => kernels.reduce((sum, k) => sum + k[key], 0);
+  const kernelsMs = sumOf(sorted, "milliseconds");
+  const row = (name: string, ms: number, calls: string) => [name, formatMilliseconds(ms), calls, percentOf(ms, step)];
+  const rows = shown.map((k) => row(k.kernel, k.milliseconds, String(k.calls)));
+  if (rest.length > 0) rows.push(row(`other (${rest.length} kernel${rest.length === 1 ? "" : "s"})`, sumOf(rest, "milliseconds"), String(sumOf(rest, "calls"))));
+  rows.push(row("outside kernels", step - kernelsMs, ""));
+  rows.push(row("step (wall time)", step, String(sumOf(sorted, "calls"))));
+  return alignedTable(PROFILE_HEADER, PROFILE_NUMERIC, rows);
+}
+
+/** The note printed above the profile tables. */
+export const PROFILE_NOTE =
+  "Kernels of one extra step after the timed ones (--profile; not in the medians above). ms = wall time of a kernel's " +
+  "outermost calls on the calling thread, kernels it calls included; % of step = ms ÷ the profiled step's wall time. " +
+  "Only the calling thread is seen (replica 0): with R > 1 the worker threads' kernels are missing and its wait for them " +
+  "is outside kernels. outside kernels = step − every kernel: tensor creation, reading data back, the gradient tape, " +
+  "JavaScript between kernels.";
+
+/** The heading and table of every profiled record, separated by blank lines; "" when none was profiled. */
+export function formatProfiles(records: readonly BenchRecord[]): string {
+  return records
+    .filter((r): r is BenchRecord & { profile: RunProfile } => r.profile !== null)
+    .map((r) => {
+      const p = r.profile;
+      const replicas = `${r.replicas} replica${r.replicas === 1 ? "" : "s"}`;
+      const heading =
+        `${r.case} on ${r.backend}, ${replicas}, malloc ${r.allocator}: profiled step ${formatMilliseconds(p.stepMs)} ms, ` +
+        `${percentOf(p.kernelsMs, p.stepMs)} of it in ${p.kernels.length} kernels; ${p.threadsSeen}`;
+      return `${heading}\n${formatProfileTable(p)}`;
+    })
+    .join("\n\n");
 }

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunMessage } from "./case_process";
-import type { RunSetup, RunSpec, StepTiming } from "./measure_run";
+import type { RunSetup, RunSpec, StepProfile, StepTiming } from "./measure_run";
 
 /** What the parent learned about a run executed in its own process. */
 export interface IsolatedRunResult {
@@ -9,6 +9,8 @@ export interface IsolatedRunResult {
   readonly setup?: RunSetup;
   /** Every step the child reported, also when it later failed or was stopped. */
   readonly steps: readonly StepTiming[];
+  /** The profiled step after the timed ones (`--profile`, our runs only), once the child reported it. */
+  readonly profile?: StepProfile;
   /** Resident set size of the child after its last step, in MB. */
   readonly residentMegabytes?: number;
   /** Why the run did not complete: the error it threw, its exit status, or the wall-time limit. */
@@ -54,6 +56,7 @@ export function superviseRun(
   return new Promise((resolve) => {
     let setup: RunSetup | undefined;
     const steps: StepTiming[] = [];
+    let profile: StepProfile | undefined;
     let residentMegabytes: number | undefined;
     let failure: string | undefined;
     let stderr = "";
@@ -70,6 +73,7 @@ export function superviseRun(
     subscribe((message) => {
       if (message.type === "setup") setup = message.setup;
       else if (message.type === "step") steps.push(message.step);
+      else if (message.type === "profile") profile = message.profile;
       else if (message.type === "done") residentMegabytes = message.residentMegabytes;
       else failure = message.message;
       onMessage?.(message);
@@ -81,6 +85,7 @@ export function superviseRun(
       resolve({
         ...(setup === undefined ? {} : { setup }),
         steps,
+        ...(profile === undefined ? {} : { profile }),
         ...(residentMegabytes === undefined ? {} : { residentMegabytes }),
         ...(error === undefined ? {} : { error }),
         wallSeconds: (performance.now() - start) / 1000,

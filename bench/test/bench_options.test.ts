@@ -26,6 +26,19 @@ describe("parseBenchOptions", () => {
     expect(WASM_CEILING_GFLOPS_PER_CORE).toBe(56);
   });
 
+  it("--profile is a switch, off by default, that leaves the other options alone", () => {
+    expect(parseBenchOptions([]).profile).toBe(false);
+    expect(parseBenchOptions([]).includeSlow).toBe(false);
+    const options = parseBenchOptions(["--cases", "unet-b32", "--profile", "--backends", "wasm"]);
+    expect(options.profile).toBe(true);
+    expect(options.includeSlow).toBe(false);
+    expect(options.cases).toEqual(["unet-b32"]);
+    expect(options.backends).toEqual(["wasm"]);
+    const both = parseBenchOptions(["--include-slow", "--profile"]);
+    expect([both.includeSlow, both.profile]).toEqual([true, true]);
+    expect(parseBenchOptions(["--include-slow"]).profile).toBe(false);
+  });
+
   it("--peer torch runs both allocator modes and waits for a load below 1 by default", () => {
     const options = parseBenchOptions(["--peer", "torch"]);
     expect(options.peer).toBe("torch");
@@ -73,6 +86,7 @@ describe("parseBenchOptions", () => {
     [["--ceiling-gflops", "0"], "--ceiling-gflops", "a number > 0", '"0"'],
     [["--peer-python", "/usr/bin/python3"], "--peer-python", "given together with --peer torch", "/usr/bin/python3"],
     [["--peer"], "--peer", "followed by a value", "nothing"],
+    [["--profile=yes"], "--profile", "given without a value", "yes"],
   ])("%j is refused, naming pnpm bench, the flag, what it accepts and what was given", (argv, flag, expected, given) => {
     const error = errorOf(argv);
     expect(error.where).toBe("pnpm bench");

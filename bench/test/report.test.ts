@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { benchCaseNamed, type BenchRun } from "../src/cases";
 import type { RunLoad } from "../src/quiet_load";
+import type { KernelTime } from "../src/kernel_profile";
 import {
+  PROFILE_NOTE,
   allocatorSpeedups,
   formatComparisonTable,
+  formatProfileTable,
+  formatProfiles,
   formatSteps,
   formatTable,
   measuredRecord,
   peerComparisons,
   replicaSpeedups,
+  runProfileOf,
   skippedRecord,
   type BenchRecord,
 } from "../src/report";
@@ -23,8 +28,9 @@ function load(atStart: number): RunLoad {
 }
 
 /** A measured run whose timed steps are `samplesMs`. */
-function record(run: Omit<BenchRun, "caseName" | "isSlow">, samplesMs: readonly number[], loadAtStart = 0.5): BenchRecord {
+function record(run: Omit<BenchRun, "caseName" | "isSlow">, samplesMs: readonly number[], loadAtStart = 0.5, extra: Partial<IsolatedRunResult> = {}): BenchRecord {
   const result: IsolatedRunResult = {
+    ...extra,
     setup: { tfjsBackend: run.backend, parameters: 37_697, forwardFlopsPerSample: 106_889_216, flopsPerStep: UNET_STEP_FLOPS, setupSeconds: 1 },
     steps: [{ phase: "warmup", milliseconds: 5000 }, ...samplesMs.map((milliseconds) => ({ phase: "timed" as const, milliseconds }))],
     residentMegabytes: 500,
@@ -115,5 +121,56 @@ describe("tables", () => {
     const lines = formatTable(RECORDS).split("\n");
     expect(lines[0]).toMatch(/^case\s+backend\s+R\s+malloc\s+batch\s+ms\/step\s+load\s+/);
     expect(lines[3]).toMatch(/^unet-b32\s+torch\s+1\s+default\s+32\s+250\s+0\.70\s+/);
+  });
+});
+
+/** 23 kernels K01…K23 taking 23, 22, …, 1 ms with 1, 2, …, 23 calls: 276 ms and 276 calls in all. */
+const KERNELS: KernelTime[] = Array.from({ length: 23 }, (_, i) => ({ kernel: `K${String(i + 1).padStart(2, "0")}`, milliseconds: 23 - i, calls: i + 1 }));
+
+describe("profile tables", () => {
+  it("lists the top 20 kernels, the rest as other, the step minus every kernel as outside kernels", () => {
+    // shuffled: the table sorts by time
+    const shuffled = [...KERNELS.slice(11), ...KERNELS.slice(0, 11)];
+    const lines = formatProfileTable({ stepMs: 500, kernels: shuffled }).split("\n");
+    expect(lines[0]).toMatch(/^kernel\s+ms\s+calls\s+% of step$/);
+    expect(lines[1]).toMatch(/^-+( +-+){3}$/);
+    expect(lines).toHaveLength(2 + 20 + 3);
+    expect(lines[2]).toMatch(/^K01\s+23\.0\s+1\s+4\.6 %$/);
+    expect(lines[21]).toMatch(/^K20\s+4\.00\s+20\s+0\.8 %$/);
+    expect(lines[22]).toMatch(/^other \(3 kernels\)\s+6\.00\s+66\s+1\.2 %$/); // 3 + 2 + 1 ms, 21 + 22 + 23 calls
+    expect(lines[23]).toMatch(/^outside kernels\s+224\s+44\.8 %$/); // 500 − 276
+    expect(lines[24]).toMatch(/^step \(wall time\)\s+500\s+276\s+100\.0 %$/);
+    // numbers are right-aligned under their headers: every row has the same length
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    const msEnd = (lines[0] as string).indexOf("ms") + 2;
+    for (const line of lines.slice(2)) expect(line[msEnd]).toBe(" ");
+  });
+
+  it("has no other row when every kernel is listed, and takes another top", () => {
+    const few = formatProfileTable({ stepMs: 100, kernels: KERNELS.slice(20) }).split("\n");
+    expect(few.map((l) => l.split(/\s{2,}/)[0])).toEqual(["kernel", expect.stringMatching(/^-+/), "K21", "K22", "K23", "outside kernels", "step (wall time)"]);
+    expect(few[5]).toMatch(/^outside kernels\s+94\.0\s+94\.0 %$/);
+    const top2 = formatProfileTable({ stepMs: 500, kernels: KERNELS }, 2).split("\n");
+    expect(top2[4]).toMatch(/^other \(21 kernels\)\s+231\s+273\s+46\.2 %$/);
+  });
+
+  it("records the profiled step apart from the timed steps, with the sum and the rest", () => {
+    const step = { stepMilliseconds: 500, kernels: KERNELS, backend: "wasm" };
+    const profiled = record({ side: "ours", backend: "wasm", replicas: 2, allocator: "tuned" }, [1200, 1300, 1250], 0.5, { profile: step });
+    expect(profiled.samplesMs).toEqual([1200, 1300, 1250]);
+    expect(profiled.medianMsPerStep).toBe(1250);
+    expect(profiled.profile?.stepMs).toBe(500);
+    expect(profiled.profile?.kernelsMs).toBe(276);
+    expect(profiled.profile?.outsideKernelsMs).toBe(224);
+    expect(profiled.profile?.kernels).toHaveLength(23);
+    expect(profiled.profile?.threadsSeen).toContain("replica 0 of 2");
+    expect(runProfileOf(step, 1).threadsSeen).toContain("only replica");
+    expect((RECORDS[0] as BenchRecord).profile).toBeNull();
+
+    const printed = formatProfiles([RECORDS[0] as BenchRecord, profiled]).split("\n");
+    expect(printed[0]).toBe("unet-b32 on wasm, 2 replicas, malloc tuned: profiled step 500 ms, 55.2 % of it in 23 kernels; calling thread only (replica 0 of 2; the worker threads' kernels are not seen)");
+    expect(printed.slice(1).join("\n")).toBe(formatProfileTable(profiled.profile as NonNullable<BenchRecord["profile"]>));
+    expect(formatProfiles(RECORDS)).toBe("");
+    expect(PROFILE_NOTE).toContain("calling thread");
   });
 });

@@ -26,6 +26,9 @@ export function stockKernelName(kernelName: string): string {
   return `PgStock${kernelName}`;
 }
 
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /**
  * The part of tfjs's wasm `KernelBackend` the training kernels use: buffer reference counts, plain writes, new
  * outputs and views of a tensor's bytes in the wasm heap (no copy, unlike `readSync`).
@@ -191,6 +194,10 @@ export class WasmKernelCalls {
     return this.run("Reverse", { x }, { dims });
   }
 
+  cast(x: TensorInfo, dtype: DataType): TensorInfo {
+    return this.run("Cast", { x }, { dtype });
+  }
+
   fill(shape: number[], value: number, dtype: DataType): TensorInfo {
     return this.run("Fill", {}, { shape, value, dtype });
   }
@@ -207,8 +214,26 @@ export class WasmKernelCalls {
     return this.run("Add", { a, b });
   }
 
+  sub(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.run("Sub", { a, b });
+  }
+
   multiply(a: TensorInfo, b: TensorInfo): TensorInfo {
     return this.run("Multiply", { a, b });
+  }
+
+  /** 1 where x > 0, else 0 (NaN stays NaN). */
+  step(x: TensorInfo): TensorInfo {
+    return this.run("Step", { x }, { alpha: 0 });
+  }
+
+  /** Clamps to [−FLT_MAX, FLT_MAX]: ±∞ become the largest finite floats, finite values are unchanged. */
+  clipToFinite(x: TensorInfo): TensorInfo {
+    return this.run("ClipByValue", { x }, { clipValueMin: -FLOAT32_MAX, clipValueMax: FLOAT32_MAX });
+  }
+
+  greater(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.run("Greater", { a, b });
   }
 
   /** Batched matrix product a·b ([n, i, k] · [n, k, j] → [n, i, j]), neither operand transposed. */
@@ -258,6 +283,16 @@ export class WasmKernelCalls {
     const output = this.conv2d(cropped, filter, strides, dilations, pad);
     this.free(cropped);
     return output;
+  }
+
+  /** NHWC depthwise convolution (filter [KH, KW, C, multiplier]), dilation 1. */
+  depthwiseConv2d(x: TensorInfo, filter: TensorInfo, strides: [number, number], pad: ConvolutionPadding): TensorInfo {
+    return this.run("DepthwiseConv2dNative", { x, filter }, { strides, pad, dilations: [1, 1], dataFormat: "NHWC" });
+  }
+
+  /** NHWC max pool, 'valid' or 'same'. */
+  maxPool(x: TensorInfo, filterSize: [number, number], strides: [number, number], pad: "same" | "valid"): TensorInfo {
+    return this.run("MaxPool", { x }, { filterSize, strides, pad });
   }
 
   /**

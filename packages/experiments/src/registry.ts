@@ -60,8 +60,8 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
   {
     name: "poisson",
     description: POISSON_DESCRIPTION,
-    // Measured for this registry: examples/poisson on 64 × 64, 6 iterations, 2 replicas (examples/poisson README).
-    secondsPerIteration: { adam: 8.2, sgd: 7.2, "pg-inverse": 5.9 },
+    // Measured for this registry: `pg train poisson --iterations 5` on 64 × 64, 2 replicas (the s/iter column).
+    secondsPerIteration: { adam: 4.3, sgd: 5.4, "pg-inverse": 4.6 },
     environment: [
       {
         name: POISSON_GRID_VARIABLE,
@@ -75,8 +75,8 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
   {
     name: "heat",
     description: HEAT_DESCRIPTION,
-    // examples/heat README, "Here": wasm, 2 replicas at batch 128.
-    secondsPerIteration: { adam: 2.6, "pg-inverse": 2.6, "pg-lbfgsb": 8.6 },
+    // Measured for this registry: `pg train heat --iterations 6`, wasm, 2 replicas at batch 128 (the s/iter column).
+    secondsPerIteration: { adam: 1.5, "pg-inverse": 1.5, "pg-lbfgsb": 8.4 },
     environment: [],
     create: () => heatExperiment(),
   },
@@ -97,8 +97,8 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
   {
     name: "fluid",
     description: FLUID_DESCRIPTION,
-    // examples/fluid README, "Result", spectral pressure solve: the two methods ran as two processes, one core each.
-    secondsPerIteration: { adam: 4.6, "pg-inverse": 4.2 },
+    // Measured for this registry: `pg train fluid --iterations 5`, spectral pressure solve, 2 replicas (s/iter).
+    secondsPerIteration: { adam: 3.2, "pg-inverse": 2.8 },
     environment: [
       {
         name: FLUID_PRESSURE_SOLVER_VARIABLE,
@@ -148,7 +148,7 @@ function closestName(name: string, known: readonly string[]): string | undefined
  * @example
  * import { experimentEntry } from "@pg/experiments";
  * const heat = experimentEntry("heat");
- * console.log(heat.create().name, heat.secondsPerIteration["pg-lbfgsb"]); // heat 8.6
+ * console.log(heat.create().name, heat.secondsPerIteration["pg-lbfgsb"]); // heat 8.4
  * try {
  *   experimentEntry("haet");
  * } catch (error) {

@@ -69,14 +69,7 @@ function stride1FilterGradient(calls: WasmKernelCalls, x: TensorInfo, dy: Tensor
     const product = calls.matMul(planes, calls.reshape(part, [1, (end - begin) * grid, otherChannels]));
     calls.free(planes);
     if (part !== otherRows) calls.free(part);
-    if (sum === undefined) {
-      sum = product;
-    } else {
-      const total = calls.add(sum, product);
-      calls.free(sum);
-      calls.free(product);
-      sum = total;
-    }
+    sum = calls.accumulate(sum, product);
   }
   calls.free(channelMajor);
   if (sum === undefined) return calls.fill([filterHeight, filterWidth, inChannels, outChannels], 0, "float32");

@@ -195,14 +195,7 @@ function generalGradient(
         0,
       );
       calls.free(expanded);
-      if (accumulated === undefined) {
-        accumulated = placed;
-      } else {
-        const sum = calls.add(accumulated, placed);
-        calls.free(accumulated);
-        calls.free(placed);
-        accumulated = sum;
-      }
+      accumulated = calls.accumulate(accumulated, placed);
     }
   }
   if (accumulated === undefined) return calls.fill(x.shape, 0, "float32"); // unreachable: filters are at least 1×1

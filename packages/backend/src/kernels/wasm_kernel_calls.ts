@@ -218,6 +218,15 @@ export class WasmKernelCalls {
     return this.run("Sub", { a, b });
   }
 
+  /** `total + part` with both freed, or `part` itself when there is no total yet: a running sum in a loop. */
+  accumulate(total: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+    if (total === undefined) return part;
+    const sum = this.add(total, part);
+    this.free(total);
+    this.free(part);
+    return sum;
+  }
+
   multiply(a: TensorInfo, b: TensorInfo): TensorInfo {
     return this.run("Multiply", { a, b });
   }

@@ -23,7 +23,7 @@ export const ALLOCATOR_CHOICES: readonly AllocatorChoice[] = ["tuned", "default"
 
 /**
  * What a run can reach at best: WebAssembly SIMD128 has no fused multiply-add, so XNNPACK issues a 4-lane multiply
- * then an add (16 FLOP/cycle on Zen 4's two pipes) — 56 GFLOP/s per core at 3.5 GHz (research/backends.md §1).
+ * then an add (16 FLOP/cycle on Zen 4's two pipes) — 56 GFLOP/s per core at 3.5 GHz.
  */
 export const WASM_CEILING_GFLOPS_PER_CORE = 56;
 

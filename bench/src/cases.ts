@@ -25,19 +25,7 @@ export interface BenchCase {
   readonly isSplittable: boolean;
   /** Backends on which the case runs only with `--include-slow`, and what the table says otherwise. */
   readonly slow?: { readonly backends: readonly BenchBackend[]; readonly note: string };
-  /** Seconds per step of the PyTorch reference (see {@link PYTORCH_REFERENCE}), where one exists. */
-  readonly pytorchSeconds?: number;
 }
-
-/** Where the PyTorch reference step times come from and what they measured. */
-export const PYTORCH_REFERENCE = {
-  source: "/work/shared/research/backends.md, §3 (training-step times, U-net 4 levels, 16 features, [B,64,64,1], MSE + Adam)",
-  framework: "PyTorch 1.13.1 CPU (Debian python3-torch), NCHW",
-  threads: 1,
-  machine: "2-vCPU AMD EPYC Zen 4 KVM guest shared with another job: the same kind of machine as this benchmark's",
-  caveat: "Measured in a different session under different contention; the B=128 figure is marked noisy in the source.",
-  secondsPerStep: { "unet-b32": 0.246, "unet-b128": 1.9 },
-} as const;
 
 /** Seed of every network; weights do not change the timing but keep runs reproducible. */
 const SEED = 0;
@@ -64,7 +52,6 @@ export const BENCH_CASES: readonly BenchCase[] = [
     batch: 32,
     isSplittable: true,
     slow: SLOW_UNET_TRAINING,
-    pytorchSeconds: PYTORCH_REFERENCE.secondsPerStep["unet-b32"],
   },
   {
     name: "unet-b128",
@@ -76,7 +63,6 @@ export const BENCH_CASES: readonly BenchCase[] = [
     batch: 128,
     isSplittable: true,
     slow: SLOW_UNET_TRAINING,
-    pytorchSeconds: PYTORCH_REFERENCE.secondsPerStep["unet-b128"],
   },
   {
     name: "fluid-unet-b64",

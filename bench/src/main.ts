@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { ALLOCATOR_SETTINGS, allocatorEnvironment, allocatorVariablesOf } from "./allocator";
 import { DEFAULT_RUN_SECONDS, DEFAULT_SLOW_RUN_SECONDS, parseBenchOptions, type BenchOptions } from "./bench_options";
 import type { RunMessage } from "./case_process";
-import { PYTORCH_REFERENCE, benchCaseNamed, planRuns, type BenchRun } from "./cases";
+import { benchCaseNamed, planRuns, type BenchRun } from "./cases";
 import { TRAINING_FLOP_FACTOR } from "./flops";
 import { loadAverage, machineInfo, type LoadAverage, type MachineInfo } from "./machine_info";
 import type { RunSpec } from "./measure_run";
@@ -66,7 +66,6 @@ interface BenchResults {
   readonly flopCounting: string;
   readonly allocatorSettings: { readonly tuned: typeof ALLOCATOR_SETTINGS; readonly default: string };
   readonly ceilingGflopsPerCore: number;
-  readonly pytorchReference: typeof PYTORCH_REFERENCE;
   readonly peer: PeerResults | null;
   readonly records: readonly BenchRecord[];
   readonly comparisons: readonly PeerComparison[];
@@ -169,7 +168,6 @@ async function main(): Promise<number> {
       "Batch norm, activations, pooling, upsampling, concatenation, biases and Adam are not counted. The peer counts its Conv2d/Linear the same way.",
     allocatorSettings: { tuned: ALLOCATOR_SETTINGS, default: "glibc's own settings: both variables removed from the run's environment" },
     ceilingGflopsPerCore: options.ceilingGflops,
-    pytorchReference: PYTORCH_REFERENCE,
     peer,
     records,
     comparisons: peerComparisons(records),
@@ -223,8 +221,7 @@ async function main(): Promise<number> {
   out.write(
     `median of ≥ ${options.repeats} timed steps (≥ ${options.timedSeconds} s) after ≥ ${options.warmup} warm-up steps (≥ ${options.warmupSeconds} s); ` +
       `R = replicas (ours) or threads (torch); malloc: default = glibc as shipped, tuned = ${Object.entries(ALLOCATOR_SETTINGS).map(([k, v]) => `${k}=${v}`).join(" ")}; ` +
-      `load = 1-minute load average at the run's start; % ceiling = GFLOP/s ÷ (${options.ceilingGflops} GFLOP/s × R); ` +
-      "÷ PyTorch ref = our median / PyTorch 1.13 on 1 thread from research/backends.md\n\n",
+      `load = 1-minute load average at the run's start; % ceiling = GFLOP/s ÷ (${options.ceilingGflops} GFLOP/s × R)\n\n`,
   );
   out.write(`${formatTable(records)}\n\n`);
   const profiles = formatProfiles(records);

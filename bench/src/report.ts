@@ -58,8 +58,6 @@ export interface BenchRecord {
   readonly samplesMs: readonly number[];
   /** The untimed warm-up steps, in order. */
   readonly warmupMs: readonly number[];
-  /** The PyTorch 1-thread reference and our median divided by it (> 1: slower than PyTorch). */
-  readonly pytorch: { readonly secondsPerStep: number; readonly ratio: number | null } | null;
   readonly parameters: number | null;
   readonly forwardMflopPerSample: number | null;
   readonly gflopPerStep: number | null;
@@ -126,7 +124,6 @@ export function measuredRecord(run: BenchRun, benchCase: BenchCase, result: Isol
     ceilingShare: gflopPerSecond === null || run.side === "peer" ? null : gflopPerSecond / (context.ceilingGflops * run.replicas),
     samplesMs,
     warmupMs: result.steps.filter((s) => s.phase === "warmup").map((s) => s.milliseconds),
-    pytorch: run.side === "peer" ? null : pytorchOf(benchCase, medianMs),
     parameters: setup?.parameters ?? null,
     forwardMflopPerSample: setup === undefined ? null : setup.forwardFlopsPerSample / 1e6,
     gflopPerStep: setup === undefined ? null : setup.flopsPerStep / 1e9,
@@ -157,7 +154,6 @@ export function skippedRecord(run: BenchRun, benchCase: BenchCase, reason: strin
     ceilingShare: null,
     samplesMs: [],
     warmupMs: [],
-    pytorch: run.side === "peer" ? null : pytorchOf(benchCase, null),
     parameters: null,
     forwardMflopPerSample: null,
     gflopPerStep: null,
@@ -205,11 +201,6 @@ function identityOf(run: BenchRun, benchCase: BenchCase) {
     allocator: run.allocator,
     batch: benchCase.batch,
   };
-}
-
-function pytorchOf(benchCase: BenchCase, medianMs: number | null): BenchRecord["pytorch"] {
-  if (benchCase.pytorchSeconds === undefined) return null;
-  return { secondsPerStep: benchCase.pytorchSeconds, ratio: medianMs === null ? null : medianMs / (benchCase.pytorchSeconds * 1000) };
 }
 
 /** A within-run ratio: `baseline` median / `improved` median. */
@@ -382,15 +373,15 @@ function alignedTable(header: readonly string[], numeric: ReadonlySet<string>, r
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
-const HEADER = ["case", "backend", "R", "malloc", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling", "÷ PyTorch ref", "timed steps (ms)", "note"] as const;
+const HEADER = ["case", "backend", "R", "malloc", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling", "timed steps (ms)", "note"] as const;
 /** Columns printed right-aligned (numbers). */
-const NUMERIC = new Set<string>(["R", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling", "÷ PyTorch ref"]);
+const NUMERIC = new Set<string>(["R", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling"]);
 
 /**
  * Every record as a row of an aligned text table: median ms per step with the 1-minute load average at the run's
- * start, ms per sample, GFLOP/s, their share of the ceiling (ours), our median ÷ the PyTorch reference figure of
- * research/backends.md (where one exists), the timed steps, and a note for skipped, failed, partial or waiting runs.
- * `R` is replicas for ours, threads for torch; `malloc` the allocator mode.
+ * start, ms per sample, GFLOP/s, their share of the ceiling (ours), the timed steps, and a note for skipped, failed,
+ * partial or waiting runs. `R` is replicas for ours, threads for torch; `malloc` the allocator mode. The comparison
+ * with PyTorch is {@link formatComparisonTable}'s (`--peer torch`).
  */
 export function formatTable(records: readonly BenchRecord[]): string {
   const dash = "–";
@@ -405,7 +396,6 @@ export function formatTable(records: readonly BenchRecord[]): string {
     r.msPerSample === null ? dash : formatMilliseconds(r.msPerSample),
     r.gflopPerSecond === null ? dash : formatRate(r.gflopPerSecond),
     r.side === "peer" ? "" : formatShare(r.ceilingShare),
-    r.pytorch === null ? "" : r.pytorch.ratio === null ? dash : `${r.pytorch.ratio.toFixed(2)}×`,
     formatSteps(r.samplesMs),
     noteOf(r),
   ]);

@@ -57,9 +57,9 @@ describe("measuredRecord", () => {
     expect(ours.ceilingShare).toBeCloseTo(UNET_STEP_FLOPS / 3e9 / 56, 9);
     expect(oursTwo.ceilingShare).toBeCloseTo(UNET_STEP_FLOPS / 1.2e9 / (2 * 56), 9);
     expect(peer.ceilingShare).toBeNull();
-    expect(peer.pytorch).toBeNull();
-    expect(ours.pytorch?.ratio).toBeCloseTo(3000 / 246, 9);
     expect(ours.load?.atStart).toBe(0.5);
+    // the comparison with PyTorch is the peer's measured run, never a stored figure
+    expect(ours).not.toHaveProperty("pytorch");
   });
 });
 
@@ -119,7 +119,7 @@ describe("tables", () => {
 
   it("prints the allocator mode and the load of every run", () => {
     const lines = formatTable(RECORDS).split("\n");
-    expect(lines[0]).toMatch(/^case\s+backend\s+R\s+malloc\s+batch\s+ms\/step\s+load\s+/);
+    expect(lines[0]).toMatch(/^case\s+backend\s+R\s+malloc\s+batch\s+ms\/step\s+load\s+ms\/sample\s+GFLOP\/s\s+% ceiling\s+timed steps \(ms\)\s+note$/);
     expect(lines[3]).toMatch(/^unet-b32\s+torch\s+1\s+default\s+32\s+250\s+0\.70\s+/);
   });
 });

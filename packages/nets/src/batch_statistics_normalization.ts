@@ -110,6 +110,22 @@ function channelAffine(x: tf.Tensor, scale: tf.Tensor, shift: tf.Tensor): tf.Ten
 }
 
 /**
+ * Σx per channel and the number of positions summed, over every replica when `sum` is given (one all-reduce of the
+ * sums with the count appended); a single process takes its own count without the extra kernels.
+ */
+function channelSumsAndCount(
+  x: tf.Tensor,
+  axes: number[],
+  sum: ((values: tf.Tensor1D) => tf.Tensor1D) | undefined,
+): { sums: tf.Tensor; count: tf.Tensor } {
+  const channels = x.shape[x.rank - 1] as number;
+  const local = tf.sum(x, axes) as tf.Tensor1D;
+  if (sum === undefined) return { sums: local, count: tf.scalar(x.size / channels) };
+  const totals = sum(tf.concat([local, tf.tensor1d([x.size / channels])]));
+  return { sums: tf.slice(totals, [0], [channels]), count: tf.slice(totals, [channels], [1]) };
+}
+
+/**
  * y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε) over all axes but the last, and the closed-form gradient
  *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ/√(σ² + ε) · (dy − dβ/N − x̂·dγ/N).
  * With `sum` (data-parallel replicas) the per-channel sums Σx, Σ(x − μ)², the count N, dβ and dγ are summed across
@@ -127,9 +143,8 @@ function normalizeWithBatchStatistics(
   const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
   const acrossReplicas = (values: tf.Tensor1D): tf.Tensor1D => (sum === undefined ? values : sum(values));
   const op = tf.customGrad(((input: tf.Tensor, scale: tf.Tensor, shift: tf.Tensor, save: tf.GradSaveFunc) => {
-    const totals = acrossReplicas(tf.concat([tf.sum(input, axes) as tf.Tensor1D, tf.tensor1d([input.size / channels])]));
-    const count = tf.slice(totals, [channels], [1]);
-    const mean = tf.div(tf.slice(totals, [0], [channels]), count);
+    const { sums, count } = channelSumsAndCount(input, axes, sum);
+    const mean = tf.div(sums, count);
     const squares = acrossReplicas(tf.sum(tf.squaredDifference(input, mean), axes) as tf.Tensor1D);
     const inverseDeviation = tf.rsqrt(tf.add(tf.div(squares, count), epsilon));
     const normalized = channelAffine(input, inverseDeviation, tf.neg(tf.mul(mean, inverseDeviation)));

@@ -1,8 +1,20 @@
+import { loadNativeConvolution } from "@pg/backend-native";
+
+import { useNativeConvolution } from "./kernels/native_convolution";
 import { NODE_BACKEND_ORDER, selectBackend, type BackendPlatform, type BackendSelection, type InitBackendOptions } from "./select_backend";
 
 /** Imports an optional peer. The specifier is a variable so bundlers and TypeScript leave it to run time. */
 async function importOptional(specifier: string): Promise<void> {
   await import(/* @vite-ignore */ specifier);
+}
+
+/**
+ * Hands the native convolution kernels to the wasm training kernels when they load here (linux-x64, built, not
+ * turned off by PG_NATIVE=0); the self-test that follows checks them against cpu like every other training kernel.
+ */
+function installNativeConvolution(): void {
+  const status = loadNativeConvolution();
+  useNativeConvolution(status.available ? status.kernels : undefined);
 }
 
 const NODE: BackendPlatform = {
@@ -23,6 +35,7 @@ const NODE: BackendPlatform = {
     wasm: {
       load: async () => {
         await import("@tensorflow/tfjs-backend-wasm");
+        installNativeConvolution();
       },
       tfjsName: "wasm",
       remedy: "reinstall @pg/backend: its wasm backend, @tensorflow/tfjs-backend-wasm, did not start",

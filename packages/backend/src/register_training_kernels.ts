@@ -1,5 +1,6 @@
 /**
- * Registers the wasm training kernels: Conv2DBackpropFilter (missing on wasm), Conv2DBackpropInput (fast),
+ * Registers the wasm training kernels: Conv2D and FusedConv2D (native in Node where `@pg/backend-native` loads,
+ * else stock), Conv2DBackpropFilter (missing on wasm), Conv2DBackpropInput (fast),
  * MaxPoolGrad (correct for C > 1), Tile (broadcast fast path), Identity (buffer sharing), Slice, SplitV and Concat
  * (inside the wasm heap) and Sum and Mean (leading-axes fast path).
  */
@@ -8,6 +9,7 @@ import { PgBackendError, PgValidationError } from "@pg/core";
 
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d_backprop_filter";
 import { conv2DBackpropInputConfig } from "./kernels/conv2d_backprop_input";
+import { conv2dConfig, fusedConv2dConfig } from "./kernels/convolution";
 import { concatConfig, sliceConfig, splitVConfig } from "./kernels/data_movement";
 import { identityConfig } from "./kernels/identity";
 import { meanConfig, sumConfig } from "./kernels/leading_axes_reduction";
@@ -16,6 +18,8 @@ import { tileConfig } from "./kernels/tile";
 import { stockKernelName, WASM_BACKEND } from "./kernels/wasm_kernel_calls";
 
 const TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2dConfig,
+  fusedConv2dConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
@@ -45,8 +49,8 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
  * import { getKernel } from "@tensorflow/tfjs";
  * // importing the wasm backend registers its stock kernels, which lack Conv2DBackpropFilter
  * import { version_wasm } from "@tensorflow/tfjs-backend-wasm";
- * // the first call returns what it registered: Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad, Tile,
- * // Identity, Slice, SplitV, Concat, Sum, Mean
+ * // the first call returns what it registered: Conv2D, FusedConv2D, Conv2DBackpropFilter, Conv2DBackpropInput,
+ * // MaxPoolGrad, Tile, Identity, Slice, SplitV, Concat, Sum, Mean
  * registerTrainingKernels();
  * console.log(getKernel("Conv2DBackpropFilter", "wasm") !== undefined, getKernel("PgStockMaxPoolGrad", "wasm") !== undefined); // true true
  * console.log(registerTrainingKernels().length); // 0

@@ -47,7 +47,30 @@ function convolutionCheck(
       const [dx, dFilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
         tf.conv2d(a.as4D(...xShape), b.as4D(...filterShape), strides, pad),
       )([x, filter], dy);
-      return { "input gradient": dx ?? tf.scalar(Number.NaN), "filter gradient": dFilter ?? tf.scalar(Number.NaN) };
+      return { output: y, "input gradient": dx ?? tf.scalar(Number.NaN), "filter gradient": dFilter ?? tf.scalar(Number.NaN) };
+    },
+  };
+}
+
+/** The fused convolution with bias and ReLU as layers use it: output and all three gradients. */
+function fusedConvolutionCheck(name: string, xShape: Shape4, filterShape: Shape4): GradientCheck {
+  return {
+    name,
+    run: () => {
+      const x = tf.tensor4d(values(sizeOf(xShape), 4), xShape);
+      const filter = tf.tensor4d(values(sizeOf(filterShape), 5), filterShape);
+      const bias = tf.tensor1d(values(filterShape[3], 6));
+      const convolve = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor): tf.Tensor =>
+        tf.fused.conv2d({ x: a.as4D(...xShape), filter: b.as4D(...filterShape), bias: c, strides: 1, pad: "same", activation: "relu" });
+      const y = convolve(x, filter, bias);
+      const dy = tf.tensor(values(y.size, 7), y.shape);
+      const [dx, dFilter, dBias] = tf.grads(convolve)([x, filter, bias], dy);
+      return {
+        output: y,
+        "input gradient": dx ?? tf.scalar(Number.NaN),
+        "filter gradient": dFilter ?? tf.scalar(Number.NaN),
+        "bias gradient": dBias ?? tf.scalar(Number.NaN),
+      };
     },
   };
 }
@@ -92,6 +115,9 @@ function reductionAndMovementCheck(name: string, xShape: Shape4): GradientCheck 
 const CHECKS: readonly GradientCheck[] = [
   convolutionCheck("conv2d 3×3 stride 1 'same' [2,5,4,3]→2", [2, 5, 4, 3], [3, 3, 3, 2], 1, "same"),
   convolutionCheck("conv2d 3×3 stride 2 'valid' [1,7,6,2]→3", [1, 7, 6, 2], [3, 3, 2, 3], 2, "valid"),
+  // 16-channel multiples: the shapes the native kernels take when @pg/backend-native is installed.
+  convolutionCheck("conv2d 3×3 stride 1 'valid' [2,6,11,32]→16", [2, 6, 11, 32], [3, 3, 32, 16], 1, "valid"),
+  fusedConvolutionCheck("fused conv2d 3×3 'same' bias ReLU [2,5,13,16]→16", [2, 5, 13, 16], [3, 3, 16, 16]),
   maxPoolCheck("maxPool 2×2 stride 2 [1,4,4,2]", [1, 4, 4, 2], 2, 2, "valid"),
   maxPoolCheck("maxPool 3×3 stride 1 'same' [1,5,4,2]", [1, 5, 4, 2], 3, 1, "same"),
   reductionAndMovementCheck("channel split, slice, concat, sum and mean [3,4,5,6]", [3, 4, 5, 6]),

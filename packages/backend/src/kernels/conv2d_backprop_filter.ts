@@ -17,6 +17,7 @@ import {
   requireShape,
   shape4,
 } from "./kernel_attributes";
+import { nativeConv2dBackpropFilter } from "./native_convolution";
 import { writeShiftedPlanes } from "./shifted_planes";
 import { WASM_BACKEND, withWasmKernelCalls, type WasmKernelCalls } from "./wasm_kernel_calls";
 
@@ -92,6 +93,8 @@ function filterGradient(calls: WasmKernelCalls, x: TensorInfo, dy: TensorInfo, i
   const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
 
+  const native = nativeConv2dBackpropFilter(calls, x, dy, info);
+  if (native !== undefined) return native;
   if (
     filterHeight === 1 &&
     filterWidth === 1 &&

@@ -17,6 +17,7 @@ import {
   shape4,
   type Shape4,
 } from "./kernel_attributes";
+import { nativeConv2dBackpropInput } from "./native_convolution";
 import { WASM_BACKEND, withWasmKernelCalls, type WasmKernelCalls } from "./wasm_kernel_calls";
 
 const WHERE = "Conv2DBackpropInput (wasm training kernel)";
@@ -35,6 +36,8 @@ function inputGradient(calls: WasmKernelCalls, dy: TensorInfo, filter: TensorInf
   const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const { top, left } = info.padInfo;
 
+  const native = nativeConv2dBackpropInput(calls, dy, filter, info);
+  if (native !== undefined) return native;
   const flipped = filterHeight * filterWidth === 1 ? filter : calls.reverse(filter, [0, 1]);
   const flippedTransposed = calls.transpose(flipped, [0, 1, 3, 2]);
   calls.free(flipped);

@@ -1,0 +1,14 @@
+// Docs check: every TSDoc @example in src/ must run, and each `console.log(…); // value` must print `value`.
+// Examples are written in the JavaScript subset of TypeScript so they can run without a compiler.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+// @pg/core is not a dependency of this package, so its test helpers are taken from its sources by path.
+import { docExampleSuite } from "../../core/src/testing";
+import * as native from "../src/index";
+
+docExampleSuite({
+  namespace: native,
+  sourceDirectory: join(__dirname, "..", "src"),
+  modules: { "@pg/backend-native": native },
+  test: { describe, it, expect },
+});

@@ -1,8 +1,8 @@
 // @pg/backend-native alone: on linux-x64 its prebuilt addon loads and convolves; elsewhere it says why it does not.
 import assert from "node:assert/strict";
-import { loadNativeConvolution } from "@pg/backend-native";
+import { loadNativeKernels } from "@pg/backend-native";
 
-const status = loadNativeConvolution();
+const status = loadNativeKernels();
 if (`${process.platform}-${process.arch}` === "linux-x64") {
   assert.ok(status.available, `the prebuilt linux-x64 addon did not load: ${status.available ? "" : status.reason}`);
   // 3×3 'same' convolution of a 2×2 image of ones with one input channel and 16 all-ones filters: every output sums

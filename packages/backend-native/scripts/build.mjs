@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const target = `${process.platform}-${process.arch}`;
 const output = join(root, "prebuilds", target, "pg_native.node");
-const sources = ["native/addon.c", "native/convolution.c"].map((file) => join(root, file));
-const headers = ["native/convolution.h"].map((file) => join(root, file));
+const sources = ["native/addon.c", "native/convolution.c", "native/movement.c"].map((file) => join(root, file));
+const headers = ["native/kernels.h"].map((file) => join(root, file));
 const required = Boolean(process.env.CI) && target === "linux-x64";
 const force = process.argv.includes("--force");
 

@@ -8,14 +8,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadNativeConvolution, nativeAddonPath, type NativeConvolution } from "../src/index";
+import { loadNativeKernels, nativeAddonPath, type NativeKernels } from "../src/index";
 
 const TOLERANCE = 1e-5;
 const PLATFORM = `${process.platform}-${process.arch}`;
 const PACKAGE = join(__dirname, "..");
 const STATUS_FIXTURE = join(__dirname, "fixtures", "native_status.ts");
 
-const status = loadNativeConvolution();
+const status = loadNativeKernels();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shapes, data and the float64 reference
@@ -284,7 +284,7 @@ function shapeOf(c: TableCase, inChannels: number, outChannels: number): Shape {
 // ---------------------------------------------------------------------------------------------------------------
 // Loading
 
-describe("loadNativeConvolution", () => {
+describe("loadNativeKernels", () => {
   it("finds the kernels where the addon was built for this platform, and says why not elsewhere", () => {
     const path = nativeAddonPath();
     expect(path.endsWith(join("prebuilds", PLATFORM, "pg_native.node"))).toBe(true);
@@ -303,7 +303,7 @@ describe("loadNativeConvolution", () => {
     }
     if (!status.available) expect(status.reason.length).toBeGreaterThan(0);
     // The cache: the same object every call.
-    expect(loadNativeConvolution()).toBe(status);
+    expect(loadNativeKernels()).toBe(status);
   });
 
   it("is available on linux-x64 (required under CI), unavailable with a reason where no addon is built", () => {
@@ -361,7 +361,7 @@ else {
   });
 }
 
-function kernelTests(native: NativeConvolution): void {
+function kernelTests(native: NativeKernels): void {
   describe("the table of shapes", () => {
     it("covers every channel count, filter, image and both extreme pads", () => {
       expect(new Set(TABLE.map((c) => c.narrow))).toEqual(new Set(NARROW_CHANNELS));

@@ -2,8 +2,7 @@
 // Examples are written in the JavaScript subset of TypeScript so they can run without a compiler.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-// @pg/core is not a dependency of this package, so its test helpers are taken from its sources by path.
-import { docExampleSuite } from "../../core/src/testing";
+import { docExampleSuite } from "@pg/core/testing";
 import * as native from "../src/index";
 
 docExampleSuite({

@@ -1,6 +1,6 @@
-import { loadNativeConvolution } from "@pg/backend-native";
+import { loadNativeKernels } from "@pg/backend-native";
 
-import { useNativeConvolution } from "./kernels/native_convolution";
+import { useNativeKernels } from "./kernels/native_kernels";
 import { NODE_BACKEND_ORDER, selectBackend, type BackendPlatform, type BackendSelection, type InitBackendOptions } from "./select_backend";
 
 /** Imports an optional peer. The specifier is a variable so bundlers and TypeScript leave it to run time. */
@@ -9,12 +9,12 @@ async function importOptional(specifier: string): Promise<void> {
 }
 
 /**
- * Hands the native convolution kernels to the wasm training kernels when they load here (linux-x64, built, not
- * turned off by PG_NATIVE=0); the self-test that follows checks them against cpu like every other training kernel.
+ * Hands the native kernels to the wasm training kernels when they load here (linux-x64, built, not turned off by
+ * PG_NATIVE=0); the self-test that follows checks them against cpu like every other training kernel.
  */
-function installNativeConvolution(): void {
-  const status = loadNativeConvolution();
-  useNativeConvolution(status.available ? status.kernels : undefined);
+function installNativeKernels(): void {
+  const status = loadNativeKernels();
+  useNativeKernels(status.available ? status.kernels : undefined);
 }
 
 const NODE: BackendPlatform = {
@@ -35,7 +35,7 @@ const NODE: BackendPlatform = {
     wasm: {
       load: async () => {
         await import("@tensorflow/tfjs-backend-wasm");
-        installNativeConvolution();
+        installNativeKernels();
       },
       tfjsName: "wasm",
       remedy: "reinstall @pg/backend: its wasm backend, @tensorflow/tfjs-backend-wasm, did not start",

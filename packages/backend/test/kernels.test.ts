@@ -6,7 +6,10 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { PgBackendError, PgValidationError } from "@pg/core";
-import { afterAll, describe, expect, it } from "vitest";
+import { loadNativeKernels } from "@pg/backend-native";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { useNativeKernels, type NativeKernels } from "../src/kernels/native_kernels";
 
 import { registerTrainingKernels } from "../src/register_training_kernels";
 import { selfTestTrainingKernels } from "../src/training_kernels_self_test";
@@ -104,6 +107,8 @@ const convCases: readonly ConvCase[] = [
   { x: [3, 9, 9, 3], filter: [3, 3, 3, 16], strides: 1, pad: "valid" },
   { x: [3, 7, 5, 16], filter: [3, 3, 16, 3], strides: 1, pad: "same" },
   { x: [1, 9, 9, 16], filter: [3, 3, 16, 16], strides: 1, pad: "same" },
+  { x: [2, 6, 21, 32], filter: [3, 3, 32, 16], strides: 1, pad: "same" },
+  { x: [1, 9, 9, 16], filter: [3, 3, 16, 32], strides: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] },
   { x: [3, 7, 5, 16], filter: [3, 3, 16, 3], strides: 2, pad: "same" },
   { x: [1, 9, 9, 3], filter: [3, 3, 3, 16], strides: 2, pad: "valid" },
   { x: [3, 9, 9, 1], filter: [3, 3, 1, 3], strides: 2, pad: "same" },
@@ -124,7 +129,21 @@ const convCases: readonly ConvCase[] = [
   { x: [2, 1, 5, 2], filter: [1, 3, 2, 2], strides: [3, 1], pad: [[0, 0], [4, 0], [1, 1], [0, 0]] },
 ];
 
-describe.skipIf(!wasmAvailable)("wasm training kernels (backend 'wasm')", () => {
+/**
+ * Every case runs twice where the native kernels load (linux-x64): once on the wasm kernels alone, as in a browser,
+ * and once with the native kernels installed, as `initBackend` does in Node.
+ */
+const nativeStatus = loadNativeKernels();
+const KERNEL_SETS: readonly (readonly [string, NativeKernels | undefined])[] = nativeStatus.available
+  ? [
+      ["wasm kernels only", undefined],
+      [`native kernels (${nativeStatus.kernels.instructionSet})`, nativeStatus.kernels],
+    ]
+  : [["wasm kernels only", undefined]];
+
+describe.skipIf(!wasmAvailable).each(KERNEL_SETS)("wasm training kernels (backend 'wasm', %s)", (_label, native) => {
+  beforeAll(() => useNativeKernels(native));
+  afterAll(() => useNativeKernels(undefined));
   describe("Conv2DBackpropInput and Conv2DBackpropFilter", () => {
     it.each(convCases.map((c) => [describeConv(c), c] as const))(
       "match the cpu backend for %s",
@@ -527,7 +546,7 @@ describe.skipIf(!wasmAvailable)("wasm training kernels (backend 'wasm')", () => 
   });
 
   describe("registerTrainingKernels", () => {
-    it("replaces or adds the ten training kernels on the first call", () => {
+    it("replaces or adds the twelve training kernels on the first call", () => {
       expect(firstRegistration).toEqual([...TRAINING_KERNEL_NAMES]);
       expect(tf.getKernel("PgStockMaxPoolGrad", "wasm")).toBeDefined();
       expect(tf.getKernel("PgStockConv2DBackpropFilter", "wasm")).toBeUndefined();

@@ -17,7 +17,7 @@ import {
   requireShape,
   shape4,
 } from "./kernel_attributes";
-import { nativeConv2dBackpropFilter } from "./native_convolution";
+import { nativeConv2dBackpropFilter } from "./native_kernels";
 import { writeShiftedPlanes } from "./shifted_planes";
 import { WASM_BACKEND, withWasmKernelCalls, type WasmKernelCalls } from "./wasm_kernel_calls";
 

@@ -17,7 +17,7 @@ import {
   shape4,
   type Shape4,
 } from "./kernel_attributes";
-import { nativeConv2dBackpropInput } from "./native_convolution";
+import { nativeConv2dBackpropInput } from "./native_kernels";
 import { WASM_BACKEND, withWasmKernelCalls, type WasmKernelCalls } from "./wasm_kernel_calls";
 
 const WHERE = "Conv2DBackpropInput (wasm training kernel)";

@@ -5,7 +5,7 @@
 import { backend_util, Conv2D, FusedConv2D, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs";
 
 import { readDataFormat, readPadding, readPositivePair, readRoundingMode, requireInput, shape4 } from "./kernel_attributes";
-import { nativeConv2d } from "./native_convolution";
+import { nativeConv2d } from "./native_kernels";
 import { WASM_BACKEND, withWasmKernelCalls } from "./wasm_kernel_calls";
 
 /** The native path's convolution geometry, or undefined for layouts it never takes (channels first). */

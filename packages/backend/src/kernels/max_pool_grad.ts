@@ -31,6 +31,7 @@ import {
   requireShape,
   shape4,
 } from "./kernel_attributes";
+import { nativeMaxPoolGrad } from "./native_kernels";
 import { WASM_BACKEND, withWasmKernelCalls, type WasmKernelCalls } from "./wasm_kernel_calls";
 
 const WHERE = "MaxPoolGrad (wasm training kernel)";
@@ -232,9 +233,9 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
 
   return withWasmKernelCalls(WHERE, backend, (calls) => {
     const nonOverlapping = info.filterHeight === info.strideHeight && info.filterWidth === info.strideWidth;
-    const dx = nonOverlapping
-      ? nonOverlappingGradient(calls, dy, x, y, info)
-      : generalGradient(calls, dy, x, y, info);
+    const dx =
+      nativeMaxPoolGrad(calls, x, dy, info) ??
+      (nonOverlapping ? nonOverlappingGradient(calls, dy, x, y, info) : generalGradient(calls, dy, x, y, info));
     requireShape(WHERE, "dx", dx.shape, x.shape);
     return dx;
   });

@@ -1,7 +1,9 @@
 /**
  * Copies a rectangular block between two row-major tensors inside one view of the wasm heap: the data movement of
- * Slice, SplitV and Concat. Internal to `@pg/backend`.
+ * Slice, SplitV and Concat, natively where `@pg/backend-native` is installed. Internal to `@pg/backend`.
  */
+
+import { nativeKernels } from "./native_kernels";
 
 /** Runs shorter than this are copied element by element (a `copyWithin` call costs more than a few moves). */
 const SHORT_RUN = 16;
@@ -40,15 +42,32 @@ export function copyBlock(
   }
   if (rank === 0) run = 1;
   const outerRank = Math.max(0, runAxis);
-  const index = new Array<number>(outerRank).fill(0);
+  // Native row copies take the innermost outer axis, and every axis above it whose stride continues it in both
+  // tensors, in one call; the JavaScript path copies one run per step.
+  const native = heap instanceof Uint8Array ? undefined : nativeKernels();
+  let rowAxis = outerRank;
+  let rows = 1;
+  const srcRowStride = srcStrides[outerRank - 1] ?? 0;
+  const dstRowStride = dstStrides[outerRank - 1] ?? 0;
+  if (native !== undefined && outerRank > 0) {
+    rowAxis = outerRank - 1;
+    rows = size[rowAxis] ?? 1;
+    while (rowAxis > 0 && srcStrides[rowAxis - 1] === rows * srcRowStride && dstStrides[rowAxis - 1] === rows * dstRowStride) {
+      rowAxis--;
+      rows *= size[rowAxis] ?? 1;
+    }
+  }
+  const index = new Array<number>(rowAxis).fill(0);
   for (;;) {
-    if (run >= SHORT_RUN) {
+    if (native !== undefined && !(heap instanceof Uint8Array)) {
+      native.copyRows(heap, dst, dstRowStride, src, srcRowStride, rows, run);
+    } else if (run >= SHORT_RUN) {
       heap.copyWithin(dst, src, src + run);
     } else {
       for (let k = 0; k < run; k++) heap[dst + k] = heap[src + k] as number;
     }
-    // Odometer over the outer axes 0 … runAxis − 1.
-    let axis = outerRank - 1;
+    // Odometer over the outer axes 0 … rowAxis − 1.
+    let axis = rowAxis - 1;
     for (; axis >= 0; axis--) {
       const next = (index[axis] ?? 0) + 1;
       src += srcStrides[axis] ?? 0;

@@ -18,6 +18,8 @@ export {
   requireFinite,
   firstNonFinite,
   shapeSize,
+  closestName,
+  requireKnownKeys,
 } from "./validate";
 export {
   halfSquaredError,

@@ -153,3 +153,68 @@ export {
   type DocExampleSuiteOptions,
   type DocExampleTestApi,
 } from "./doc_examples";
+
+/** One row of a package's table of bad inputs (see {@link badInputSuite}). */
+export interface BadInputCase {
+  /** What is wrong, as the test's name: e.g. "lbfgsb: misspelt maxIterations". */
+  readonly name: string;
+  /** Makes the bad call; may return a promise. */
+  readonly call: () => unknown;
+  /** The error class the call must throw (or reject with). */
+  readonly error: abstract new (...args: never[]) => Error;
+  /** The function the message must start with, e.g. "lbfgsb". */
+  readonly where: string;
+  /** The parameter the message must name, e.g. "options.maxIteration". */
+  readonly parameter: string;
+}
+
+/** The test functions {@link badInputSuite} registers with (vitest's, or another runner's of the same shape). */
+export interface BadInputTestApi {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>, timeoutMs?: number): void;
+  expect(
+    actual: unknown,
+    message?: string,
+  ): { toBeInstanceOf(expected: abstract new (...args: never[]) => Error): void; toBe(expected: unknown): void; toContain(expected: string): void };
+  /** Milliseconds each case may take before it counts as a hang. @defaultValue 20000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Registers one test per bad input: the call must throw (or reject with) `error`, its message must start with
+ * `where` and name `parameter`, within the timeout. Every package keeps its rows in one table so that new entry points
+ * add theirs in one place.
+ * @example
+ * import { badInputSuite } from "@pg/core/testing";
+ * import { PgValidationError, requirePositive } from "@pg/core";
+ * const names = [];
+ * badInputSuite([{ name: "negative rate", call: () => requirePositive("demo", "learningRate", -1), error: PgValidationError, where: "demo", parameter: "learningRate" }], {
+ *   describe: (title, body) => body(),
+ *   it: (title) => names.push(title),
+ *   expect: () => ({ toBeInstanceOf: () => {}, toBe: () => {}, toContain: () => {} }),
+ * });
+ * console.log(names.join()); // negative rate
+ */
+export function badInputSuite(cases: readonly BadInputCase[], test: BadInputTestApi): void {
+  const { describe, it, expect } = test;
+  describe(`bad input (${cases.length} cases): the right error, naming the function and the parameter`, () => {
+    for (const row of cases) {
+      it(
+        row.name,
+        async () => {
+          let thrown: unknown;
+          try {
+            await row.call();
+          } catch (error) {
+            thrown = error;
+          }
+          expect(thrown, "the call returned instead of throwing").toBeInstanceOf(row.error);
+          const message = thrown instanceof Error ? thrown.message : String(thrown);
+          expect(message.startsWith(`${row.where}`), `message should start with "${row.where}": ${message}`).toBe(true);
+          expect(message, "message should name the parameter").toContain(row.parameter);
+        },
+        test.timeoutMs ?? 20000,
+      );
+    }
+  });
+}

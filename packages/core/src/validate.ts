@@ -167,3 +167,77 @@ export function firstNonFinite(array: ArrayLike<number>): number {
   for (let i = 0; i < array.length; i++) if (!Number.isFinite(array[i] as number)) return i;
   return -1;
 }
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/**
+ * The known name a mistyped one most likely meant (case-insensitive edit distance within a third of its length, or
+ * a prefix either way), or undefined when none is close.
+ * @example
+ * import { closestName } from "@pg/core";
+ * console.log(closestName("maxIteration", ["maxIterations", "tolerance"]), closestName("xyz", ["tolerance"])); // maxIterations undefined
+ */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const typed = name.trim().toLowerCase();
+  if (typed === "") return undefined;
+  const lowered = known.map((candidate) => candidate.toLowerCase());
+  const exact = lowered.indexOf(typed);
+  if (exact >= 0) return known[exact];
+  // "poisson-64x64" for "poisson", or "wave" for "wavepacket", is as clear as a typo.
+  const containing = lowered.findIndex((candidate) => typed.startsWith(candidate) || candidate.startsWith(typed));
+  if (containing >= 0) return known[containing];
+  let best: { index: number; distance: number } | undefined;
+  lowered.forEach((candidate, index) => {
+    const distance = editDistance(typed, candidate);
+    if (best === undefined || distance < best.distance) best = { index, distance };
+  });
+  // Beyond a third of the word it is no longer a typo but another word.
+  const found = best as { index: number; distance: number } | undefined;
+  return found !== undefined && found.distance <= Math.max(2, Math.floor(typed.length / 3)) ? known[found.index] : undefined;
+}
+
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all in `known`: a misspelt option would
+ * otherwise be ignored without a word. The error names the unknown key, lists the known ones and suggests the
+ * closest.
+ * @param parameter - the options parameter's name in messages, e.g. "options".
+ * @returns `options`, or `{}` when undefined.
+ * @example
+ * import { requireKnownKeys } from "@pg/core";
+ * console.log(Object.keys(requireKnownKeys("lbfgsb", "options", { maxIterations: 3 }, ["maxIterations", "tolerance"])).join()); // maxIterations
+ * try {
+ *   requireKnownKeys("lbfgsb", "options", { maxIteration: 3 }, ["maxIterations", "tolerance"]);
+ * } catch (error) {
+ *   console.log(error.message); // lbfgsb: options.maxIteration must be one of the known options "maxIterations", "tolerance"; received 3. Did you mean "maxIterations"?
+ * }
+ */
+export function requireKnownKeys<T extends object>(where: string, parameter: string, options: T | undefined, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new PgValidationError(where, parameter, "an options object", options);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const suggestion = closestName(key, known);
+    throw new PgValidationError(
+      where,
+      `${parameter}.${key}`,
+      `one of the known options ${known.map((name) => JSON.stringify(name)).join(", ")}`,
+      Reflect.get(options, key),
+      suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`,
+    );
+  }
+  return options;
+}

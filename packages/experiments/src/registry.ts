@@ -1,4 +1,4 @@
-import { PgValidationError } from "@pg/core";
+import { closestName, PgValidationError } from "@pg/core";
 import { WAVE_CNN_INITIALIZATIONS } from "@pg/nets";
 import { PRESSURE_SOLVERS } from "@pg/physics-fluid";
 import type { ExperimentDefinition } from "./contract";
@@ -109,36 +109,6 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
     create: (environment = {}) => fluidExperiment({ pressureSolver: fluidPressureSolver(environment[FLUID_PRESSURE_SOLVER_VARIABLE]) }),
   },
 ]);
-
-/** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
-
-/** The known name a mistyped one most likely meant, or undefined when none is close. */
-function closestName(name: string, known: readonly string[]): string | undefined {
-  const typed = name.trim().toLowerCase();
-  if (typed === "") return undefined;
-  // "poisson-64x64" (a definition's name) or "wave" (a prefix) are as clear as a typo.
-  const containing = known.find((candidate) => typed.startsWith(candidate) || candidate.startsWith(typed));
-  if (containing !== undefined) return containing;
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(typed, candidate);
-    if (best === undefined || distance < best.distance) best = { name: candidate, distance };
-  }
-  // Beyond a third of the word it is no longer a typo but another word.
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
-}
 
 /**
  * The built-in experiment of that name.

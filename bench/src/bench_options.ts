@@ -106,6 +106,37 @@ const VALUE_FLAGS = [
 const SWITCHES = ["include-slow", "profile"] as const;
 const ALL_FLAGS = [...VALUE_FLAGS, ...SWITCHES].map((f) => `--${f}`).join(", ");
 
+/** What `pnpm bench --help` prints: every flag with its default; README.md has the details. */
+export const BENCH_USAGE = `Usage: pnpm bench [flags]
+
+Times training steps and inference of the U-nets and the MLP on our backends (and in PyTorch with --peer torch),
+prints a table and writes every step to a JSON file.
+
+  --cases a,b              cases to run (default: all): unet-b32, unet-b128, fluid-unet-b64, mlp-b1000, unet-inference-b32
+  --backends wasm,cpu      backends (default: wasm,cpu)
+  --repeats N              at least N timed steps per run (default 5)
+  --timed-seconds S        timed steps add up to at least S seconds (default 0.5)
+  --warmup N               at least N untimed steps first (default 2)
+  --warmup-seconds S       warm-up lasts at least S seconds (default 1)
+  --run-seconds S          wall-time limit of one run (default 600)
+  --include-slow           also the U-net training cases on cpu (minutes per step)
+  --profile                one extra step with every kernel timed, printed by kernel
+  --peer torch             also run every case in PyTorch, alternating with ours
+  --peer-python PATH       the interpreter for --peer (default: python3, then /usr/bin/python3)
+  --allocator MODE         tuned, default or both (default: both with --peer, else tuned)
+  --quiet-load X           wait before each run until the 1-minute load average is below X (default: 1 with --peer)
+  --quiet-load-wait S      longest such wait (default 120)
+  --ceiling-gflops G       GFLOP/s per core for the % ceiling column (default 56)
+  --out PATH               JSON output (default: bench/results.json)
+  --help                   this text
+
+Exit code: 0 when every run measured all its steps, 1 when one failed, 2 for invalid flags.`;
+
+/** True when the arguments ask for the usage text (`--help` or `-h` anywhere). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
 /** bench/results.json, wherever the command was started. */
 function defaultOutPath(): string {
   return fileURLToPath(new URL("../results.json", import.meta.url));

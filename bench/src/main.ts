@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ALLOCATOR_SETTINGS, allocatorEnvironment, allocatorVariablesOf } from "./allocator";
-import { DEFAULT_RUN_SECONDS, DEFAULT_SLOW_RUN_SECONDS, parseBenchOptions, type BenchOptions } from "./bench_options";
+import { BENCH_USAGE, DEFAULT_RUN_SECONDS, DEFAULT_SLOW_RUN_SECONDS, parseBenchOptions, wantsHelp, type BenchOptions } from "./bench_options";
 import type { RunMessage } from "./case_process";
 import { benchCaseNamed, planRuns, type BenchRun } from "./cases";
 import { TRAINING_FLOP_FACTOR } from "./flops";
@@ -116,6 +116,10 @@ function stepPrinter(): (message: RunMessage) => void {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2).filter((a) => a !== "--");
+  if (wantsHelp(argv)) {
+    console.log(BENCH_USAGE);
+    return 0;
+  }
   const options = parseBenchOptions(argv);
   const machine = machineInfo();
 

@@ -1,6 +1,7 @@
 import { PgValidationError } from "@pg/core";
 import { describe, expect, it } from "vitest";
-import { WASM_CEILING_GFLOPS_PER_CORE, parseBenchOptions } from "../src/bench_options";
+import { BENCH_USAGE, WASM_CEILING_GFLOPS_PER_CORE, parseBenchOptions, wantsHelp } from "../src/bench_options";
+import { BENCH_CASES } from "../src/cases";
 
 /** The PgValidationError `argv` throws. */
 function errorOf(argv: readonly string[]): PgValidationError {
@@ -101,5 +102,23 @@ describe("parseBenchOptions", () => {
     const error = errorOf(["--peers", "torch"]);
     expect(error.message).toContain("--peers");
     expect(error.expected).toContain("--peer");
+  });
+});
+
+describe("--help", () => {
+  it("is asked for by --help or -h anywhere among the arguments, and by nothing else", () => {
+    expect(wantsHelp(["--help"])).toBe(true);
+    expect(wantsHelp(["--cases", "unet-b32", "-h"])).toBe(true);
+    expect(wantsHelp(["--cases", "unet-b32"])).toBe(false);
+  });
+
+  it("lists every flag the parser accepts and every case", () => {
+    const flags = [...BENCH_USAGE.matchAll(/^ {2}(--[a-z-]+)/gm)].map((match) => match[1]);
+    for (const flag of flags.filter((f) => f !== "--help")) {
+      // A listed flag is known to the parser: it fails on its value, never as an unknown flag.
+      expect(() => parseBenchOptions([flag as string, "x"])).not.toThrow(/flag must be one of/);
+    }
+    expect(flags.length).toBe(17);
+    for (const c of BENCH_CASES) expect(BENCH_USAGE).toContain(c.name);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { version as tfjsVersions } from "@tensorflow/tfjs";
 import { version_wasm as tfjsWasmVersion } from "@tensorflow/tfjs-backend-wasm";
+import { loadNativeKernels } from "@pg/backend-native";
 
 /** The machine and software a benchmark ran on. */
 export interface MachineInfo {
@@ -17,8 +18,18 @@ export interface MachineInfo {
   readonly node: string;
   readonly tfjs: string;
   readonly tfjsBackendWasm: string;
+  /**
+   * The native kernels the wasm runs use: their instruction set ("avx512", …), or "off: " and why (another platform,
+   * not built, `PG_NATIVE=0`).
+   */
+  readonly nativeKernels: string;
   /** ISO 8601 time the benchmark started. */
   readonly date: string;
+}
+
+function nativeKernelsOf(): string {
+  const status = loadNativeKernels();
+  return status.available ? status.kernels.instructionSet : `off: ${status.reason}`;
 }
 
 /** Describes this machine and the tfjs build. Reads versions only; no backend is started here. */
@@ -33,6 +44,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     tfjs: tfjsVersions.tfjs,
     tfjsBackendWasm: tfjsWasmVersion,
+    nativeKernels: nativeKernelsOf(),
     date: new Date().toISOString(),
   };
 }

@@ -178,7 +178,7 @@ async function main(): Promise<number> {
     speedups: { replicas: replicaSpeedups(records), backends: backendSpeedups(records), allocator: allocatorSpeedups(records) },
   });
 
-  progress(`pnpm bench: ${runs.length} runs on ${machine.cpuModel} (${machine.cores} cores), Node ${machine.node}, tfjs ${machine.tfjs}`);
+  progress(`pnpm bench: ${runs.length} runs on ${machine.cpuModel} (${machine.cores} cores), Node ${machine.node}, tfjs ${machine.tfjs}, native kernels ${machine.nativeKernels}`);
   progress(`load average at start: ${start.procLoadavg ?? start.minutes1To15.join(" ")}`);
   for (const [index, run] of runs.entries()) {
     const benchCase = benchCaseNamed(run.caseName);
@@ -217,7 +217,7 @@ async function main(): Promise<number> {
   writeResults(options.out, results);
 
   const out = process.stdout;
-  out.write(`\n${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs} (wasm ${machine.tfjsBackendWasm}), ${machine.date}\n`);
+  out.write(`\n${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, tfjs ${machine.tfjs} (wasm ${machine.tfjsBackendWasm}, native kernels ${machine.nativeKernels}), ${machine.date}\n`);
   if (peer !== null && peer.discovery.found && peerPython !== undefined) {
     out.write(`peer: torch ${peer.discovery.torchVersion}, ${peer.discovery.executable} (Python ${peer.discovery.pythonVersion}), NCHW, R threads\n`);
   }

@@ -35,7 +35,10 @@ export interface BenchOptions {
   readonly timedSeconds: number;
   /** At least this many untimed steps before the timed ones (JIT, wasm heap growth, Adam slot creation). @defaultValue 2 */
   readonly warmup: number;
-  /** Warm-up goes on until at least this many seconds have passed (V8's JIT settles on small cases). @defaultValue 1 */
+  /**
+   * Warm-up goes on until at least this many seconds have passed: V8's JIT settles the 2 ms MLP step only after a
+   * few thousand steps in some processes (2.2 → 1.6 ms after ~3 s). @defaultValue 3
+   */
   readonly warmupSeconds: number;
   /** Case names to run (`--cases unet-b32,mlp-b1000`); `undefined` runs every case. */
   readonly cases: readonly string[] | undefined;
@@ -82,6 +85,8 @@ export const DEFAULT_RUN_SECONDS = 600;
 export const DEFAULT_SLOW_RUN_SECONDS = 6 * 3600;
 
 const WHERE = "pnpm bench";
+/** Default `--warmup-seconds`. */
+export const DEFAULT_WARMUP_SECONDS = 3;
 /** Default `--quiet-load` when a peer runs: on 2 cores, the other core is free on average. */
 export const DEFAULT_PEER_QUIET_LOAD = 1;
 /** Default `--quiet-load-wait`, in seconds. */
@@ -117,7 +122,7 @@ prints a table and writes every step to a JSON file.
   --repeats N              at least N timed steps per run (default 5)
   --timed-seconds S        timed steps add up to at least S seconds (default 0.5)
   --warmup N               at least N untimed steps first (default 2)
-  --warmup-seconds S       warm-up lasts at least S seconds (default 1)
+  --warmup-seconds S       warm-up lasts at least S seconds (default 3)
   --run-seconds S          wall-time limit of one run (default 600)
   --include-slow           also the U-net training cases on cpu (minutes per step)
   --profile                one extra step with every kernel timed, printed by kernel
@@ -241,7 +246,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     repeats: repeatsText === undefined ? 5 : requirePositiveInteger(WHERE, "--repeats", integerOf(repeatsText)),
     timedSeconds: timedSecondsText === undefined ? 0.5 : decimalOf("timed-seconds", timedSecondsText, true),
     warmup: warmupText === undefined ? 2 : requireNonNegativeInteger(WHERE, "--warmup", integerOf(warmupText)),
-    warmupSeconds: warmupSecondsText === undefined ? 1 : decimalOf("warmup-seconds", warmupSecondsText, true),
+    warmupSeconds: warmupSecondsText === undefined ? DEFAULT_WARMUP_SECONDS : decimalOf("warmup-seconds", warmupSecondsText, true),
     cases: casesText === undefined ? undefined : listOf("cases", casesText),
     backends: [...new Set(backends as BenchBackend[])],
     includeSlow: switches.has("include-slow"),

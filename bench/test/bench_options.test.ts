@@ -22,7 +22,7 @@ describe("parseBenchOptions", () => {
     expect(options.allocator).toBe("tuned");
     expect(options.quietLoad).toBeUndefined();
     expect(options.quietLoadWaitSeconds).toBe(120);
-    expect([options.warmup, options.warmupSeconds, options.repeats, options.timedSeconds]).toEqual([2, 1, 5, 0.5]);
+    expect([options.warmup, options.warmupSeconds, options.repeats, options.timedSeconds]).toEqual([2, 3, 5, 0.5]);
     expect(options.ceilingGflops).toBe(WASM_CEILING_GFLOPS_PER_CORE);
     expect(WASM_CEILING_GFLOPS_PER_CORE).toBe(56);
   });

@@ -1,6 +1,8 @@
 import {
   PgValidationError,
   requireBatchArray,
+  requireFinite,
+  requireKnownKeys,
   requirePositiveInteger,
   type NewtonDerivatives,
   type Physics,
@@ -18,6 +20,11 @@ export interface SinPhysicsOptions {
   readonly a: Float64Array;
 }
 
+/** Every key of {@link SinPhysicsOptions}: anything else is refused as a misspelling. */
+const SIN_PHYSICS_OPTION_KEYS = ["a"] as const satisfies readonly (keyof SinPhysicsOptions)[];
+// A compile error here means an option of SinPhysicsOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof SinPhysicsOptions, (typeof SIN_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The single-parameter problem y = P_a(x) = sin(a/x) of SPEC §5 ([P] §3.1, App. B.2) for one batch of parameters a.
  * x and y have one entry per example (xShape = yShape = [1]); `batch` must equal `a.length` in every call.
@@ -27,31 +34,38 @@ export interface SinPhysics extends Physics {
   readonly a: Float64Array;
   /**
    * y = sin(a/x) per example.
-   * @throws {@link PgValidationError} if `batch` ≠ a.length; {@link PgShapeError} if `x` is not a Float64Array of length batch.
+   * @throws {@link PgValidationError} if `batch` ≠ a.length; {@link PgShapeError} if `x` is not a Float64Array of length
+   * batch; {@link PgNonFiniteError} naming `x` if it holds NaN or ±Infinity (the forward contract: an error, not a
+   * NaN passed on).
    */
   forward(x: Float64Array, batch: number): Float64Array;
   /**
    * dx = dy · (−a/x²) cos(a/x), the vector–Jacobian product (∂P/∂x)ᵀ dy per example.
-   * @throws {@link PgValidationError} / {@link PgShapeError} as for `forward`, also for `dy`.
+   * @throws {@link PgValidationError} / {@link PgShapeError} / {@link PgNonFiniteError} as for `forward`, also for `dy`.
    */
   adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array;
-  /** ∂P/∂x = (−a/x²) cos(a/x) per example (P acts element-wise, so the Jacobian is diagonal). */
+  /**
+   * ∂P/∂x = (−a/x²) cos(a/x) per example (P acts element-wise, so the Jacobian is diagonal).
+   * @throws as `forward`.
+   */
   jacobianDiagonal(x: Float64Array, batch: number): Float64Array;
   /**
    * First and second derivative of f(x) = sin(a/x) itself, not of L (SPEC §5.3): gradient f′ = −(a/x²)cos(a/x),
    * curvature f″ = (2a/x³)cos(a/x) − (a²/x⁴)sin(a/x). The paper runs Newton on P because y* = −1 is the minimum
-   * of P, so minimising P and minimising L = ½(P + 1)² have the same solutions. `yTarget` is checked for its
-   * length only.
+   * of P, so minimising P and minimising L = ½(P + 1)² have the same solutions. `yTarget` does not enter the
+   * formulas but is checked like `x`: length batch and finite.
+   * @throws as `forward`, also for `yTarget`.
    */
   newtonDerivatives(x: Float64Array, yTarget: Float64Array, batch: number): NewtonDerivatives;
   /**
    * The analytic inverse ("Adam + PG (Inv.phys.)", SPEC §5.2): for each example the minimum x̃ = a/(3π/2 + 2πn) of
    * sin(a/x) closest in phase a/x to the guess x, with n = round(a/(2πx) − ¾) clamped to n ≥ 0 for x > 0 and
    * n ≤ −1 for x < 0. x̃ has the sign of x; x = ±0 counts as 0⁺ (a very large n, |n| ≤ 2²⁰, also the cap for
-   * tiny |x|); x = ±Infinity gives the outermost minimum 2a/(3π) or −2a/π; NaN stays NaN.
-   * @param x - guesses, one per example (length a.length).
+   * tiny |x|); a very large |x| gives the outermost minimum 2a/(3π) or −2a/π.
+   * @param x - guesses, one per example (length a.length); finite.
    * @returns a new Float64Array of proposals x̃.
-   * @throws {@link PgShapeError} if `x` is not a Float64Array of length a.length.
+   * @throws {@link PgShapeError} if `x` is not a Float64Array of length a.length; {@link PgNonFiniteError} naming `x`
+   * if it holds NaN or ±Infinity (the inverse refuses them like the forward does).
    */
   closestMinimum(x: Float64Array): Float64Array;
 }
@@ -117,18 +131,22 @@ class SinPhysicsImplementation implements SinPhysics {
   closestMinimum(x: Float64Array): Float64Array {
     const batch = this.a.length;
     requireBatchArray("sinPhysics.closestMinimum", "x", x, batch, SHAPE);
+    requireFinite("sinPhysics.closestMinimum", "input", x, undefined, "parameter x must be finite");
     const xTilde = new Float64Array(batch);
     for (let i = 0; i < batch; i++) xTilde[i] = sinClosestMinimum(this.a[i] as number, x[i] as number);
     return xTilde;
   }
 
-  /** Checks `batch` against a.length and every named array against batch × 1. */
+  /** Checks `batch` against a.length and every named array against batch × 1 and for NaN/±Infinity. */
   private requireInputs(where: string, batch: number, arrays: Readonly<Record<string, Float64Array>>): void {
     requirePositiveInteger(where, "batch", batch);
     if (batch !== this.a.length) {
       throw new PgValidationError(where, "batch", `equal to a.length = ${this.a.length} (one a per example)`, batch);
     }
-    for (const [parameter, array] of Object.entries(arrays)) requireBatchArray(where, parameter, array, batch, SHAPE);
+    for (const [parameter, array] of Object.entries(arrays)) {
+      requireBatchArray(where, parameter, array, batch, SHAPE);
+      requireFinite(where, "input", array, undefined, `parameter ${parameter} must be finite`);
+    }
   }
 }
 
@@ -137,8 +155,8 @@ class SinPhysicsImplementation implements SinPhysics {
  * diagonal Jacobian, Newton derivatives of P (§5.3) and the analytic inverse to the closest minimum (§5.2).
  * @param options - {@link SinPhysicsOptions}; `a` is validated and copied here.
  * @returns a {@link SinPhysics} whose batch is `a.length`.
- * @throws {@link PgValidationError} if `a` is not a non-empty Float64Array, or an entry is not finite or not > 0
- * (the message names the first bad index).
+ * @throws {@link PgValidationError} if `options` has a key other than `a` (the closest known one is suggested), `a` is
+ * not a non-empty Float64Array, or an entry is not finite or not > 0 (the message names the first bad index).
  * @example
  * import { sinPhysics, sinTargets } from "@pg/physics-toys";
  * const physics = sinPhysics({ a: Float64Array.of(1, 3) });
@@ -153,6 +171,7 @@ export function sinPhysics(options: SinPhysicsOptions): SinPhysics {
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError("sinPhysics", "options", "an object { a: Float64Array }", options);
   }
+  requireKnownKeys("sinPhysics", "options", options, SIN_PHYSICS_OPTION_KEYS);
   const a: unknown = options.a;
   if (!(a instanceof Float64Array) || a.length === 0) {
     throw new PgValidationError("sinPhysics", "a", "a non-empty Float64Array (one parameter per example)", a);

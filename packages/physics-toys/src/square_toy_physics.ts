@@ -1,4 +1,4 @@
-import { requireBatchArray, requirePositiveInteger, type NewtonDerivatives, type Physics } from "@pg/core";
+import { requireBatchArray, requireFinite, requirePositiveInteger, type NewtonDerivatives, type Physics } from "@pg/core";
 
 const SHAPE: readonly number[] = Object.freeze([2]);
 
@@ -11,24 +11,28 @@ export interface SquareToyPhysics extends Physics {
   /**
    * y = (x₁, x₂²) per example.
    * @throws {@link PgValidationError} if `batch` is not a positive integer; {@link PgShapeError} if `x` is not a
-   * Float64Array of length batch × 2.
+   * Float64Array of length batch × 2; {@link PgNonFiniteError} naming `x` if it holds NaN or ±Infinity.
    */
   forward(x: Float64Array, batch: number): Float64Array;
   /** dx = (dy₁, 2x₂·dy₂) per example, the vector–Jacobian product (∂y/∂x)ᵀ dy. Validates as `forward`, also `dy`. */
   adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array;
-  /** ∂y/∂x = diag(1, 2x₂) per example, stored as (1, 2x₂). */
+  /** ∂y/∂x = diag(1, 2x₂) per example, stored as (1, 2x₂). Validates as `forward`. */
   jacobianDiagonal(x: Float64Array, batch: number): Float64Array;
   /**
    * Per-component first and second derivatives of L = ½‖y − y*‖², which is separable: gradient
    * (x₁ − y₁*, 2x₂(x₂² − y₂*)) and curvature (1, 6x₂² − 2y₂*). For y* = 0 the Newton step −gradient/curvature is
-   * −(x₁, x₂/3), the Newton rule of SPEC §3.1.
+   * −(x₁, x₂/3), the Newton rule of SPEC §3.1. Validates as `forward`, also `yTarget` (length and finiteness).
    */
   newtonDerivatives(x: Float64Array, yTarget: Float64Array, batch: number): NewtonDerivatives;
 }
 
+/** Checks `batch` and every named array: length batch × 2, no NaN or ±Infinity. */
 function requireInputs(where: string, batch: number, arrays: Readonly<Record<string, Float64Array>>): void {
   requirePositiveInteger(where, "batch", batch);
-  for (const [parameter, array] of Object.entries(arrays)) requireBatchArray(where, parameter, array, batch, SHAPE);
+  for (const [parameter, array] of Object.entries(arrays)) {
+    requireBatchArray(where, parameter, array, batch, SHAPE);
+    requireFinite(where, "input", array, undefined, `parameter ${parameter} must be finite`);
+  }
 }
 
 /**

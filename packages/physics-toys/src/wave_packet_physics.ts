@@ -1,6 +1,8 @@
 import {
   PgValidationError,
   requireBatchArray,
+  requireFinite,
+  requireKnownKeys,
   requirePositiveInteger,
   type Objective,
   type Physics,
@@ -21,6 +23,11 @@ export interface WavePacketPhysicsOptions {
   readonly width?: number;
 }
 
+/** Every key of {@link WavePacketPhysicsOptions}: anything else is refused as a misspelling. */
+const WAVE_PACKET_OPTION_KEYS = ["samples", "frequency", "width"] as const satisfies readonly (keyof WavePacketPhysicsOptions)[];
+// A compile error here means an option of WavePacketPhysicsOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof WavePacketPhysicsOptions, (typeof WAVE_PACKET_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The wave packet of SPEC §4 ([P] Fig. 1, App. B.1) as a batched {@link Physics}: x = (ξ₀, A) per example
  * (xShape [2], stored [ξ₀, A] back to back), y = the `samples` values
@@ -31,50 +38,68 @@ export interface WavePacketPhysics extends Physics {
   readonly samples: number;
   readonly frequency: number;
   readonly width: number;
-  /** L = ‖y − y*‖² per example (no ½), ∂L/∂y = 2(y − y*). */
+  /**
+   * L = ‖y − y*‖² per example (no ½), ∂L/∂y = 2(y − y*). Both `value` and `gradient` check `batch`, the lengths of
+   * `y` and `yTarget` (batch × samples) and that both are finite: the target is checked like an input.
+   */
   readonly objective: Objective;
   /**
    * y = A·sin(f·ξ)·exp(−½(ξ − ξ₀)²/σ²) for every example; batch × samples values.
    * @throws {@link PgValidationError} if `batch` is not a positive integer; {@link PgShapeError} if `x` is not a
-   * Float64Array of length batch × 2.
+   * Float64Array of length batch × 2; {@link PgNonFiniteError} naming `x` if it holds NaN or ±Infinity.
    */
   forward(x: Float64Array, batch: number): Float64Array;
   /**
    * The vector–Jacobian product (∂y/∂x)ᵀ dy per example, in closed form with g(ξ) = sin(f·ξ)·exp(−½(ξ − ξ₀)²/σ²):
    * dξ₀ = Σ_ξ dy(ξ) · A·g(ξ)·(ξ − ξ₀)/σ², dA = Σ_ξ dy(ξ) · g(ξ).
-   * @throws as `forward`, and {@link PgShapeError} if `dy` is not a Float64Array of length batch × samples.
+   * @throws as `forward`, and {@link PgShapeError} / {@link PgNonFiniteError} if `dy` is not a finite Float64Array of
+   * length batch × samples.
    */
   adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array;
 }
 
-/** L = ‖y − y*‖² per example, summed over the samples, without the ½ of the core default (SPEC §4 "Objective"). */
-const squaredError: Objective = {
-  name: "squaredError",
-  value(y, yTarget, batch) {
-    const out = new Float64Array(batch);
-    const size = y.length / batch;
-    for (let b = 0; b < batch; b++) {
-      let sum = 0;
-      for (let i = b * size; i < (b + 1) * size; i++) {
-        const r = (y[i] as number) - (yTarget[i] as number);
-        sum += r * r;
-      }
-      out[b] = sum;
+/**
+ * L = ‖y − y*‖² per example, summed over the samples, without the ½ of the core default (SPEC §4 "Objective").
+ * `yShape` is the physics' [samples]; `y` and `yTarget` are checked at both entries.
+ */
+function squaredError(yShape: readonly number[]): Objective {
+  const check = (where: string, y: Float64Array, yTarget: Float64Array, batch: number): void => {
+    requirePositiveInteger(where, "batch", batch);
+    for (const [parameter, array] of [["y", y], ["yTarget", yTarget]] as const) {
+      requireBatchArray(where, parameter, array, batch, yShape);
+      requireFinite(where, "input", array, undefined, `parameter ${parameter} must be finite`);
     }
-    return out;
-  },
-  gradient(y, yTarget) {
-    const out = new Float64Array(y.length);
-    for (let i = 0; i < y.length; i++) out[i] = 2 * ((y[i] as number) - (yTarget[i] as number));
-    return out;
-  },
-};
+  };
+  return {
+    name: "squaredError",
+    value(y, yTarget, batch) {
+      check("wavePacketPhysics.objective.value", y, yTarget, batch);
+      const out = new Float64Array(batch);
+      const size = y.length / batch;
+      for (let b = 0; b < batch; b++) {
+        let sum = 0;
+        for (let i = b * size; i < (b + 1) * size; i++) {
+          const r = (y[i] as number) - (yTarget[i] as number);
+          sum += r * r;
+        }
+        out[b] = sum;
+      }
+      return out;
+    },
+    gradient(y, yTarget, batch) {
+      check("wavePacketPhysics.objective.gradient", y, yTarget, batch);
+      const out = new Float64Array(y.length);
+      for (let i = 0; i < y.length; i++) out[i] = 2 * ((y[i] as number) - (yTarget[i] as number));
+      return out;
+    },
+  };
+}
 
 class WavePacketPhysicsImplementation implements WavePacketPhysics {
   readonly name = "wave packet";
   readonly xShape = X_SHAPE;
   readonly yShape: readonly number[];
-  readonly objective = squaredError;
+  readonly objective: Objective;
   readonly samples: number;
   readonly frequency: number;
   readonly width: number;
@@ -86,6 +111,7 @@ class WavePacketPhysicsImplementation implements WavePacketPhysics {
     this.frequency = frequency;
     this.width = width;
     this.yShape = Object.freeze([samples]);
+    this.objective = squaredError(this.yShape);
     this.carrier = new Float64Array(samples);
     for (let i = 0; i < samples; i++) this.carrier[i] = Math.sin(frequency * i);
   }
@@ -109,6 +135,7 @@ class WavePacketPhysicsImplementation implements WavePacketPhysics {
   adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array {
     this.requireInputs("wavePacketPhysics.adjoint", batch, x);
     requireBatchArray("wavePacketPhysics.adjoint", "dy", dy, batch, this.yShape);
+    requireFinite("wavePacketPhysics.adjoint", "input", dy, undefined, "parameter dy must be finite");
     const n = this.samples;
     const inverseVariance = 1 / (this.width * this.width);
     const dx = new Float64Array(2 * batch);
@@ -134,6 +161,7 @@ class WavePacketPhysicsImplementation implements WavePacketPhysics {
   private requireInputs(where: string, batch: number, x: Float64Array): void {
     requirePositiveInteger(where, "batch", batch);
     requireBatchArray(where, "x", x, batch, X_SHAPE);
+    requireFinite(where, "input", x, undefined, "parameter x must be finite");
   }
 }
 
@@ -142,8 +170,8 @@ class WavePacketPhysicsImplementation implements WavePacketPhysics {
  * sample grid ξ = 0…samples − 1, its closed-form adjoint, and the objective ‖y − y*‖² (no ½).
  * @param options - {@link WavePacketPhysicsOptions}; validated once, here.
  * @returns a {@link WavePacketPhysics}; it holds no per-batch state, so one instance serves every batch size.
- * @throws {@link PgValidationError} if `samples` is not a positive integer, `frequency` is not finite, or `width` is
- * not a finite number > 0.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested), `samples`
+ * is not a positive integer, `frequency` is not finite, or `width` is not a finite number > 0.
  * @example
  * import { wavePacketPhysics } from "@pg/physics-toys";
  * const physics = wavePacketPhysics();
@@ -157,6 +185,7 @@ export function wavePacketPhysics(options: WavePacketPhysicsOptions = {}): WaveP
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError("wavePacketPhysics", "options", "an object { samples?, frequency?, width? }", options);
   }
+  requireKnownKeys("wavePacketPhysics", "options", options, WAVE_PACKET_OPTION_KEYS);
   const samples = requirePositiveInteger("wavePacketPhysics", "samples", options.samples ?? 256);
   const frequency = options.frequency ?? 4;
   if (typeof frequency !== "number" || !Number.isFinite(frequency)) {

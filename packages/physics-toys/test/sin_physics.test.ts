@@ -1,4 +1,4 @@
-import { PgShapeError, PgValidationError, type Physics } from "@pg/core";
+import { PgNonFiniteError, PgShapeError, PgValidationError, type Physics } from "@pg/core";
 import { checkAdjoint, checkFiniteDifferences, relativeDifference, testRandom } from "@pg/core/testing";
 import { random, uniformSampler, type RandomStream } from "@pg/data";
 import { describe, expect, it } from "vitest";
@@ -29,7 +29,7 @@ function centralDifference(f: (x: number) => number, x: number, h: number): numb
   return (f(x + h) - f(x - h)) / (2 * h);
 }
 
-function expectError(run: () => unknown, errorClass: typeof PgValidationError | typeof PgShapeError, message: string): void {
+function expectError(run: () => unknown, errorClass: typeof PgValidationError | typeof PgShapeError | typeof PgNonFiniteError, message: string): void {
   let caught: unknown;
   try {
     run();
@@ -266,7 +266,7 @@ describe("sinPhysics.closestMinimum (SPEC §5.2, §9)", () => {
   it("maps a large positive x to the outermost minimum 2a/(3π) and a large negative x to −2a/π", () => {
     const parameters = Float64Array.of(0.1, 1, 5.5, 10.1);
     const physics = sinPhysics({ a: parameters });
-    for (const magnitude of [1e3, 1e6, 1e300, Number.POSITIVE_INFINITY]) {
+    for (const magnitude of [1e3, 1e6, 1e300, Number.MAX_VALUE]) {
       const positive = physics.closestMinimum(new Float64Array(4).fill(magnitude));
       const negative = physics.closestMinimum(new Float64Array(4).fill(-magnitude));
       expect(relativeDifference(positive, parameters.map((ai) => (2 * ai) / (3 * Math.PI)))).toBeLessThan(1e-15);
@@ -287,10 +287,15 @@ describe("sinPhysics.closestMinimum (SPEC §5.2, §9)", () => {
     for (const value of result) expect(Math.abs(Math.sin(1 / value) + 1)).toBeLessThan(1e-12);
   });
 
-  it("propagates NaN guesses as NaN", () => {
-    const result = sinPhysics({ a: Float64Array.of(1, 2) }).closestMinimum(Float64Array.of(Number.NaN, 0.5));
-    expect(result[0]).toBeNaN();
-    expect(Math.sin(2 / (result[1] as number))).toBeCloseTo(-1, 12);
+  it("refuses NaN and ±Infinity guesses, naming x, like the forward does", () => {
+    const physics = sinPhysics({ a: Float64Array.of(1, 2) });
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expectError(
+        () => physics.closestMinimum(Float64Array.of(0.5, bad)),
+        PgNonFiniteError,
+        `sinPhysics.closestMinimum: input is ${String(bad)} (first non-finite entry at index 1); parameter x must be finite.`,
+      );
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
 import { softBoxMask } from "@pg/numerics";
 import type { RandomStream } from "./random";
 
@@ -9,6 +9,11 @@ export interface HeatRectanglesOptions {
   /** Grid size [nx, ny] in cells of unit length (dx = 1), domain [0, nx] × [0, ny]. @defaultValue [64, 64] */
   readonly shape?: readonly [number, number];
 }
+
+/** Every key of {@link HeatRectanglesOptions}: anything else is refused as a misspelling. */
+const HEAT_RECTANGLES_OPTION_KEYS = ["batch", "shape"] as const satisfies readonly (keyof HeatRectanglesOptions)[];
+// A compile error here means an option of HeatRectanglesOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof HeatRectanglesOptions, (typeof HEAT_RECTANGLES_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** Candidate rectangles per example: always drawn, whatever the count, so the stream does not depend on it. */
 const CANDIDATES = 10;
@@ -33,8 +38,9 @@ const DRAWS_PER_EXAMPLE = 1 + 2 * CANDIDATES + 3 * CANDIDATES;
  * @param stream - the seeded stream to advance (see {@link random}); re-seed it per method for identical data.
  * @param options - {@link HeatRectanglesOptions}.
  * @returns a new Float64Array of batch × nx × ny, example b's cell (i, j) at (b·nx + i)·ny + j (NHWC, one channel).
- * @throws {@link PgValidationError} if `stream` is not a RandomStream, `batch` is not a positive integer or `shape`
- * is not a pair of positive integers.
+ * @throws {@link PgValidationError} if `stream` is not a RandomStream, `options` has an unknown key (the closest
+ * known one is suggested: `{ shap }` would otherwise give the default 64 × 64), `batch` is not a positive integer or
+ * `shape` is not a pair of positive integers.
  * @example
  * import { heatRectangles, random } from "@pg/data";
  * const xStar = heatRectangles(random(0), { batch: 2 });
@@ -48,6 +54,7 @@ export function heatRectangles(stream: RandomStream, options: HeatRectanglesOpti
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { batch, shape? }", options);
   }
+  requireKnownKeys(where, "options", options, HEAT_RECTANGLES_OPTION_KEYS);
   const batch = requirePositiveInteger(where, "batch", options.batch);
   const shape = options.shape ?? ([64, 64] as const);
   if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 1)) {

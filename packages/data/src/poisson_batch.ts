@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
 import { noiseField } from "@pg/numerics";
 import type { RandomStream } from "./random";
 
@@ -9,6 +9,11 @@ export interface PoissonBatchOptions {
   /** Grid [nx, ny] (axis 0 = x), positive integers; [C] 64 × 64, [P] 80 × 60. dx = 1, so the physical size is `shape`. */
   readonly shape: readonly [number, number];
 }
+
+/** Every key of {@link PoissonBatchOptions}: anything else is refused as a misspelling. */
+const POISSON_BATCH_OPTION_KEYS = ["batch", "shape"] as const satisfies readonly (keyof PoissonBatchOptions)[];
+// A compile error here means an option of PoissonBatchOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof PoissonBatchOptions, (typeof POISSON_BATCH_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** One batch of Poisson ground truth x* (SPEC §7.1 "Data"); y* = P(x*) is the physics' business, not data's. */
 export interface PoissonBatch {
@@ -31,8 +36,8 @@ const POISSON_NOISE_SMOOTHNESS = 1;
  * @param stream - the seeded {@link RandomStream} of the run; advanced.
  * @param options - {@link PoissonBatchOptions}.
  * @returns a {@link PoissonBatch} with a new Float64Array x*.
- * @throws {@link PgValidationError} if `stream` is not a RandomStream, `batch` is not a positive integer or `shape`
- *   is not a pair of positive integers.
+ * @throws {@link PgValidationError} if `stream` is not a RandomStream, `options` has an unknown key (the closest
+ *   known one is suggested), `batch` is not a positive integer or `shape` is not a pair of positive integers.
  * @example
  * import { poissonBatch, random } from "@pg/data";
  * const { x } = poissonBatch(random(0), { batch: 2, shape: [80, 60] });
@@ -49,6 +54,7 @@ export function poissonBatch(stream: RandomStream, options: PoissonBatchOptions)
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { batch, shape }", options);
   }
+  requireKnownKeys(where, "options", options, POISSON_BATCH_OPTION_KEYS);
   const batch = requirePositiveInteger(where, "batch", options.batch);
   const shape: unknown = options.shape;
   if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 1)) {

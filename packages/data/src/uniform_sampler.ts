@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
 import type { RandomStream } from "./random";
 
 /** Options of {@link uniformSampler}. */
@@ -8,6 +8,11 @@ export interface UniformSamplerOptions {
   /** Upper bound of U[low, high), excluded; finite and greater than `low`. */
   readonly high: number;
 }
+
+/** Every key of {@link UniformSamplerOptions}: anything else is refused as a misspelling. */
+const UNIFORM_SAMPLER_OPTION_KEYS = ["low", "high"] as const satisfies readonly (keyof UniformSamplerOptions)[];
+// A compile error here means an option of UniformSamplerOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof UniformSamplerOptions, (typeof UNIFORM_SAMPLER_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** Draws batches of ground-truth parameters from U[low, high); made by {@link uniformSampler}. */
 export interface UniformSampler {
@@ -30,7 +35,8 @@ export interface UniformSampler {
  * fresh batch of 1000 per iteration (SPEC §5.1).
  * @param options - {@link UniformSamplerOptions}; validated once, here.
  * @returns a {@link UniformSampler}.
- * @throws {@link PgValidationError} if `low` or `high` is not finite, or `high ≤ low`.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested), `low` or
+ * `high` is not finite, or `high ≤ low`.
  * @example
  * import { random, uniformSampler } from "@pg/data";
  * const parameters = uniformSampler({ low: 0.1, high: 10.1 });
@@ -41,6 +47,7 @@ export function uniformSampler(options: UniformSamplerOptions): UniformSampler {
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError("uniformSampler", "options", "an object { low, high }", options);
   }
+  requireKnownKeys("uniformSampler", "options", options, UNIFORM_SAMPLER_OPTION_KEYS);
   const { low, high } = options;
   if (typeof low !== "number" || !Number.isFinite(low)) {
     throw new PgValidationError("uniformSampler", "low", "a finite number", low);

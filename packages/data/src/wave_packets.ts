@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
 import type { RandomStream } from "./random";
 
 /** Samples per wave packet, at ξ = 0, 1, …, 255 (SPEC §4). */
@@ -23,6 +23,11 @@ export interface WavePacketsOptions {
   readonly noise?: number;
 }
 
+/** Every key of {@link WavePacketsOptions}: anything else is refused as a misspelling. */
+const WAVE_PACKETS_OPTION_KEYS = ["batch", "noise"] as const satisfies readonly (keyof WavePacketsOptions)[];
+// A compile error here means an option of WavePacketsOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof WavePacketsOptions, (typeof WAVE_PACKETS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** One batch of wave-packet data made by {@link wavePackets}. */
 export interface WavePacketBatch {
   /** Ground truth (ξ₀, A) per example, batch × 2, stored [ξ₀, A] back to back. */
@@ -36,14 +41,14 @@ export interface WavePacketBatch {
  * y*(ξ) = A·sin(4ξ)·exp(−½(ξ − ξ₀)²/20²) + n(ξ) with n(ξ) ~ N(0, noise²) i.i.d. at ξ = 0…255.
  *
  * Draw order, fixed: example by example, `stream.uniform(25.6, 230.4)` for ξ₀, then `stream.uniform(1, 4)` for A, then
- * 256 `stream.normal()` draws for the noise in sample order (drawn even when `noise` is 0, so the stream does not
- * depend on it). Each example consumes an even number of normals, so a batch of B followed by a batch of C gives
+ * 256 standard normal draws for the noise in sample order (one `stream.fillNormal` of 256, the same draws as 256
+ * `stream.normal()` calls; drawn even when `noise` is 0, so the stream does not depend on it). Each example consumes an even number of normals, so a batch of B followed by a batch of C gives
  * exactly the examples of one batch of B + C.
  * @param stream - the seeded stream to advance; see {@link random}.
  * @param options - {@link WavePacketsOptions}; validated here.
  * @returns a {@link WavePacketBatch} of new arrays.
- * @throws {@link PgValidationError} if `stream` is not a RandomStream, `batch` is not a positive integer, or `noise`
- * is negative or not finite.
+ * @throws {@link PgValidationError} if `stream` is not a RandomStream, `options` has an unknown key (the closest
+ * known one is suggested), `batch` is not a positive integer, or `noise` is negative or not finite.
  * @example
  * import { random, wavePackets } from "@pg/data";
  * const { parameters, y } = wavePackets(random(0), { batch: 100 });
@@ -53,12 +58,13 @@ export interface WavePacketBatch {
  */
 export function wavePackets(stream: RandomStream, options: WavePacketsOptions): WavePacketBatch {
   const where = "wavePackets";
-  if (typeof stream !== "object" || stream === null || typeof stream.normal !== "function" || typeof stream.uniform !== "function") {
+  if (typeof stream !== "object" || stream === null || typeof stream.fillNormal !== "function" || typeof stream.uniform !== "function") {
     throw new PgValidationError(where, "stream", "a RandomStream made by random(seed)", stream);
   }
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { batch, noise? }", options);
   }
+  requireKnownKeys(where, "options", options, WAVE_PACKETS_OPTION_KEYS);
   const batch = requirePositiveInteger(where, "batch", options.batch);
   const noise = options.noise ?? 1;
   if (typeof noise !== "number" || !Number.isFinite(noise) || noise < 0) {
@@ -71,15 +77,18 @@ export function wavePackets(stream: RandomStream, options: WavePacketsOptions): 
   const inverseVariance = 1 / (width * width);
   const parameters = new Float64Array(2 * batch);
   const y = new Float64Array(batch * n);
+  // One fillNormal per example instead of a normal() per sample: the stream checks its arguments once per call.
+  const normals = new Float64Array(n);
   for (let b = 0; b < batch; b++) {
     const xi0 = stream.uniform(center.low, center.high);
     const a = stream.uniform(amplitude.low, amplitude.high);
     parameters[2 * b] = xi0;
     parameters[2 * b + 1] = a;
+    stream.fillNormal(normals);
     for (let i = 0; i < n; i++) {
       const d = i - xi0;
       const clean = a * (carrier[i] as number) * Math.exp(-0.5 * d * d * inverseVariance);
-      y[b * n + i] = clean + noise * stream.normal();
+      y[b * n + i] = clean + noise * (normals[i] as number);
     }
   }
   return { parameters, y };

@@ -2,6 +2,7 @@ import {
   PgValidationError,
   requireBatchArray,
   requireFinite,
+  requireKnownKeys,
   requirePositive,
   requirePositiveInteger,
   type Physics,
@@ -39,6 +40,19 @@ export interface PoissonPhysicsOptions {
    */
   readonly reuseLastForward?: boolean;
 }
+
+/** Every key of {@link PoissonPhysicsOptions}: anything else is refused as a misspelling. */
+const POISSON_PHYSICS_OPTION_KEYS = [
+  "shape",
+  "spacing",
+  "relativeTolerance",
+  "absoluteTolerance",
+  "maxIterations",
+  "onWarning",
+  "reuseLastForward",
+] as const satisfies readonly (keyof PoissonPhysicsOptions)[];
+// A compile error here means an option of PoissonPhysicsOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof PoissonPhysicsOptions, (typeof POISSON_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** What {@link PoissonPhysicsOptions.onWarning} receives when CG did not converge for some examples. */
 export interface PoissonWarning {
@@ -140,6 +154,7 @@ function resolvePoissonOptions(options: PoissonPhysicsOptions): ResolvedPoissonO
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(WHERE, "options", "an object { shape?, spacing?, relativeTolerance?, … }", options);
   }
+  requireKnownKeys(WHERE, "options", options, POISSON_PHYSICS_OPTION_KEYS);
   const shape: unknown = options.shape ?? [64, 64];
   if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 1)) {
     throw new PgValidationError(WHERE, "shape", "a pair [nx, ny] of positive integers", shape);
@@ -317,9 +332,10 @@ class PoissonPhysicsImplementation implements PoissonPhysics {
  * adjoint (one more CG solve) and the PG correction x − ∇²(P(x) − y*) (`inverse`).
  * @param options - {@link PoissonPhysicsOptions}; validated once, here.
  * @returns a {@link PoissonPhysics} with xShape = yShape = [nx, ny, 1].
- * @throws {@link PgValidationError} if `shape` is not a pair of positive integers, `spacing` is not a finite number
- *   > 0, a tolerance is negative or not finite, `maxIterations` is not a positive integer, or `onWarning` is not a
- *   function.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested: `{ shap }`
+ *   would otherwise give the default 64 × 64), `shape` is not a pair of positive integers, `spacing` is not a finite
+ *   number > 0, a tolerance is negative or not finite, `maxIterations` is not a positive integer, `onWarning` is not a
+ *   function or `reuseLastForward` is not a boolean.
  * @example
  * import { poissonPhysics } from "@pg/physics-poisson";
  * const physics = poissonPhysics({ shape: [3, 3], relativeTolerance: 1e-12 });

@@ -53,13 +53,30 @@ describe("poissonInverse", () => {
     expect((error as Error).message).toMatch(/^poissonInverse\.solve: physics must be a PoissonPhysics \(made by poissonPhysics\(\)\); received /);
   });
 
-  it("passes bad arrays on to the physics' validation, which names the parameter", () => {
+  it("refuses bad arrays itself, naming the solver and the parameter", () => {
     const physics = poissonPhysics({ shape: [4, 4] });
     expect(() => poissonInverse().solve({ physics, x: new Float64Array(15), yTarget: new Float64Array(16), batch: 1 })).toThrow(
-      "poissonPhysics.inverse: x must have length batch × 16 (4 × 4 × 1) = 16 (batch = 1); received Float64Array(15)",
+      "poissonInverse.solve: x must have length batch × 16 (4 × 4 × 1) = 16 (batch = 1); received Float64Array(15)",
     );
     expect(() => poissonInverse().solve({ physics, x: new Float64Array(16), yTarget: new Float64Array(16), batch: 0 })).toThrow(
       "poissonInverse.solve: batch must be a positive integer; received 0.",
     );
+  });
+
+  it("reports nonFinite with an all-NaN proposal for an example whose x or y* is not finite, and solves the others", () => {
+    const physics = poissonPhysics({ shape: [8, 8], relativeTolerance: 1e-12 });
+    const xStar = poissonBatch(random(3), { batch: 3, shape: [8, 8] }).x;
+    const yTarget = physics.forward(xStar, 3);
+    const x = new Float64Array(xStar.length);
+    x[64 + 5] = Number.NaN; // example 1: x
+    yTarget[128 + 7] = Infinity; // example 2: y*
+    const [xBefore, yBefore] = [Float64Array.from(x), Float64Array.from(yTarget)];
+    const result = poissonInverse().solve({ physics, x, yTarget, batch: 3 });
+    expect(result.reasons).toEqual(["converged", "nonFinite", "nonFinite"]);
+    expect(relativeDifference(result.x.subarray(0, 64), xStar.subarray(0, 64))).toBeLessThan(1e-8);
+    expect(result.x.subarray(64).every(Number.isNaN)).toBe(true);
+    expect(Array.from(result.iterations.subarray(1))).toEqual([0, 0]);
+    // The caller's arrays are left as they were.
+    expect(Object.is(x[64 + 5], xBefore[64 + 5]) && Array.from(yTarget).every((v, i) => Object.is(v, yBefore[i]))).toBe(true);
   });
 });

@@ -1,17 +1,37 @@
-import { PgShapeError, PgValidationError, type InverseSolver, type Physics, type SolveProblem, type StopReason } from "@pg/core";
-import { validateProblem } from "./validate_problem";
+import {
+  PgShapeError,
+  PgValidationError,
+  requireKnownKeys,
+  type InverseSolver,
+  type Physics,
+  type SolveProblem,
+} from "@pg/core";
+import { perExampleResult, screenProblem, unlessNonFinite, validateProblem } from "./validate_problem";
 
 /** Options of {@link analyticInverse}. */
 export interface AnalyticInverseOptions<P extends Physics> {
-  /** Name used in messages and metrics. @defaultValue 'analyticInverse' */
+  /** Name used in messages and metrics; a non-empty string. @defaultValue 'analyticInverse' */
   readonly name?: string;
   /** Returns x̃ for every example, given the prediction (e.g. the closest exact minimiser of sin(a/x)). */
   readonly invert: (problem: SolveProblem<P>) => Float64Array;
 }
 
+/** Every key of {@link AnalyticInverseOptions}: anything else is refused as a misspelling. */
+const ANALYTIC_INVERSE_OPTION_KEYS = ["name", "invert"] as const satisfies readonly (keyof AnalyticInverseOptions<Physics>)[];
+// A compile error here means an option of AnalyticInverseOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof AnalyticInverseOptions<Physics>, (typeof ANALYTIC_INVERSE_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * Wraps an analytic inverse of the physics as an {@link InverseSolver}; each example reports `exact`, or
  * `nonFinite` when the inverse produced NaN/±Infinity there.
+ *
+ * Non-finite input is a stop reason too, not an error (a solver reports per example): an example with NaN/±Infinity
+ * in x or yTarget is not shown to `invert` (it sees the first finite example in its place) and stops with
+ * `nonFinite` at its x after 0 iterations; if `invert` throws a {@link PgNonFiniteError}, every example stops with
+ * `nonFinite` at its x.
+ * @throws {@link PgValidationError} for missing options, an unknown option, an `invert` that is not a function or a
+ * `name` that is not a non-empty string, and from `solve` for a problem that is not `{ physics, x, yTarget, batch }`;
+ * {@link PgShapeError} from `solve` if `invert` returns anything but a Float64Array of the length of x.
  * @example
  * import { sinPhysics, sinTargets } from "@pg/physics-toys";
  * import { analyticInverse } from "@pg/solvers";
@@ -20,28 +40,31 @@ export interface AnalyticInverseOptions<P extends Physics> {
  * const result = solver.solve({ physics, x: Float64Array.of(0.5, -2), yTarget: sinTargets(2), batch: 2 });
  * console.log(Array.from(result.x, (v) => v.toFixed(4)).join(" ")); // 0.2122 -1.9099
  * console.log(result.reasons.join(" "), solver.name); // exact exact analyticInverse
+ * console.log(solver.solve({ physics, x: Float64Array.of(NaN, -2), yTarget: sinTargets(2), batch: 2 }).reasons.join(" ")); // nonFinite exact
  */
 export function analyticInverse<P extends Physics>(options: AnalyticInverseOptions<P>): InverseSolver<P> {
-  if (typeof options.invert !== "function") {
-    throw new PgValidationError("analyticInverse", "invert", "a function (problem) => Float64Array", options.invert);
+  if (options === undefined) {
+    throw new PgValidationError("analyticInverse", "options", "an object { invert, name? }", options);
   }
-  const name = options.name ?? "analyticInverse";
+  const checked = requireKnownKeys("analyticInverse", "options", options, ANALYTIC_INVERSE_OPTION_KEYS);
+  const invert = checked.invert;
+  if (typeof invert !== "function") {
+    throw new PgValidationError("analyticInverse", "invert", "a function (problem) => Float64Array", invert);
+  }
+  const name = checked.name ?? "analyticInverse";
+  if (typeof name !== "string" || name === "") throw new PgValidationError("analyticInverse", "name", "a non-empty string", name);
   return {
     name,
     solve(problem) {
-      validateProblem(`${name}.solve`, problem);
-      const x = options.invert(problem);
-      if (!(x instanceof Float64Array) || x.length !== problem.x.length) {
-        throw new PgShapeError(`${name}.solve`, "the inverse's result", `type Float64Array of length ${problem.x.length}`, x);
+      const at = `${name}.solve`;
+      validateProblem(at, problem);
+      const screened = screenProblem(problem);
+      const finite = screened.finite;
+      const x = finite === undefined ? undefined : unlessNonFinite(() => invert(finite));
+      if (x !== undefined && (!(x instanceof Float64Array) || x.length !== problem.x.length)) {
+        throw new PgShapeError(at, "the inverse's result", `type Float64Array of length ${problem.x.length}`, x);
       }
-      const perExample = x.length / problem.batch;
-      const reasons: StopReason[] = [];
-      for (let b = 0; b < problem.batch; b++) {
-        let finite = true;
-        for (let i = b * perExample; i < (b + 1) * perExample; i++) if (!Number.isFinite(x[i] as number)) finite = false;
-        reasons.push(finite ? "exact" : "nonFinite");
-      }
-      return { x, reasons, iterations: new Int32Array(problem.batch).fill(1) };
+      return perExampleResult(problem, screened, x, "exact");
     },
   };
 }

@@ -1,6 +1,8 @@
 import {
   PgValidationError,
   evaluateObjective,
+  firstNonFinite,
+  requireKnownKeys,
   shapeSize,
   type InverseSolver,
   type Physics,
@@ -9,6 +11,7 @@ import {
   type StopReason,
 } from "@pg/core";
 import {
+  LBFGSB_ALGORITHM_OPTION_KEYS,
   requireOrderedBounds,
   resolveBound,
   resolveLbfgsbOptions,
@@ -27,6 +30,16 @@ export interface LbfgsbOptions extends LbfgsbAlgorithmOptions {
   readonly bounds?: LbfgsbBounds;
 }
 
+/** Every key of {@link LbfgsbOptions}: anything else is refused as a misspelling. */
+const LBFGSB_OPTION_KEYS = [...LBFGSB_ALGORITHM_OPTION_KEYS, "bounds"] as const satisfies readonly (keyof LbfgsbOptions)[];
+// A compile error here means an option of LbfgsbOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof LbfgsbOptions, (typeof LBFGSB_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
+/** The keys of a box {@link LbfgsbBounds}. */
+const BOUNDS_KEYS = ["lower", "upper"] as const satisfies readonly (keyof LbfgsbBounds)[];
+// Likewise for the box: a new side would otherwise be refused.
+true satisfies [Exclude<keyof LbfgsbBounds, (typeof BOUNDS_KEYS)[number]>] extends [never] ? true : false;
+
 /** A {@link SolveProblem} that may carry its own box; it takes precedence over {@link LbfgsbOptions.bounds}. */
 export interface BoundedSolveProblem<P extends Physics = Physics> extends SolveProblem<P> {
   readonly bounds?: LbfgsbBounds;
@@ -43,7 +56,14 @@ export interface LbfgsbSolver<P extends Physics = Physics> extends InverseSolver
  * evaluation calls `physics.forward` and `physics.adjoint` with batch = 1 on that example's slice. See
  * {@link minimizeLbfgsb} for the algorithm and the stop reasons; `iterations` counts accepted steps and `objective`
  * is L at the proposal.
- * @throws {@link PgValidationError} for invalid options, or bounds of the wrong length or with lower > upper.
+ *
+ * Non-finite values are a stop reason, not an error, as for every solver here (per example, so one bad example does
+ * not end the batch): an example with NaN/±Infinity in x or yTarget never reaches the physics and stops with
+ * `nonFinite` at its x after 0 iterations with objective NaN; a physics that returns or throws
+ * ({@link PgNonFiniteError}) a non-finite value during the search is handled as in {@link minimizeLbfgsb}.
+ * @throws {@link PgValidationError} for an unknown option (e.g. `maxIteration`), invalid options, bounds with an
+ * unknown key, of the wrong length or with lower > upper, and from `solve` for a problem that is not
+ * `{ physics, x, yTarget, batch }`; {@link PgShapeError} for x or yTarget of the wrong length.
  * @example
  * import { squareToyPhysics } from "@pg/physics-toys";
  * import { lbfgsb } from "@pg/solvers";
@@ -54,11 +74,14 @@ export interface LbfgsbSolver<P extends Physics = Physics> extends InverseSolver
  * const boxed = lbfgsb().solve({ ...problem, bounds: { lower: 0, upper: 1.5 } });
  * console.log(Array.from(boxed.x, (v) => v.toFixed(4)).join(" ")); // 1.0000 1.5000
  * console.log(solver.name); // lbfgsb(historySize=10, maxIterations=32)
+ * const broken = solver.solve({ ...problem, yTarget: Float64Array.of(1, NaN) });
+ * console.log(broken.reasons[0], broken.iterations[0], broken.x.join(" ")); // nonFinite 0 3 3
  */
-export function lbfgsb<P extends Physics = Physics>(options: LbfgsbOptions = {}): LbfgsbSolver<P> {
+export function lbfgsb<P extends Physics = Physics>(options?: LbfgsbOptions): LbfgsbSolver<P> {
   const where = "lbfgsb";
-  const resolved = resolveLbfgsbOptions(where, options);
-  const fallbackBounds = options.bounds;
+  const checked = requireKnownKeys(where, "options", options, LBFGSB_OPTION_KEYS);
+  const resolved = resolveLbfgsbOptions(where, checked);
+  const fallbackBounds = checked.bounds;
   if (fallbackBounds !== undefined) checkBoundsShape(where, fallbackBounds);
   return {
     name: `lbfgsb(historySize=${resolved.historySize}, maxIterations=${resolved.maxIterations})`,
@@ -78,13 +101,21 @@ export function lbfgsb<P extends Physics = Physics>(options: LbfgsbOptions = {})
       const objective = new Float64Array(batch);
       for (let b = 0; b < batch; b++) {
         const target = yTarget.slice(b * ySize, (b + 1) * ySize);
+        const start = x.subarray(b * xSize, (b + 1) * xSize);
+        if (firstNonFinite(start) >= 0 || firstNonFinite(target) >= 0) {
+          // The physics' forward throws for non-finite input; a solver reports it instead.
+          proposal.set(start, b * xSize);
+          reasons.push("nonFinite");
+          objective[b] = NaN;
+          continue;
+        }
         const fit = runLbfgsb(
           (xb, gradient) => {
             const evaluation = evaluateObjective(physics, xb, target, 1);
             gradient.set(evaluation.gradient);
             return evaluation.value[0] as number;
           },
-          x.subarray(b * xSize, (b + 1) * xSize),
+          start,
           boxes.lower(b),
           boxes.upper(b),
           resolved,
@@ -103,6 +134,7 @@ function checkBoundsShape(where: string, bounds: LbfgsbBounds): void {
   if (typeof bounds !== "object" || bounds === null) {
     throw new PgValidationError(where, "bounds", "an object { lower, upper }", bounds);
   }
+  requireKnownKeys(where, "bounds", bounds, BOUNDS_KEYS);
   for (const side of ["lower", "upper"] as const) {
     const value = bounds[side];
     if (typeof value !== "number" && !(value instanceof Float64Array)) {

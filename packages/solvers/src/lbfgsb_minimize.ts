@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositiveInteger, type StopReason } from "@pg/core";
+import { PgNonFiniteError, PgValidationError, requireKnownKeys, requirePositiveInteger, type StopReason } from "@pg/core";
 import { generalizedCauchyPoint } from "./lbfgsb_cauchy_point";
 import { strongWolfeLineSearch, type LineSearchTrial } from "./lbfgsb_line_search";
 import { LbfgsbMemory, dot } from "./lbfgsb_memory";
@@ -32,6 +32,18 @@ export interface LbfgsbAlgorithmOptions {
   readonly maxLineSearchSteps?: number;
 }
 
+/** Every key of {@link LbfgsbAlgorithmOptions}, shared by the option lists of `lbfgsb` and {@link minimizeLbfgsb}. */
+export const LBFGSB_ALGORITHM_OPTION_KEYS = [
+  "historySize",
+  "maxIterations",
+  "maxEvaluations",
+  "gradientTolerance",
+  "relativeDecreaseTolerance",
+  "maxLineSearchSteps",
+] as const satisfies readonly (keyof LbfgsbAlgorithmOptions)[];
+// A compile error here means an option of LbfgsbAlgorithmOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof LbfgsbAlgorithmOptions, (typeof LBFGSB_ALGORITHM_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** A box l ≤ x ≤ u; a number applies to every component, ±Infinity leaves a side unbounded. */
 export interface LbfgsbBounds {
   readonly lower: Float64Array | number;
@@ -45,6 +57,11 @@ export interface MinimizeLbfgsbOptions extends LbfgsbAlgorithmOptions {
   /** Upper bounds u (a number for all components). @defaultValue Infinity */
   readonly upper?: Float64Array | number;
 }
+
+/** Every key of {@link MinimizeLbfgsbOptions}: anything else is refused as a misspelling. */
+const MINIMIZE_LBFGSB_OPTION_KEYS = [...LBFGSB_ALGORITHM_OPTION_KEYS, "lower", "upper"] as const satisfies readonly (keyof MinimizeLbfgsbOptions)[];
+// A compile error here means an option of MinimizeLbfgsbOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof MinimizeLbfgsbOptions, (typeof MINIMIZE_LBFGSB_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** What {@link minimizeLbfgsb} returns. */
 export interface LbfgsbResult {
@@ -62,8 +79,9 @@ export interface LbfgsbResult {
   readonly evaluations: number;
   /**
    * `converged` (see `convergedBy`), `maxIterations` (iteration or evaluation budget spent), `lineSearchFailed`
-   * (no acceptable step even along the projected steepest descent), `nonFinite` (NaN/±Infinity at the start, or on
-   * every trial of a line search; x is then the last finite iterate).
+   * (no acceptable step even along the projected steepest descent), `nonFinite` (NaN/±Infinity in x0, or from the
+   * objective at the start or on every trial of a line search; x is then the last finite iterate, or x0 itself when
+   * x0 was not finite).
    */
   readonly reason: StopReason;
   /** The test that ended a converged run; undefined for every other reason. */
@@ -96,7 +114,7 @@ const CURVATURE = 0.9;
 /** Largest step along an unbounded direction. */
 const UNBOUNDED_STEP = 1e10;
 
-/** Validates the algorithm options once and applies the defaults. */
+/** Validates the algorithm options once and applies the defaults (unknown keys are checked by the caller). */
 export function resolveLbfgsbOptions(where: string, options: LbfgsbAlgorithmOptions): ResolvedLbfgsbOptions {
   return {
     historySize: requirePositiveInteger(where, "historySize", options.historySize ?? LBFGSB_DEFAULTS.historySize),
@@ -184,8 +202,13 @@ export function requireOrderedBounds(
  * If a line search fails, the memory is cleared and the iteration retried from steepest descent; a second failure
  * ends the run. x0 is first projected onto the box, and every point the objective sees lies in the box.
  *
- * Never throws for NaN/±Infinity from the objective: the run ends with reason `nonFinite` at the last finite iterate.
- * @throws {@link PgValidationError} for invalid options or bounds (lower > upper anywhere, wrong lengths).
+ * Never throws for NaN/±Infinity: as a solver it reports them with the stop reason `nonFinite`, which the caller can
+ * act on per run, rather than an error. A non-finite x0 stops the run before the first evaluation (x0 is returned);
+ * a non-finite value or gradient from the objective, or a {@link PgNonFiniteError} it throws (e.g. a physics refusing
+ * an overflowing residual), counts as a non-finite trial: the line search steps back, and the run ends with
+ * `nonFinite` at the last finite iterate only when it cannot.
+ * @throws {@link PgValidationError} for an unknown option, invalid options or bounds (lower > upper anywhere, wrong
+ * lengths), an `objective` that is not a function or an `x0` that is not a non-empty Float64Array.
  * @example
  * import { minimizeLbfgsb, LBFGSB_DEFAULTS } from "@pg/solvers";
  * const rosenbrock = ([a, b], g) => {
@@ -198,18 +221,20 @@ export function requireOrderedBounds(
  * const { x, reason } = minimizeLbfgsb(rosenbrock, Float64Array.of(-1.2, 1), { upper: 0.5 }); // x₁ stops at 0.5
  * console.log(Array.from(x, (v) => v.toFixed(4)).join(" "), reason); // 0.5000 0.2500 converged
  * console.log(LBFGSB_DEFAULTS.historySize, LBFGSB_DEFAULTS.maxIterations); // 10 15000
+ * console.log(minimizeLbfgsb(rosenbrock, Float64Array.of(NaN, 1)).reason); // nonFinite
  */
 export function minimizeLbfgsb(
   objective: LbfgsbObjective,
   x0: Float64Array,
-  options: MinimizeLbfgsbOptions = {},
+  options?: MinimizeLbfgsbOptions,
 ): LbfgsbResult {
   const where = "minimizeLbfgsb";
   if (typeof objective !== "function") throw new PgValidationError(where, "objective", "a function (x, gradient) => number", objective);
   if (!(x0 instanceof Float64Array) || x0.length === 0) throw new PgValidationError(where, "x0", "a non-empty Float64Array", x0);
-  const resolved = resolveLbfgsbOptions(where, options);
-  const lower = resolveBound(where, "lower", options.lower, x0.length);
-  const upper = resolveBound(where, "upper", options.upper, x0.length);
+  const checked = requireKnownKeys(where, "options", options, MINIMIZE_LBFGSB_OPTION_KEYS);
+  const resolved = resolveLbfgsbOptions(where, checked);
+  const lower = resolveBound(where, "lower", checked.lower, x0.length);
+  const upper = resolveBound(where, "upper", checked.upper, x0.length);
   requireOrderedBounds(where, lower, upper);
   return runLbfgsb(objective, x0, lower, upper, resolved);
 }
@@ -228,14 +253,25 @@ export function projectedGradientNorm(x: Float64Array, g: Float64Array, lower: F
 
 /** The L-BFGS-B iteration on validated inputs (lower ≤ upper, resolved options). */
 export function runLbfgsb(
-  objective: LbfgsbObjective,
+  unguarded: LbfgsbObjective,
   x0: Float64Array,
   lower: Float64Array,
   upper: Float64Array,
   options: ResolvedLbfgsbOptions,
 ): LbfgsbResult {
   const n = x0.length;
+  // A physics that refuses a non-finite intermediate throws; for the iteration that is a non-finite trial.
+  const objective: LbfgsbObjective = (point, gradient) => {
+    try {
+      return unguarded(point, gradient);
+    } catch (error) {
+      if (error instanceof PgNonFiniteError) return NaN;
+      throw error;
+    }
+  };
   let x: Float64Array = new Float64Array(n);
+  // Checked before the projection, which would turn ±Infinity into a finite bound.
+  const finiteStart = allFinite(x0);
   for (let i = 0; i < n; i++) x[i] = Math.min(upper[i] as number, Math.max(lower[i] as number, x0[i] as number));
   let evaluations = 0;
   let iterations = 0;
@@ -256,7 +292,10 @@ export function runLbfgsb(
     convergedBy,
   });
 
-  if (!allFinite(x)) return finish(NaN, new Float64Array(n).fill(NaN), "nonFinite");
+  if (!finiteStart) {
+    x = Float64Array.from(x0);
+    return finish(NaN, new Float64Array(n).fill(NaN), "nonFinite");
+  }
   let g: Float64Array = new Float64Array(n);
   let f = objective(Float64Array.from(x), g);
   evaluations++;

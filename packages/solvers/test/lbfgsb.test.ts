@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PgValidationError, evaluateObjective, type Physics } from "@pg/core";
+import { PgNonFiniteError, PgValidationError, evaluateObjective, type Physics } from "@pg/core";
 import { lbfgsb, minimizeLbfgsb, type BoundedSolveProblem, type LbfgsbObjective, type MinimizeLbfgsbOptions } from "../src/index";
 import { generalizedCauchyPoint } from "../src/lbfgsb_cauchy_point";
 import { LbfgsbMemory } from "../src/lbfgsb_memory";
@@ -346,6 +346,30 @@ describe("minimizeLbfgsb: stop reasons", () => {
     expect(points[1]).toEqual(Float64Array.of(10));
     expect(result.reason).toBe("converged");
     expect(result.x[0]).toBeCloseTo(0.5, 6);
+  });
+
+  it("a PgNonFiniteError thrown by the objective counts as a non-finite trial: it steps back, or stops at the start", () => {
+    // As above, but the objective throws, as a physics refusing an overflowing residual does.
+    const result = minimizeLbfgsb((x, g) => {
+      const v = x[0] as number;
+      if (v > 2) throw new PgNonFiniteError("demo.adjoint", "input", 0, Infinity);
+      g[0] = 100 * (v - 0.5);
+      return 50 * (v - 0.5) ** 2;
+    }, Float64Array.of(0), { lower: -10, upper: 10 });
+    expect(result.reason).toBe("converged");
+    expect(result.x[0]).toBeCloseTo(0.5, 6);
+    const atStart = minimizeLbfgsb(() => {
+      throw new PgNonFiniteError("demo.forward", "input", 0, NaN);
+    }, Float64Array.of(1));
+    expect([atStart.reason, atStart.evaluations, atStart.x[0]]).toEqual(["nonFinite", 1, 1]);
+    expect(() => minimizeLbfgsb(() => {
+      throw new PgValidationError("demo", "x", "something", 0);
+    }, Float64Array.of(1))).toThrow(PgValidationError);
+  });
+
+  it("a non-finite x0 is nonFinite even where the box would project it to a finite point", () => {
+    const result = minimizeLbfgsb(rosenbrock, Float64Array.of(-Infinity, 1), { lower: -2, upper: 2 });
+    expect([result.reason, result.evaluations, result.x[0]]).toEqual(["nonFinite", 0, -Infinity]);
   });
 
   it("lineSearchFailed when the gradient is wrong (sign flipped): no step is accepted", () => {

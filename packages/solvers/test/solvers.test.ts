@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PgShapeError, PgValidationError, evaluateObjective, type Physics } from "@pg/core";
-import { analyticInverse, gradientDescent, inverseGradient, newton, repeated } from "../src/index";
+import { PgShapeError, PgValidationError, evaluateObjective, requireFinite, type InverseSolver, type Physics } from "@pg/core";
+import { analyticInverse, gradientDescent, inverseGradient, lbfgsb, newton, repeated } from "../src/index";
 
 /** Element-wise P(x) = x³ − x, with closed-form derivatives of L = ½(P − y*)². */
 const cubic: Physics = {
@@ -108,5 +108,99 @@ describe("validation", () => {
     expect(() => gradientDescent().solve({ ...problem, x: new Float64Array(3) })).toThrow(PgShapeError);
     expect(() => gradientDescent().solve({ ...problem, x: new Float64Array(3) })).toThrow(/x must have length batch × 1 = 401 \(batch = 401\); received Float64Array\(3\)/);
     expect(() => analyticInverse({ invert: undefined as never })).toThrow(/analyticInverse: invert must be a function/);
+  });
+});
+
+describe("non-finite input and progress: the stop reason nonFinite, never an error", () => {
+  /** The cubic, refusing non-finite arrays as every physics forward/adjoint must: the solvers must not pass them on. */
+  const strict: Physics = {
+    ...cubic,
+    name: "strict x³−x",
+    forward(x, batch) {
+      requireFinite("strict.forward", "input", x);
+      return cubic.forward(x, batch);
+    },
+    adjoint(x, dy, batch) {
+      requireFinite("strict.adjoint", "input", x);
+      requireFinite("strict.adjoint", "input", dy);
+      return cubic.adjoint(x, dy, batch);
+    },
+    jacobianDiagonal(x, batch) {
+      requireFinite("strict.jacobianDiagonal", "input", x);
+      return cubic.jacobianDiagonal!(x, batch);
+    },
+    newtonDerivatives(x, yTarget, batch) {
+      requireFinite("strict.newtonDerivatives", "input", x);
+      requireFinite("strict.newtonDerivatives", "input", yTarget);
+      return cubic.newtonDerivatives!(x, yTarget, batch);
+    },
+  };
+  const solvers: [string, InverseSolver][] = [
+    ["gradientDescent", gradientDescent({ stepSize: 0.1 })],
+    ["newton", newton()],
+    ["newton without descent check", newton({ ensureDescent: false })],
+    ["inverseGradient", inverseGradient()],
+    ["analyticInverse", analyticInverse({ invert: ({ x }) => x.map((v) => v / 2) })],
+    ["repeated", repeated(gradientDescent({ stepSize: 0.1 }), { steps: 3 })],
+    ["lbfgsb", lbfgsb({ maxIterations: 5 })],
+  ];
+  const x = Float64Array.of(0.3, NaN, 0.5, Infinity, 0.7, 0.9);
+  const yTarget = Float64Array.of(0.1, 0.2, -Infinity, 0.4, NaN, 0.6);
+
+  for (const [label, solver] of solvers) {
+    it(`${label}: a bad example stops with nonFinite at its x and the others are solved as alone`, () => {
+      const result = solver.solve({ physics: strict, x, yTarget, batch: 6 });
+      for (const b of [1, 2, 3, 4]) {
+        expect(result.reasons[b]).toBe("nonFinite");
+        expect(Object.is(result.x[b], x[b])).toBe(true);
+        expect(result.iterations[b]).toBe(0);
+        if (result.objective !== undefined) expect(result.objective[b]).toBeNaN();
+      }
+      const alone = solver.solve({ physics: strict, x: Float64Array.of(0.3, 0.9), yTarget: Float64Array.of(0.1, 0.6), batch: 2 });
+      expect([result.x[0], result.x[5]]).toEqual(Array.from(alone.x));
+      expect([result.reasons[0], result.reasons[5]]).toEqual(alone.reasons);
+      expect(alone.reasons).not.toContain("nonFinite");
+    });
+
+    it(`${label}: a batch without a finite example never reaches the physics`, () => {
+      const result = solver.solve({ physics: strict, x: Float64Array.of(NaN, 1), yTarget: Float64Array.of(0, Infinity), batch: 2 });
+      expect(result.reasons).toEqual(["nonFinite", "nonFinite"]);
+      expect(Array.from(result.iterations)).toEqual([0, 0]);
+    });
+  }
+
+  it("gradientDescent: NaN in x was returned with maxIterations (issue 12); now nonFinite", () => {
+    const result = gradientDescent().solve({ physics: cubic, x: Float64Array.of(NaN, 1), yTarget: Float64Array.of(0, 0), batch: 2 });
+    expect(result.reasons).toEqual(["nonFinite", "maxIterations"]);
+  });
+
+  it("gradientDescent and newton: an overflowing proposal or objective stops with nonFinite", () => {
+    const huge = Float64Array.of(1e200, 1);
+    expect(gradientDescent().solve({ physics: cubic, x: huge, yTarget: Float64Array.of(0, 0), batch: 2 }).reasons).toEqual(["nonFinite", "maxIterations"]);
+    expect(inverseGradient().solve({ physics: cubic, x: huge, yTarget: Float64Array.of(0, 0), batch: 2 }).reasons).toEqual(["nonFinite", "maxIterations"]);
+  });
+
+  it("a physics that refuses an overflowing intermediate stops the batch with nonFinite at x", () => {
+    // (1e200)³ overflows: the strict adjoint refuses the infinite residual the objective hands it.
+    const start = Float64Array.of(1e200, 1);
+    for (const solver of [gradientDescent(), newton()]) {
+      const result = solver.solve({ physics: strict, x: start, yTarget: Float64Array.of(0, 0), batch: 2 });
+      expect(result.reasons).toEqual(["nonFinite", "nonFinite"]);
+      expect(Array.from(result.x)).toEqual([1e200, 1]);
+    }
+    // Per example, L-BFGS-B tells the examples apart.
+    expect(lbfgsb().solve({ physics: strict, x: start, yTarget: Float64Array.of(0, 0), batch: 2 }).reasons).toEqual(["nonFinite", "converged"]);
+  });
+
+  it("other errors of the physics still propagate", () => {
+    const failing: Physics = { ...cubic, forward: () => { throw new PgValidationError("failing.forward", "x", "something", 0); } };
+    expect(() => gradientDescent().solve({ ...problem, physics: failing })).toThrow(PgValidationError);
+    expect(() => lbfgsb().solve({ physics: failing, x: Float64Array.of(1), yTarget: Float64Array.of(0), batch: 1 })).toThrow(PgValidationError);
+  });
+
+  it("lbfgsb: Infinity in x is not projected onto the box into a finite start", () => {
+    const result = lbfgsb({ bounds: { lower: 0, upper: 1 } }).solve({ physics: cubic, x: Float64Array.of(Infinity, 0.5), yTarget: Float64Array.of(0.5, 0.5), batch: 2 });
+    expect(result.reasons).toEqual(["nonFinite", "converged"]);
+    expect(result.x[0]).toBe(Infinity);
   });
 });

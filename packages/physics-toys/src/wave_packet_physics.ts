@@ -39,8 +39,9 @@ export interface WavePacketPhysics extends Physics {
   readonly frequency: number;
   readonly width: number;
   /**
-   * L = ‖y − y*‖² per example (no ½), ∂L/∂y = 2(y − y*). Both `value` and `gradient` check `batch`, the lengths of
-   * `y` and `yTarget` (batch × samples) and that both are finite: the target is checked like an input.
+   * L = ‖y − y*‖² per example (no ½), ∂L/∂y = 2(y − y*). Both `value` and `gradient` check `batch` and the lengths of
+   * `y` and `yTarget` (batch × samples), but not finiteness, like the core objectives: solvers evaluate it at every
+   * iterate, and a non-finite value must reach them to be reported with the `nonFinite` stop reason (NaN in, NaN out).
    */
   readonly objective: Objective;
   /**
@@ -60,15 +61,14 @@ export interface WavePacketPhysics extends Physics {
 
 /**
  * L = ‖y − y*‖² per example, summed over the samples, without the ½ of the core default (SPEC §4 "Objective").
- * `yShape` is the physics' [samples]; `y` and `yTarget` are checked at both entries.
+ * `yShape` is the physics' [samples]; the lengths of `y` and `yTarget` are checked at both entries, their values not
+ * (see {@link WavePacketPhysics.objective}).
  */
 function squaredError(yShape: readonly number[]): Objective {
   const check = (where: string, y: Float64Array, yTarget: Float64Array, batch: number): void => {
     requirePositiveInteger(where, "batch", batch);
-    for (const [parameter, array] of [["y", y], ["yTarget", yTarget]] as const) {
-      requireBatchArray(where, parameter, array, batch, yShape);
-      requireFinite(where, "input", array, undefined, `parameter ${parameter} must be finite`);
-    }
+    requireBatchArray(where, "y", y, batch, yShape);
+    requireBatchArray(where, "yTarget", yTarget, batch, yShape);
   };
   return {
     name: "squaredError",

@@ -99,6 +99,13 @@ describe("wavePacketPhysics", () => {
     expect(Array.from(physics.objective.gradient(y, target, 2))).toEqual([2, 4, 4, -2, -2, -2]);
   });
 
+  it("checks the objective's lengths but passes NaN on, like the core objectives, for solvers to report nonFinite", () => {
+    const physics = wavePacketPhysics({ samples: 3 });
+    const y = Float64Array.of(1, Number.NaN, 3);
+    expect(Number.isNaN(physics.objective.value(y, new Float64Array(3), 1)[0])).toBe(true);
+    expect(() => physics.objective.value(y, new Float64Array(2), 1)).toThrow(/^wavePacketPhysics\.objective\.value: yTarget must have length/);
+  });
+
   it("gives ∂L/∂x through the adjoint that matches finite differences of L(P(x))", () => {
     const physics = wavePacketPhysics();
     const random = testRandom(9);

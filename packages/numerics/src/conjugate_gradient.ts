@@ -34,6 +34,11 @@ export interface ConjugateGradientOptions {
   readonly initialGuess?: Float64Array;
 }
 
+/** Every key of {@link ConjugateGradientOptions}: anything else is refused as a misspelling. */
+const CONJUGATE_GRADIENT_OPTION_KEYS = ["apply", "b", "size", "batch", "relativeTolerance", "absoluteTolerance", "maxIterations", "initialGuess"] as const satisfies readonly (keyof ConjugateGradientOptions)[];
+// A compile error here means an option of ConjugateGradientOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof ConjugateGradientOptions, (typeof CONJUGATE_GRADIENT_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** Result of {@link conjugateGradient}; every array has one entry per example except `x`. */
 export interface ConjugateGradientResult {
   /** The approximate solutions, Float64Array of length batch × size. */
@@ -73,10 +78,17 @@ function dot(a: Float64Array, b: Float64Array): number {
  * (SPEC §2.3): stop when ‖r‖² ≤ max(rtol²·‖b‖², atol²), when ‖r‖²/‖r₀‖² > 1e5 after ≥ 8 iterations ('diverged'), or
  * after `maxIterations` ('maxIterations'). A negative definite A such as the Dirichlet {@link laplacianOperator}
  * works as is. The loop allocates nothing; `apply` is called on one example at a time.
+ *
+ * Non-finite values: `b` and `initialGuess` are inputs of the physics this kernel serves (a Poisson forward, a
+ * pressure projection), whose contract is an error for NaN/±Infinity, so they throw a {@link PgNonFiniteError}
+ * naming the parameter. NaN/±Infinity that arise during the iteration (from `apply`) are reported as the example's
+ * stop reason `'diverged'` with x as far as the iteration got, never thrown (the Poisson inverse maps it to the solver
+ * reason `nonFinite`). `apply`'s output is not validated per call: it is the hot loop.
  * @param options - {@link ConjugateGradientOptions}; validated once, here.
  * @returns a {@link ConjugateGradientResult}; non-convergence is reported per example, never thrown.
- * @throws {@link PgValidationError} if `apply` is not a function, `size`/`batch` are not positive integers,
- * a tolerance is negative or not finite, or `maxIterations` is not a non-negative integer.
+ * @throws {@link PgValidationError} if `options` is not an object or has an unknown key (the closest known one is
+ * suggested), `apply` is not a function, `size`/`batch` are not positive integers, a tolerance is negative or not
+ * finite, or `maxIterations` is not a non-negative integer.
  * @throws {@link PgShapeError} if `b` or `initialGuess` is not a Float64Array of length batch × size.
  * @throws {@link PgNonFiniteError} if `b` or `initialGuess` contains NaN or ±Infinity.
  * @example
@@ -88,7 +100,7 @@ function dot(a: Float64Array, b: Float64Array): number {
  */
 export function conjugateGradient(options: ConjugateGradientOptions): ConjugateGradientResult {
   const where = "conjugateGradient";
-  requireOptionsObject(where, options, "{ apply, b, size, batch, relativeTolerance, … }");
+  requireOptionsObject(where, options, "{ apply, b, size, batch, relativeTolerance, … }", CONJUGATE_GRADIENT_OPTION_KEYS);
   const { apply } = options;
   if (typeof apply !== "function") {
     throw new PgValidationError(where, "apply", "a function (x, out, example) => void", apply);

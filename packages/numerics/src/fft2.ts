@@ -9,6 +9,11 @@ export interface Fft2Options {
   readonly shape: readonly [number, number];
 }
 
+/** Every key of {@link Fft2Options}: anything else is refused as a misspelling. */
+const FFT2_OPTION_KEYS = ["batch", "shape"] as const satisfies readonly (keyof Fft2Options)[];
+// A compile error here means an option of Fft2Options is missing from the list (and would be refused).
+true satisfies [Exclude<keyof Fft2Options, (typeof FFT2_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** A batch of complex fields as two Float64Arrays of length batch × nx × ny, row-major with axis 0 = x. */
 export interface ComplexField {
   readonly real: Float64Array;
@@ -23,7 +28,8 @@ export interface ComplexField {
  * @param imaginary - imaginary parts, same layout; pass `new Float64Array(real.length)` for real input.
  * @param options - {@link Fft2Options}.
  * @returns a new {@link ComplexField}; bin (kx, ky) is at index (b·nx + kx)·ny + ky, frequencies as in {@link fftfreq}.
- * @throws {@link PgValidationError} if `batch` or `shape` is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object, has an unknown key (the closest known one is
+ * suggested), or `batch` or `shape` is invalid.
  * @throws {@link PgShapeError} if `real` or `imaginary` is not a Float64Array of length batch × nx × ny.
  * @throws {@link PgNonFiniteError} if an entry is NaN or ±Infinity.
  * @example
@@ -43,7 +49,8 @@ export function fft2(real: Float64Array, imaginary: Float64Array, options: Fft2O
  * @param imaginary - imaginary parts, same layout.
  * @param options - {@link Fft2Options}.
  * @returns a new {@link ComplexField}; for the spectrum of a real field `imaginary` is zero up to rounding.
- * @throws {@link PgValidationError} if `batch` or `shape` is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object, has an unknown key (the closest known one is
+ * suggested), or `batch` or `shape` is invalid.
  * @throws {@link PgShapeError} if `real` or `imaginary` is not a Float64Array of length batch × nx × ny.
  * @throws {@link PgNonFiniteError} if an entry is NaN or ±Infinity.
  * @example
@@ -62,7 +69,7 @@ function transform2(
   options: Fft2Options,
   inverse: boolean,
 ): ComplexField {
-  requireOptionsObject(where, options, "{ batch, shape }");
+  requireOptionsObject(where, options, "{ batch, shape }", FFT2_OPTION_KEYS);
   const batch = requireBatch(where, options.batch);
   const [nx, ny] = requireShape(where, options.shape);
   requireFiniteField(where, "real", real, batch, [nx, ny]);

@@ -1,11 +1,15 @@
 // Internal: checks shared by the grid functions of @pg/numerics, run once per call at the public boundary.
-import { PgNonFiniteError, PgValidationError, requireBatchArray, requirePositive, requirePositiveInteger } from "@pg/core";
+import { PgNonFiniteError, PgValidationError, requireBatchArray, requireKnownKeys, requirePositive, requirePositiveInteger } from "@pg/core";
 
-/** Throws unless `options` is a non-null object; `fields` lists the expected keys for the message. */
-export function requireOptionsObject(where: string, options: unknown, fields: string): void {
-  if (typeof options !== "object" || options === null) {
+/**
+ * Throws unless `options` is a plain object whose keys are all in `known` (a misspelt option would otherwise be
+ * ignored; the error suggests the closest known one); `fields` lists the expected keys for the message.
+ */
+export function requireOptionsObject(where: string, options: unknown, fields: string, known: readonly string[]): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new PgValidationError(where, "options", `an object ${fields}`, options);
   }
+  requireKnownKeys(where, "options", options, known);
 }
 
 /** Throws unless `shape` is a pair [nx, ny] of positive integers; returns it as numbers. */

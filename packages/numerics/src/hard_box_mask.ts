@@ -13,12 +13,18 @@ export interface HardBoxMaskOptions {
   readonly upper: readonly [number, number];
 }
 
+/** Every key of {@link HardBoxMaskOptions}: anything else is refused as a misspelling. */
+const HARD_BOX_MASK_OPTION_KEYS = ["shape", "spacing", "lower", "upper"] as const satisfies readonly (keyof HardBoxMaskOptions)[];
+// A compile error here means an option of HardBoxMaskOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof HardBoxMaskOptions, (typeof HARD_BOX_MASK_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The hard mask of an axis-aligned box (SPEC §2.2): 1 where the cell centre c = ((i + ½)·dx, (j + ½)·dx) satisfies
  * lower ≤ c ≤ upper on both axes (both bounds inclusive), else 0.
  * @param options - {@link HardBoxMaskOptions}.
  * @returns a new Float64Array of length nx × ny with entries 0 or 1, index i·ny + j.
- * @throws {@link PgValidationError} if `shape`, `spacing`, `lower` or `upper` is invalid, or `upper < lower` on an axis.
+ * @throws {@link PgValidationError} if `options` is not an object or has an unknown key (the closest known one is
+ * suggested), if `shape`, `spacing`, `lower` or `upper` is invalid, or `upper < lower` on an axis.
  * @example
  * import { hardBoxMask } from "@pg/numerics";
  * const mask = hardBoxMask({ shape: [1, 6], lower: [0, 1.5], upper: [1, 3.5] }); // centres 0.5, 1.5, …, 5.5
@@ -26,7 +32,7 @@ export interface HardBoxMaskOptions {
  */
 export function hardBoxMask(options: HardBoxMaskOptions): Float64Array {
   const where = "hardBoxMask";
-  requireOptionsObject(where, options, "{ shape, spacing?, lower, upper }");
+  requireOptionsObject(where, options, "{ shape, spacing?, lower, upper }", HARD_BOX_MASK_OPTION_KEYS);
   const [nx, ny] = requireShape(where, options.shape);
   const spacing = resolveSpacing(where, options.spacing);
   const [lowerX, lowerY] = requirePair(where, "lower", options.lower);

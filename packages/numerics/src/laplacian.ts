@@ -23,6 +23,16 @@ export interface LaplacianOptions extends LaplacianOperatorOptions {
   readonly batch: number;
 }
 
+/** Every key of {@link LaplacianOperatorOptions}: anything else is refused as a misspelling. */
+const LAPLACIAN_OPERATOR_OPTION_KEYS = ["shape", "spacing", "boundary"] as const satisfies readonly (keyof LaplacianOperatorOptions)[];
+// A compile error here means an option of LaplacianOperatorOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof LaplacianOperatorOptions, (typeof LAPLACIAN_OPERATOR_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
+/** Every key of {@link LaplacianOptions}: anything else is refused as a misspelling. */
+const LAPLACIAN_OPTION_KEYS = ["batch", "shape", "spacing", "boundary"] as const satisfies readonly (keyof LaplacianOptions)[];
+// A compile error here means an option of LaplacianOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof LaplacianOptions, (typeof LAPLACIAN_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 interface ResolvedLaplacian {
   readonly nx: number;
   readonly ny: number;
@@ -30,8 +40,8 @@ interface ResolvedLaplacian {
   readonly isPeriodic: boolean;
 }
 
-function resolveLaplacian(where: string, options: LaplacianOperatorOptions): ResolvedLaplacian {
-  requireOptionsObject(where, options, "{ shape, spacing?, boundary }");
+function resolveLaplacian(where: string, options: LaplacianOperatorOptions, fields: string, known: readonly string[]): ResolvedLaplacian {
+  requireOptionsObject(where, options, fields, known);
   const [nx, ny] = requireShape(where, options.shape);
   const spacing = resolveSpacing(where, options.spacing);
   const boundary = requireOneOf(where, "boundary", options.boundary, BOUNDARIES);
@@ -46,7 +56,8 @@ function resolveLaplacian(where: string, options: LaplacianOperatorOptions): Res
  * @param field - Float64Array of length batch × nx × ny, row-major (index (b·nx + i)·ny + j); not modified.
  * @param options - {@link LaplacianOptions}.
  * @returns a new Float64Array with the same layout, in units of field / length².
- * @throws {@link PgValidationError} if `batch`, `shape`, `spacing` or `boundary` is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object or has an unknown key (the closest known one is
+ * suggested), or if `batch`, `shape`, `spacing` or `boundary` is invalid.
  * @throws {@link PgShapeError} if `field` is not a Float64Array of length batch × nx × ny.
  * @throws {@link PgNonFiniteError} if `field` contains NaN or ±Infinity.
  * @example
@@ -56,7 +67,7 @@ function resolveLaplacian(where: string, options: LaplacianOperatorOptions): Res
  * console.log(Array.from(result).join(" ")); // 0 1 0 1 -4 1 0 1 0
  */
 export function laplacian(field: Float64Array, options: LaplacianOptions): Float64Array {
-  const resolved = resolveLaplacian("laplacian", options);
+  const resolved = resolveLaplacian("laplacian", options, "{ batch, shape, spacing?, boundary }", LAPLACIAN_OPTION_KEYS);
   const batch = requireBatch("laplacian", options.batch);
   requireFiniteField("laplacian", "field", field, batch, [resolved.nx, resolved.ny]);
   const out = new Float64Array(field.length);
@@ -67,10 +78,13 @@ export function laplacian(field: Float64Array, options: LaplacianOptions): Float
 
 /**
  * The same 5-point Laplacian as {@link laplacian}, as an allocation-free {@link LinearOperator} on one example of
- * nx × ny cells, for {@link conjugateGradient}. Options are validated once, here; calls are not validated.
+ * nx × ny cells, for {@link conjugateGradient}. Options are validated once, here; the returned operator does not
+ * validate its arguments, because it is the inner kernel that conjugate gradient calls every iteration on arrays it
+ * has checked and allocated itself (validating there would cost a pass over the grid per iteration).
  * @param options - {@link LaplacianOperatorOptions}.
  * @returns `(x, out) => void` writing ∇²x into `out`; both Float64Arrays of length nx × ny, distinct.
- * @throws {@link PgValidationError} if `shape`, `spacing` or `boundary` is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object or has an unknown key (`batch` included: the
+ * operator acts on one example), or if `shape`, `spacing` or `boundary` is invalid.
  * @example
  * import { laplacianOperator } from "@pg/numerics";
  * const apply = laplacianOperator({ shape: [1, 4], spacing: 0.5, boundary: "periodic" });
@@ -79,7 +93,7 @@ export function laplacian(field: Float64Array, options: LaplacianOptions): Float
  * console.log(Array.from(out).join(" ")); // -8 4 0 4
  */
 export function laplacianOperator(options: LaplacianOperatorOptions): LinearOperator {
-  const resolved = resolveLaplacian("laplacianOperator", options);
+  const resolved = resolveLaplacian("laplacianOperator", options, "{ shape, spacing?, boundary }", LAPLACIAN_OPERATOR_OPTION_KEYS);
   return (x: Float64Array, out: Float64Array): void => applyLaplacian(x, out, 0, resolved);
 }
 

@@ -28,6 +28,16 @@ export interface NoiseFieldOptions extends NoiseMaskOptions {
   readonly channels?: number;
 }
 
+/** Every key of {@link NoiseMaskOptions}: anything else is refused as a misspelling. */
+const NOISE_MASK_OPTION_KEYS = ["shape", "size", "scale"] as const satisfies readonly (keyof NoiseMaskOptions)[];
+// A compile error here means an option of NoiseMaskOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof NoiseMaskOptions, (typeof NOISE_MASK_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
+/** Every key of {@link NoiseFieldOptions}: anything else is refused as a misspelling. */
+const NOISE_FIELD_OPTION_KEYS = ["batch", "shape", "size", "scale", "smoothness", "channels"] as const satisfies readonly (keyof NoiseFieldOptions)[];
+// A compile error here means an option of NoiseFieldOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof NoiseFieldOptions, (typeof NOISE_FIELD_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** Modes with κ² at or below this are dropped (SPEC §2.1 step 3). */
 const LOWEST_WAVE_NUMBER_SQUARED = 0.1;
 
@@ -68,14 +78,15 @@ function resolveMask(where: string, options: NoiseMaskOptions): ResolvedMask {
  * κ_d = j_d·scale/L_d and j_d = fftfreq(n_d)·n_d is the signed integer index, else 0 (DC and the lowest modes).
  * @param options - {@link NoiseMaskOptions}.
  * @returns a new Uint8Array of length nx × ny; bin (kx, ky) at index kx·ny + ky, as in {@link fft2}.
- * @throws {@link PgValidationError} if `shape`, `size` or `scale` is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object or has an unknown key (the closest known one is
+ * suggested), or if `shape`, `size` or `scale` is invalid.
  * @example
  * import { noiseMask } from "@pg/numerics";
  * const mask = noiseMask({ shape: [64, 64], size: [64, 64], scale: 10 }); // Poisson x*: dx = 1
  * console.log(mask.length - mask.reduce((sum, kept) => sum + kept, 0)); // 13
  */
 export function noiseMask(options: NoiseMaskOptions): Uint8Array {
-  requireOptionsObject("noiseMask", options, "{ shape, size, scale? }");
+  requireOptionsObject("noiseMask", options, "{ shape, size, scale? }", NOISE_MASK_OPTION_KEYS);
   const { waveNumberSquared } = resolveMask("noiseMask", options);
   return Uint8Array.from(waveNumberSquared, (k2) => (k2 > LOWEST_WAVE_NUMBER_SQUARED ? 1 : 0));
 }
@@ -92,7 +103,7 @@ export function noiseMask(options: NoiseMaskOptions): Uint8Array {
  * @param stream - a {@link NormalSource}, advanced by 2 × batch × nx × ny × channels draws.
  * @param options - {@link NoiseFieldOptions}.
  * @returns a new Float64Array of length batch × nx × ny × channels, index ((b·nx + i)·ny + j)·channels + c.
- * @throws {@link PgValidationError} if an option is invalid, no mode survives the mask, or `stream.normal()` returns
+ * @throws {@link PgValidationError} if an option is invalid or unknown, no mode survives the mask, or `stream.normal()` returns
  * a non-finite value.
  * @example
  * import { noiseField } from "@pg/numerics";
@@ -110,7 +121,7 @@ export function noiseField(stream: NormalSource, options: NoiseFieldOptions): Fl
   if (typeof stream !== "object" || stream === null || typeof stream.normal !== "function") {
     throw new PgValidationError(where, "stream", "an object with a normal(): number method", stream);
   }
-  requireOptionsObject(where, options, "{ batch, shape, size, scale?, smoothness?, channels? }");
+  requireOptionsObject(where, options, "{ batch, shape, size, scale?, smoothness?, channels? }", NOISE_FIELD_OPTION_KEYS);
   const batch = requireBatch(where, options.batch);
   const { nx, ny, scale, waveNumberSquared, keptModes } = resolveMask(where, options);
   const smoothness = requireFiniteNumber(where, "smoothness", options.smoothness ?? 1);

@@ -12,13 +12,19 @@ export interface SoftBoxMaskOptions {
   readonly halfSize: readonly [number, number];
 }
 
+/** Every key of {@link SoftBoxMaskOptions}: anything else is refused as a misspelling. */
+const SOFT_BOX_MASK_OPTION_KEYS = ["shape", "spacing", "center", "halfSize"] as const satisfies readonly (keyof SoftBoxMaskOptions)[];
+// A compile error here means an option of SoftBoxMaskOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof SoftBoxMaskOptions, (typeof SOFT_BOX_MASK_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The soft (anti-aliased) mask of an axis-aligned box (SPEC §2.2, PhiFlow `SoftGeometryMask` with balance ½): for
  * the cell centre c = ((i + ½)·dx, (j + ½)·dx), d = max_d(|c_d − p_d| − h_d) is the signed L∞ distance to the box
  * surface (negative inside), r = ‖(dx/2, dx/2)‖₂ = dx/√2, and the value is clip(½ − d/r, 0, 1).
  * @param options - {@link SoftBoxMaskOptions}.
  * @returns a new Float64Array of length nx × ny with entries in [0, 1], index i·ny + j.
- * @throws {@link PgValidationError} if `shape`, `spacing`, `center` or `halfSize` is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object or has an unknown key (the closest known one is
+ * suggested), or if `shape`, `spacing`, `center` or `halfSize` is invalid.
  * @example
  * import { softBoxMask } from "@pg/numerics";
  * const mask = softBoxMask({ shape: [20, 20], center: [10, 10], halfSize: [2.3, 1.2] });
@@ -26,7 +32,7 @@ export interface SoftBoxMaskOptions {
  */
 export function softBoxMask(options: SoftBoxMaskOptions): Float64Array {
   const where = "softBoxMask";
-  requireOptionsObject(where, options, "{ shape, spacing?, center, halfSize }");
+  requireOptionsObject(where, options, "{ shape, spacing?, center, halfSize }", SOFT_BOX_MASK_OPTION_KEYS);
   const [nx, ny] = requireShape(where, options.shape);
   const spacing = resolveSpacing(where, options.spacing);
   const [px, py] = requirePair(where, "center", options.center);

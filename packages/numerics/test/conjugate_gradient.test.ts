@@ -173,6 +173,17 @@ describe("conjugateGradient", () => {
     expect(Array.from(result.x)).toEqual([0, 0]);
   });
 
+  it("reports diverged, per example and without throwing, when apply produces NaN or ±Infinity", () => {
+    const apply: LinearOperator = (x, out, example) => {
+      negativeLaplace(x, out, example);
+      if (example === 1) out[3] = Number.NaN;
+    };
+    const b = randomField(5, 2 * SIZE);
+    const result = conjugateGradient({ apply, b, size: SIZE, batch: 2, relativeTolerance: 1e-8 });
+    expect(result.reasons).toEqual(["converged", "diverged"]);
+    expect(result.x.subarray(SIZE).every((v) => Number.isFinite(v))).toBe(true);
+  });
+
   it("calls apply per example with its index and reuses its work buffers", () => {
     const seen = new Set<Float64Array>();
     const examples: number[] = [];

@@ -9,14 +9,19 @@ export interface DiffusionLogKernelOptions {
   readonly diffusivityTime?: number;
 }
 
+/** Every key of {@link DiffusionLogKernelOptions}: anything else is refused as a misspelling. */
+const DIFFUSION_LOG_KERNEL_OPTION_KEYS = ["shape", "diffusivityTime"] as const satisfies readonly (keyof DiffusionLogKernelOptions)[];
+// A compile error here means an option of DiffusionLogKernelOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof DiffusionLogKernelOptions, (typeof DIFFUSION_LOG_KERNEL_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The log-attenuation ℓ(k) = (2π)²·|k|²·ν t of spectral diffusion (SPEC §2.4, §7.2 step 2), with k = (fftfreq(nx),
  * fftfreq(ny)) in cycles per cell: diffusion multiplies DFT bin k by K(k) = e^{−ℓ(k)}, and the full inverse by e^{ℓ(k)}.
  * ℓ is 0 at DC and largest at the Nyquist corner (157.9137 for 64 × 64 and ν t = 8).
  * @param options - {@link DiffusionLogKernelOptions}.
  * @returns a new Float64Array of length nx × ny; bin (kx, ky) at index kx·ny + ky, the layout of `fft2` (@pg/numerics).
- * @throws {@link PgValidationError} if `shape` is not a pair of positive integers or `diffusivityTime` is not a
- * finite number ≥ 0.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested), `shape`
+ * is not a pair of positive integers or `diffusivityTime` is not a finite number ≥ 0.
  * @example
  * import { diffusionLogKernel } from "@pg/physics-heat";
  * const logKernel = diffusionLogKernel({ shape: [64, 64], diffusivityTime: 8 });
@@ -25,7 +30,7 @@ export interface DiffusionLogKernelOptions {
  */
 export function diffusionLogKernel(options?: DiffusionLogKernelOptions): Float64Array {
   const where = "diffusionLogKernel";
-  const resolved = requireOptions(where, options, "{ shape?, diffusivityTime? }");
+  const resolved = requireOptions(where, options, "{ shape?, diffusivityTime? }", DIFFUSION_LOG_KERNEL_OPTION_KEYS);
   const shape = resolveShape(where, resolved.shape);
   const diffusivityTime = resolveDiffusivityTime(where, resolved.diffusivityTime);
   return logKernelOf(shape, diffusivityTime);

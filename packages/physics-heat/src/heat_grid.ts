@@ -1,5 +1,5 @@
 // Internal: option checks shared by the heat functions, run once per call at the public boundary.
-import { PgValidationError } from "@pg/core";
+import { PgValidationError, requireKnownKeys } from "@pg/core";
 
 /** The paper's grid: 64 × 64 unit cells (SPEC §7.2). */
 export const DEFAULT_SHAPE: readonly [number, number] = Object.freeze([64, 64] as const);
@@ -7,13 +7,21 @@ export const DEFAULT_SHAPE: readonly [number, number] = Object.freeze([64, 64] a
 /** The paper's ν·t (SPEC §2.4, §7.2). */
 export const DEFAULT_DIFFUSIVITY_TIME = 8;
 
-/** Throws unless `options` is an object or undefined (then `{}`). */
-export function requireOptions<T extends object>(where: string, options: T | undefined, fields: string): T | Record<string, never> {
+/**
+ * Throws unless `options` is undefined (then `{}`) or an object whose keys are all in `known`; an unknown key is
+ * refused with the closest known one suggested.
+ */
+export function requireOptions<T extends object>(
+  where: string,
+  options: T | undefined,
+  fields: string,
+  known: readonly (keyof T & string)[],
+): T | Record<string, never> {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", `an object ${fields}`, options);
   }
-  return options;
+  return requireKnownKeys(where, "options", options, known);
 }
 
 /** Resolves `shape` (default [64, 64]) to a pair of positive integers. */

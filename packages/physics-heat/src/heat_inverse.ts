@@ -19,16 +19,26 @@ export interface HeatInverseOptions {
   readonly absoluteUncertainty?: number;
 }
 
+/** Every key of {@link HeatInverseOptions}: anything else is refused as a misspelling. */
+const HEAT_INVERSE_OPTION_KEYS = ["relativeUncertainty", "absoluteUncertainty"] as const satisfies readonly (keyof HeatInverseOptions)[];
+// A compile error here means an option of HeatInverseOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof HeatInverseOptions, (typeof HEAT_INVERSE_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The heat experiment's inverse-physics solver ("Adam + PG (inverse physics)", SPEC §7.2): with the residual
  * r = y* − P(x) and U = 1e-6·|r| per cell, x̃ = x + InvDiffuse(r, ν·t, U) ({@link inverseDiffusion}), for ν·t and the
  * grid of the problem's {@link HeatPhysics}. One application per `solve`; each example reports `maxIterations` (its
- * one step), or `nonFinite` when x̃ holds NaN/±Infinity there.
+ * one step), or `nonFinite` when x̃ would hold NaN/±Infinity there.
+ *
+ * Non-finite input is a stop reason here, not an error: like every solver, an example whose `x` or `yTarget` holds
+ * NaN or ±Infinity (or whose residual overflows) is reported `nonFinite` with an all-NaN x̃, and the other examples
+ * are solved as usual. The physics' `forward` itself, its contract, throws instead.
  * @param options - {@link HeatInverseOptions}; validated once, here.
  * @returns an {@link InverseSolver} for {@link HeatPhysics}.
- * @throws {@link PgValidationError} if an uncertainty option is negative or not finite; its `solve` throws
- * {@link PgValidationError} when the problem's physics is not a {@link HeatPhysics}, and {@link PgShapeError} for
- * arrays of the wrong length.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested) or an
+ * uncertainty option is negative or not finite; its `solve` throws {@link PgValidationError} when the problem's
+ * physics is not a {@link HeatPhysics} or `batch` is not a positive integer, and {@link PgShapeError} for arrays of
+ * the wrong length.
  * @example
  * import { heatInverse, heatPhysics } from "@pg/physics-heat";
  * const physics = heatPhysics();
@@ -39,7 +49,7 @@ export interface HeatInverseOptions {
  */
 export function heatInverse(options?: HeatInverseOptions): InverseSolver<HeatPhysics> {
   const where = "heatInverse";
-  const resolved = requireOptions(where, options, "{ relativeUncertainty?, absoluteUncertainty? }");
+  const resolved = requireOptions(where, options, "{ relativeUncertainty?, absoluteUncertainty? }", HEAT_INVERSE_OPTION_KEYS);
   const relative = requireNonNegative(where, "relativeUncertainty", resolved.relativeUncertainty ?? 1e-6);
   const absolute = requireNonNegative(where, "absoluteUncertainty", resolved.absoluteUncertainty ?? 0);
   let cached: { shape: readonly [number, number]; diffusivityTime: number; logKernel: Float64Array } | undefined;
@@ -50,18 +60,32 @@ export function heatInverse(options?: HeatInverseOptions): InverseSolver<HeatPhy
       if (typeof problem !== "object" || problem === null) {
         throw new PgValidationError(at, "problem", "an object { physics, x, yTarget, batch }", problem);
       }
-      const { physics, x, yTarget } = problem;
+      const { physics } = problem;
       if (!isHeatPhysics(physics)) {
         throw new PgValidationError(at, "physics", "a HeatPhysics made by heatPhysics() (it carries shape and diffusivityTime)", physics);
       }
       const batch = requirePositiveInteger(at, "batch", problem.batch);
-      requireBatchArray(at, "x", x, batch, physics.xShape);
-      requireBatchArray(at, "yTarget", yTarget, batch, physics.yShape);
+      const x = requireBatchArray(at, "x", problem.x, batch, physics.xShape);
+      const yTarget = requireBatchArray(at, "yTarget", problem.yTarget, batch, physics.yShape);
       const { shape, diffusivityTime } = physics;
       if (cached === undefined || cached.diffusivityTime !== diffusivityTime || cached.shape[0] !== shape[0] || cached.shape[1] !== shape[1]) {
         cached = { shape, diffusivityTime, logKernel: logKernelOf(shape, diffusivityTime) };
       }
-      const y = physics.forward(x, batch);
+      const cells = shape[0] * shape[1];
+      const finite = new Array<boolean>(batch).fill(true);
+      // The forward refuses NaN/±Infinity: an example holding one is simulated as zeros and reported below.
+      let simulated = x;
+      for (let b = 0; b < batch; b++) {
+        for (let i = b * cells; i < (b + 1) * cells; i++) {
+          if (!Number.isFinite(x[i] as number) || !Number.isFinite(yTarget[i] as number)) {
+            finite[b] = false;
+            if (simulated === x) simulated = Float64Array.from(x);
+            simulated.fill(0, b * cells, (b + 1) * cells);
+            break;
+          }
+        }
+      }
+      const y = physics.forward(simulated, batch);
       const residual = new Float64Array(x.length);
       const uncertainty = new Float64Array(x.length);
       for (let i = 0; i < residual.length; i++) {
@@ -69,11 +93,9 @@ export function heatInverse(options?: HeatInverseOptions): InverseSolver<HeatPhy
         residual[i] = r;
         uncertainty[i] = relative * Math.abs(r) + absolute;
       }
-      const cells = shape[0] * shape[1];
       const reasons: StopReason[] = [];
-      const finite = new Array<boolean>(batch).fill(true);
       for (let b = 0; b < batch; b++) {
-        for (let i = b * cells; i < (b + 1) * cells; i++) {
+        for (let i = b * cells; i < (b + 1) * cells && finite[b]; i++) {
           if (!Number.isFinite(residual[i] as number) || !Number.isFinite(uncertainty[i] as number)) {
             finite[b] = false;
             break;

@@ -1,4 +1,4 @@
-import { requireBatchArray, requirePositiveInteger, type Physics } from "@pg/core";
+import { requireBatchArray, requireFinite, requirePositiveInteger, type Physics } from "@pg/core";
 import { fft2, ifft2 } from "@pg/numerics";
 import { logKernelOf } from "./diffusion_log_kernel";
 import { requireOptions, resolveDiffusivityTime, resolveShape } from "./heat_grid";
@@ -11,6 +11,11 @@ export interface HeatPhysicsOptions {
   readonly diffusivityTime?: number;
 }
 
+/** Every key of {@link HeatPhysicsOptions}: anything else is refused as a misspelling. */
+const HEAT_PHYSICS_OPTION_KEYS = ["shape", "diffusivityTime"] as const satisfies readonly (keyof HeatPhysicsOptions)[];
+// A compile error here means an option of HeatPhysicsOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof HeatPhysicsOptions, (typeof HEAT_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The heat equation of SPEC §7.2 as a {@link Physics}: y = P(x) diffuses every example of x for ν·t on a periodic
  * grid. x and y are batch × nx × ny × 1 (NHWC, axis 0 = x, cell (i, j) at index i·ny + j of its example).
@@ -21,15 +26,15 @@ export interface HeatPhysics extends Physics {
   /** ν·t. */
   readonly diffusivityTime: number;
   /**
-   * y = Re(IDFT(DFT(x)·K)) per example, K(k) = e^{−(2π)²|k|² ν t}. An example with a NaN or ±Infinity entry gives an
-   * all-NaN example (so solvers can report `nonFinite`); the others are unaffected.
+   * y = Re(IDFT(DFT(x)·K)) per example, K(k) = e^{−(2π)²|k|² ν t}.
    * @throws {@link PgValidationError} if `batch` is not a positive integer; {@link PgShapeError} if `x` is not a
-   * Float64Array of length batch × nx × ny.
+   * Float64Array of length batch × nx × ny; {@link PgNonFiniteError} naming `x` if it holds NaN or ±Infinity (the
+   * forward contract; {@link heatInverse} turns such examples into the `nonFinite` stop reason instead).
    */
   forward(x: Float64Array, batch: number): Float64Array;
   /**
-   * (∂P/∂x)ᵀ·dy: P is linear with a real, even kernel, so it is self-adjoint and this is P(dy); `x` is checked for its
-   * length only.
+   * (∂P/∂x)ᵀ·dy: P is linear with a real, even kernel, so it is self-adjoint and this is P(dy); `x` is not used but
+   * checked like `dy` (length and finiteness).
    * @throws as {@link HeatPhysics.forward}, for `x` and `dy`.
    */
   adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array;
@@ -41,8 +46,8 @@ export interface HeatPhysics extends Physics {
  * (k = 0) is kept exactly. The adjoint is P itself. Computed in Float64 (SPEC §0 "Precision").
  * @param options - {@link HeatPhysicsOptions}; validated once, here. The kernel is computed once, here.
  * @returns a {@link HeatPhysics} with xShape = yShape = [nx, ny, 1].
- * @throws {@link PgValidationError} if `shape` is not a pair of positive integers or `diffusivityTime` is not a
- * finite number ≥ 0.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested), `shape`
+ * is not a pair of positive integers or `diffusivityTime` is not a finite number ≥ 0.
  * @example
  * import { heatPhysics } from "@pg/physics-heat";
  * const physics = heatPhysics({ shape: [8, 8], diffusivityTime: 1 });
@@ -53,7 +58,7 @@ export interface HeatPhysics extends Physics {
  */
 export function heatPhysics(options?: HeatPhysicsOptions): HeatPhysics {
   const where = "heatPhysics";
-  const resolved = requireOptions(where, options, "{ shape?, diffusivityTime? }");
+  const resolved = requireOptions(where, options, "{ shape?, diffusivityTime? }", HEAT_PHYSICS_OPTION_KEYS);
   const shape = resolveShape(where, resolved.shape);
   const diffusivityTime = resolveDiffusivityTime(where, resolved.diffusivityTime);
   const logKernel = logKernelOf(shape, diffusivityTime);
@@ -61,7 +66,10 @@ export function heatPhysics(options?: HeatPhysicsOptions): HeatPhysics {
   const exampleShape: readonly number[] = Object.freeze([shape[0], shape[1], 1]);
   const check = (at: string, batch: number, arrays: Readonly<Record<string, Float64Array>>): void => {
     requirePositiveInteger(at, "batch", batch);
-    for (const [parameter, array] of Object.entries(arrays)) requireBatchArray(at, parameter, array, batch, exampleShape);
+    for (const [parameter, array] of Object.entries(arrays)) {
+      requireBatchArray(at, parameter, array, batch, exampleShape);
+      requireFinite(at, "input", array, undefined, `parameter ${parameter} must be finite`);
+    }
   };
   return {
     name: `heat(ν·t=${diffusivityTime}, ${shape[0]}×${shape[1]})`,
@@ -80,16 +88,10 @@ export function heatPhysics(options?: HeatPhysicsOptions): HeatPhysics {
   };
 }
 
-/**
- * Re(IDFT(DFT(u)·K)) per example for a real, even kernel K (internal). Examples holding a non-finite entry are
- * transformed as zeros and returned as NaN.
- */
+/** Re(IDFT(DFT(u)·K)) per example for a real, even kernel K (internal; `u` already checked finite). */
 export function multiplySpectrum(u: Float64Array, batch: number, shape: readonly [number, number], kernel: Float64Array): Float64Array {
   const cells = shape[0] * shape[1];
-  const bad = nonFiniteExamples(u, batch, cells);
-  const input = bad.length === 0 ? u : Float64Array.from(u);
-  for (const b of bad) input.fill(0, b * cells, (b + 1) * cells);
-  const spectrum = fft2(input, new Float64Array(u.length), { batch, shape });
+  const spectrum = fft2(u, new Float64Array(u.length), { batch, shape });
   const { real, imaginary } = spectrum;
   for (let b = 0; b < batch; b++) {
     const base = b * cells;
@@ -99,21 +101,5 @@ export function multiplySpectrum(u: Float64Array, batch: number, shape: readonly
       imaginary[base + k] = (imaginary[base + k] as number) * factor;
     }
   }
-  const out = ifft2(real, imaginary, { batch, shape }).real;
-  for (const b of bad) out.fill(Number.NaN, b * cells, (b + 1) * cells);
-  return out;
-}
-
-/** Indices of the examples that hold a NaN or ±Infinity (internal). */
-export function nonFiniteExamples(u: Float64Array, batch: number, cells: number): number[] {
-  const bad: number[] = [];
-  for (let b = 0; b < batch; b++) {
-    for (let i = b * cells; i < (b + 1) * cells; i++) {
-      if (!Number.isFinite(u[i] as number)) {
-        bad.push(b);
-        break;
-      }
-    }
-  }
-  return bad;
+  return ifft2(real, imaginary, { batch, shape }).real;
 }

@@ -1,4 +1,4 @@
-import { PgNonFiniteError, PgValidationError, requireBatchArray, requirePositiveInteger } from "@pg/core";
+import { PgNonFiniteError, PgValidationError, requireBatchArray, requireKnownKeys, requirePositiveInteger } from "@pg/core";
 import { fft2, ifft2 } from "@pg/numerics";
 import { logKernelOf } from "./diffusion_log_kernel";
 import { resolveDiffusivityTime, resolveShape } from "./heat_grid";
@@ -17,6 +17,11 @@ export interface InverseDiffusionOptions {
    */
   readonly uncertainty: Float64Array;
 }
+
+/** Every key of {@link InverseDiffusionOptions}: anything else is refused as a misspelling. */
+const INVERSE_DIFFUSION_OPTION_KEYS = ["batch", "shape", "diffusivityTime", "uncertainty"] as const satisfies readonly (keyof InverseDiffusionOptions)[];
+// A compile error here means an option of InverseDiffusionOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof InverseDiffusionOptions, (typeof INVERSE_DIFFUSION_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** What {@link inverseDiffusion} returns; every array is batch × nx × ny, bin (kx, ky) at kx·ny + ky. */
 export interface InverseDiffusionResult {
@@ -52,7 +57,8 @@ const PRIOR = 0.5;
  * @param residual - r, batch × nx × ny (typically y* − P(x)); finite.
  * @param options - {@link InverseDiffusionOptions}.
  * @returns an {@link InverseDiffusionResult}: the correction Δx, K̃, p and σ_n.
- * @throws {@link PgValidationError} for an invalid `batch`, `shape` or `diffusivityTime`; {@link PgShapeError} if
+ * @throws {@link PgValidationError} for an unknown option (the closest known one is suggested) or an invalid `batch`,
+ * `shape` or `diffusivityTime`; {@link PgShapeError} if
  * `residual` or `uncertainty` has the wrong length; {@link PgNonFiniteError} if either holds NaN or ±Infinity.
  * @example
  * import { heatPhysics, inverseDiffusion } from "@pg/physics-heat";
@@ -68,6 +74,7 @@ export function inverseDiffusion(residual: Float64Array, options: InverseDiffusi
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { batch, shape?, diffusivityTime?, uncertainty }", options);
   }
+  requireKnownKeys(where, "options", options, INVERSE_DIFFUSION_OPTION_KEYS);
   const batch = requirePositiveInteger(where, "batch", options.batch);
   const shape = resolveShape(where, options.shape);
   const diffusivityTime = resolveDiffusivityTime(where, options.diffusivityTime);

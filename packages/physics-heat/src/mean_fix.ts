@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError, PgValidationError, float64ToTensor, type Batch, type Physics } from "@pg/core";
+import { PgShapeError, PgValidationError, float64ToTensor, requireFinite, type Batch, type Physics } from "@pg/core";
 
 /**
  * The heat experiment's mean fix (SPEC §7.2, §10.8, §13 item 4) as a differentiable output transform: every example
@@ -11,7 +11,9 @@ import { PgShapeError, PgValidationError, float64ToTensor, type Batch, type Phys
  * @param batch - the mini-batch; its `yTarget` (batch × size(yShape), Float64) gives mean(y*) per example.
  * @returns x shifted per example, same shape as `x`.
  * @throws {@link PgValidationError} if `x` has no batch axis; {@link PgShapeError} if `batch.yTarget` is not a
- * Float64Array whose length is a positive multiple of x's batch size.
+ * Float64Array whose length is a positive multiple of x's batch size; {@link PgNonFiniteError} naming `batch.yTarget`
+ * if it holds NaN or ±Infinity (the target is checked like an input). The entries of `x` are deliberately not read
+ * back to be checked: it is a tensor on the training tape, and the training step checks the transformed output.
  * @example
  * import { meanFix } from "@pg/physics-heat";
  * import { float64ToTensor } from "@pg/core";
@@ -30,6 +32,7 @@ export function meanFix<P extends Physics>(x: tf.Tensor, batch: Batch<P>): tf.Te
   if (!(yTarget instanceof Float64Array) || examples < 1 || yTarget.length === 0 || yTarget.length % examples !== 0) {
     throw new PgShapeError(where, "batch.yTarget", `type Float64Array with a positive multiple of ${examples} entries (one y* per example of x)`, yTarget);
   }
+  requireFinite(where, "input", yTarget, undefined, "parameter batch.yTarget must be finite");
   const size = yTarget.length / examples;
   const targetMeans = new Float64Array(examples);
   for (let b = 0; b < examples; b++) {

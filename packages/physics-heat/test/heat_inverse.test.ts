@@ -58,8 +58,20 @@ describe("heatInverse", () => {
     x[4096 + 3] = Number.NaN;
     const result = heatInverse().solve({ physics, x, yTarget, batch: 2 });
     expect(result.reasons).toEqual(["maxIterations", "nonFinite"]);
+    expect(result.x.subarray(4096).every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(x[4096 + 3])).toBe(true); // the caller's x is left alone
     const alone = heatInverse().solve({ physics, x: new Float64Array(4096), yTarget: yTarget.slice(0, 4096), batch: 1 });
     expect(relativeDifference(result.x.subarray(0, 4096), alone.x)).toBeLessThan(1e-15);
+  });
+
+  it("reports nonFinite for an example whose target is not finite, and solves the others", () => {
+    const xStar = heatRectangles(random(9), { batch: 2 });
+    const yTarget = physics.forward(xStar, 2);
+    yTarget[17] = -Infinity;
+    const result = heatInverse().solve({ physics, x: new Float64Array(2 * 4096), yTarget, batch: 2 });
+    expect(result.reasons).toEqual(["nonFinite", "maxIterations"]);
+    const alone = heatInverse().solve({ physics, x: new Float64Array(4096), yTarget: yTarget.slice(4096), batch: 1 });
+    expect(relativeDifference(result.x.subarray(4096), alone.x)).toBeLessThan(1e-15);
   });
 
   it("plugs into physical(): the network receives x − x̃", () => {

@@ -3,12 +3,14 @@
  * network runs in float32; every conversion between the two goes through this module.
  */
 import * as tf from "@tensorflow/tfjs";
+import { requireFloat64Array, requirePhysics } from "./checks";
 import type { Physics } from "./physics";
-import { PgShapeError } from "./errors";
-import { shapeSize } from "./validate";
+import { PgShapeError, PgValidationError } from "./errors";
+import { requireShape, shapeSize } from "./validate";
 
 /**
- * Reads a tensor into a new Float64Array (synchronously).
+ * Reads a tensor into a new Float64Array (synchronously). A conversion: NaN and ±Infinity convert as they are.
+ * @throws {@link PgValidationError} unless `tensor` is a tf.Tensor.
  * @example
  * import { tensorToFloat64 } from "@pg/core";
  * import { tensor2d } from "@tensorflow/tfjs";
@@ -17,11 +19,15 @@ import { shapeSize } from "./validate";
  * console.log(values[3]); // 0.10000000149011612
  */
 export function tensorToFloat64(tensor: tf.Tensor): Float64Array {
+  if (!(tensor instanceof tf.Tensor)) throw new PgValidationError("tensorToFloat64", "tensor", "a tf.Tensor", tensor);
   return Float64Array.from(tensor.dataSync() as Float32Array);
 }
 
 /**
- * Makes a float32 tensor of `shape` from Float64 values (rounded to float32).
+ * Makes a float32 tensor of `shape` from Float64 values (rounded to float32). A conversion: NaN and ±Infinity convert
+ * as they are (the training step checks what it converts).
+ * @throws {@link PgValidationError} unless `values` is a Float64Array and `shape` a list of non-negative integers;
+ *   {@link PgShapeError} if the length is not the shape's size.
  * @example
  * import { float64ToTensor } from "@pg/core";
  * const tensor = float64ToTensor(Float64Array.of(0.5, 1, 2, 0.1), [2, 2]);
@@ -33,7 +39,8 @@ export function tensorToFloat64(tensor: tf.Tensor): Float64Array {
  * }
  */
 export function float64ToTensor(values: Float64Array, shape: readonly number[]): tf.Tensor {
-  const size = shapeSize(shape);
+  requireFloat64Array("float64ToTensor", "values", values);
+  const size = shapeSize(requireShape("float64ToTensor", "shape", shape));
   if (values.length !== size) {
     throw new PgShapeError("float64ToTensor", "values", `length ${shape.join(" × ")} = ${size}`, values);
   }
@@ -43,7 +50,9 @@ export function float64ToTensor(values: Float64Array, shape: readonly number[]):
 /**
  * Turns a physics operator into a differentiable tfjs op on float32 tensors of shape [batch, ...xShape]: the forward
  * pass calls `physics.forward` in Float64 and the gradient calls `physics.adjoint`, so tfjs autodiff can back-propagate
- * through the simulator (the backprop baseline, Eq. 2).
+ * through the simulator (the backprop baseline, Eq. 2). The physics is checked here, once; each call checks the
+ * tensor's shape, and the physics' forward and adjoint check the values.
+ * @throws {@link PgValidationError} for a physics without xShape, yShape, forward or adjoint.
  * @example
  * import { physicsOp } from "@pg/core";
  * import { grad, tensor2d } from "@tensorflow/tfjs";
@@ -55,6 +64,7 @@ export function float64ToTensor(values: Float64Array, shape: readonly number[]):
  * console.log(grad((t) => P(t).sum())(x).dataSync().join(" ")); // 2 4 6 8
  */
 export function physicsOp(physics: Physics): (x: tf.Tensor) => tf.Tensor {
+  requirePhysics("physicsOp", "physics", physics);
   const xSize = shapeSize(physics.xShape);
   const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const batch = x.shape[0] ?? 0;

@@ -59,15 +59,24 @@ export class PgValidationError extends PgError {
 export class PgShapeError extends PgError {
   readonly where: string;
   readonly parameter: string;
-  constructor(where: string, parameter: string, expected: string, received: unknown) {
-    super("invalid-shape", `${where}: ${parameter} must have ${expected}; received ${describeValue(received)}.`);
+  /** `options.cause`: the error this one explains, e.g. the one a tfjs layer threw for an input that did not fit. */
+  constructor(where: string, parameter: string, expected: string, received: unknown, options?: { cause?: unknown }) {
+    super("invalid-shape", `${where}: ${parameter} must have ${expected}; received ${describeValue(received)}.`, options);
     this.where = where;
     this.parameter = parameter;
   }
 }
 
 /** Where in a training step a non-finite value appeared. */
-export type NonFiniteStage = "input" | "network output" | "physics output" | "proposal" | "x-space gradient" | "loss";
+export type NonFiniteStage =
+  | "input"
+  | "network output"
+  | "physics output"
+  | "proposal"
+  | "x-space gradient"
+  | "loss"
+  /** A network weight (loading, saving): the detail names which. */
+  | "weight";
 
 /**
  * NaN or ±Infinity where a finite value is required; names the step, the stage and the first bad index.

@@ -20,6 +20,8 @@ export {
   shapeSize,
   closestName,
   requireKnownKeys,
+  requireShape,
+  type OptionKeysCover,
 } from "./validate";
 export {
   halfSquaredError,

@@ -1,3 +1,7 @@
+import { requirePhysics } from "./checks";
+import { PgShapeError, PgValidationError } from "./errors";
+import { requireBatchArray, requirePositiveInteger } from "./validate";
+
 /**
  * A batched simulator y = P(x) on Float64Array. Arrays hold `batch` examples back to back, each of
  * `xShape` (or `yShape`) entries in row-major NHWC order, as tfjs lays out tensors.
@@ -42,10 +46,29 @@ export interface Objective {
   gradient(y: Float64Array, yTarget: Float64Array, batch: number): Float64Array;
 }
 
-/** L = ½‖y − y*‖² per example, summed over all non-batch entries (SPEC §0, `l2`). */
+/**
+ * Throws unless y and y* have the same length, a multiple of `batch`. Only lengths (O(1)): solvers evaluate the
+ * objective at every iteration, and a non-finite y must reach them as a non-finite value, which they report with the
+ * `nonFinite` stop reason.
+ */
+function requireMatchingLengths(where: string, y: Float64Array, yTarget: Float64Array, batch: number): void {
+  requirePositiveInteger(where, "batch", batch);
+  if (!(y instanceof Float64Array) || y.length % batch !== 0) {
+    throw new PgShapeError(where, "y", `type Float64Array of length batch × size(yShape) (batch = ${batch})`, y);
+  }
+  if (!(yTarget instanceof Float64Array) || yTarget.length !== y.length) {
+    throw new PgShapeError(where, "yTarget", `the length of y, ${y.length}`, yTarget);
+  }
+}
+
+/**
+ * L = ½‖y − y*‖² per example, summed over all non-batch entries (SPEC §0, `l2`). `value` and `gradient` check the
+ * lengths (PgShapeError naming `y` or `yTarget`) but not finiteness: NaN in, NaN out, for the solvers to report.
+ */
 export const halfSquaredError: Objective = {
   name: "halfSquaredError",
   value(y, yTarget, batch) {
+    requireMatchingLengths("halfSquaredError.value", y, yTarget, batch);
     const out = new Float64Array(batch);
     const size = y.length / batch;
     for (let b = 0; b < batch; b++) {
@@ -58,7 +81,8 @@ export const halfSquaredError: Objective = {
     }
     return out;
   },
-  gradient(y, yTarget) {
+  gradient(y, yTarget, batch) {
+    requireMatchingLengths("halfSquaredError.gradient", y, yTarget, batch);
     const out = new Float64Array(y.length);
     for (let i = 0; i < y.length; i++) out[i] = (y[i] as number) - (yTarget[i] as number);
     return out;
@@ -77,7 +101,12 @@ export const halfSquaredError: Objective = {
  * console.log(objectiveOf({ ...identity, objective: absolute }).name); // absolute error
  */
 export function objectiveOf(physics: Physics): Objective {
-  return physics.objective ?? halfSquaredError;
+  const objective = requirePhysics("objectiveOf", "physics", physics).objective;
+  if (objective === undefined) return halfSquaredError;
+  if (typeof objective !== "object" || objective === null || typeof objective.value !== "function" || typeof objective.gradient !== "function") {
+    throw new PgValidationError("objectiveOf", "physics.objective", "an Objective { name, value, gradient } or undefined", objective);
+  }
+  return objective;
 }
 
 /** Result of {@link evaluateObjective}. */
@@ -91,6 +120,12 @@ export interface ObjectiveEvaluation {
 
 /**
  * Evaluates y = P(x), L(y) and ∂L/∂x (one forward and one adjoint).
+ *
+ * Checks the physics, `batch` and the lengths of x and y* against the shapes, but not their finiteness: solvers call
+ * this at every iteration and report a non-finite iterate with the `nonFinite` stop reason; the physics' own forward
+ * and adjoint decide whether a non-finite x is an error.
+ * @throws {@link PgValidationError} for a physics without its members or a batch that is not a positive integer;
+ *   {@link PgShapeError} if x or y* has the wrong length.
  * @example
  * import { evaluateObjective } from "@pg/core";
  * const square = { name: "x²", xShape: [1], yShape: [1], forward: (x) => x.map((v) => v * v), adjoint: (x, dy) => dy.map((d, i) => 2 * x[i] * d) };
@@ -105,6 +140,11 @@ export function evaluateObjective(
   yTarget: Float64Array,
   batch: number,
 ): ObjectiveEvaluation {
+  const where = "evaluateObjective";
+  requirePhysics(where, "physics", physics);
+  requirePositiveInteger(where, "batch", batch);
+  requireBatchArray(where, "x", x, batch, physics.xShape);
+  requireBatchArray(where, "yTarget", yTarget, batch, physics.yShape);
   const objective = objectiveOf(physics);
   const y = physics.forward(x, batch);
   const value = objective.value(y, yTarget, batch);

@@ -1,3 +1,6 @@
+import { PgValidationError } from "./errors";
+import { requireNonNegativeInteger, requirePositiveInteger } from "./validate";
+
 /** A checkpoint of a {@link RunningAverage}. */
 export interface RunningAverageState {
   readonly window: number;
@@ -8,7 +11,10 @@ export interface RunningAverageState {
 
 /**
  * A running average over the last `window` values (a box filter, as the paper's learning curves use), kept in O(1)
- * per update. Non-finite values are not accepted by the training loop, so none arrive here.
+ * per update. Non-finite values are not accepted by the training loop, so none arrive from it; `push` accepts any
+ * number nonetheless (reports average metrics tables, where NaN marks a missing value) — a NaN or ±Infinity makes
+ * every later average NaN or infinite, since the running sum keeps it.
+ * @throws {@link PgValidationError} if `window` is not a positive integer, or `push` is given something not a number.
  * @example
  * import { RunningAverage } from "@pg/core";
  * const average = new RunningAverage(3);
@@ -22,12 +28,13 @@ export class RunningAverage {
   private sum = 0;
 
   constructor(window: number) {
-    this.window = window;
+    this.window = requirePositiveInteger("RunningAverage", "window", window);
     this.values = new Float64Array(window);
   }
 
   /** Adds a value and returns the average over the last min(count, window) values. */
   push(value: number): number {
+    if (typeof value !== "number") throw new PgValidationError("RunningAverage.push", "value", "a number", value);
     const slot = this.count % this.window;
     if (this.count >= this.window) this.sum -= this.values[slot] as number;
     this.values[slot] = value;
@@ -44,9 +51,20 @@ export class RunningAverage {
   /**
    * Continues from a {@link RunningAverage.state}: the running sum is restored as it was, not recomputed, so the
    * averages that follow are bit-identical to those of an uninterrupted run.
+   * @throws {@link PgValidationError} for a state whose window, values, count or sum do not fit together.
    */
   static restore(state: RunningAverageState): RunningAverage {
-    const average = new RunningAverage(state.window);
+    const where = "RunningAverage.restore";
+    if (typeof state !== "object" || state === null) {
+      throw new PgValidationError(where, "state", "a RunningAverageState { window, values, count, sum }", state);
+    }
+    const window = requirePositiveInteger(where, "state.window", state.window);
+    if (!(state.values instanceof Float64Array) || state.values.length !== window) {
+      throw new PgValidationError(where, "state.values", `a Float64Array of length window = ${window}`, state.values);
+    }
+    requireNonNegativeInteger(where, "state.count", state.count);
+    if (typeof state.sum !== "number") throw new PgValidationError(where, "state.sum", "a number", state.sum);
+    const average = new RunningAverage(window);
     average.values.set(state.values);
     average.count = state.count;
     average.sum = state.sum;
@@ -61,12 +79,17 @@ export class RunningAverage {
 }
 
 /**
- * The median of a list of numbers (NaN for an empty list).
+ * The median of a list of numbers (NaN for an empty list); ±Infinity sorts to the ends.
+ * @throws {@link PgValidationError} for an entry that is NaN or not a number.
  * @example
  * import { median } from "@pg/core";
  * console.log(median([3, 1, 2]), median([4, 1, 3, 2]), median([])); // 2 2.5 NaN
  */
 export function median(values: readonly number[]): number {
+  if (!Array.isArray(values)) throw new PgValidationError("median", "values", "an array of numbers", values);
+  const bad = values.findIndex((value) => typeof value !== "number" || Number.isNaN(value));
+  // NaN has no place in a sort order: the "median" would depend on where it happened to stand.
+  if (bad >= 0) throw new PgValidationError("median", `values[${bad}]`, "a number other than NaN", values[bad]);
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

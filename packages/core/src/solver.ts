@@ -1,4 +1,7 @@
+import { requireFunction, requireObject, requirePhysics } from "./checks";
+import { PgValidationError } from "./errors";
 import type { Physics } from "./physics";
+import { requireBatchArray, requirePositiveInteger } from "./validate";
 
 /** Why a solver stopped for one example. Hitting the iteration budget is a reason, never an error. */
 export type StopReason =
@@ -8,6 +11,31 @@ export type StopReason =
   | "lineSearchFailed"
   | "noDescentDirection"
   | "nonFinite";
+
+/** Every {@link StopReason}, for validation. */
+const STOP_REASONS = [
+  "converged",
+  "maxIterations",
+  "exact",
+  "lineSearchFailed",
+  "noDescentDirection",
+  "nonFinite",
+] as const satisfies readonly StopReason[];
+true satisfies [Exclude<StopReason, (typeof STOP_REASONS)[number]>] extends [never] ? true : false;
+
+/**
+ * Throws unless `problem` is a {@link SolveProblem}: a physics, a positive integer batch and x, y* of the batch's
+ * lengths. Finiteness is the solver's to report (the `nonFinite` stop reason), not an error here.
+ */
+function requireSolveProblem(where: string, problem: unknown): SolveProblem {
+  requireObject(where, "problem", problem, "a SolveProblem { physics, x, yTarget, batch }");
+  const { physics, x, yTarget, batch } = problem as SolveProblem;
+  requirePhysics(where, "problem.physics", physics);
+  requirePositiveInteger(where, "problem.batch", batch);
+  requireBatchArray(where, "problem.x", x, batch, physics.xShape);
+  requireBatchArray(where, "problem.yTarget", yTarget, batch, physics.yShape);
+  return problem as SolveProblem;
+}
 
 /** One batched inverse problem: find x̃ with P(x̃) ≈ y*, starting from x. */
 export interface SolveProblem<P extends Physics = Physics> {
@@ -37,7 +65,10 @@ export interface InverseSolver<P extends Physics = Physics> {
 
 /**
  * Runs `solver` `steps` times, each run starting at the previous proposal (x_k = P⁻¹(y* | x_{k−1}), Algorithm 1).
- * Iterations add up; the reasons are those of the last run.
+ * Iterations add up; the reasons are those of the last run. A non-finite x or y* is handed to the solver, which
+ * reports it with the `nonFinite` stop reason (a solver never throws for non-finite values).
+ * @throws {@link PgValidationError} if `solver` has no solve method, `steps` is not a positive integer or the problem
+ *   lacks a member; {@link PgShapeError} if x or y* does not have the batch's length.
  * @example
  * import { solveRepeatedly } from "@pg/core";
  * const identity = { name: "identity", xShape: [1], yShape: [1], forward: (x) => x, adjoint: (x, dy) => dy };
@@ -54,6 +85,11 @@ export function solveRepeatedly<P extends Physics>(
   problem: SolveProblem<P>,
   steps: number,
 ): SolveResult {
+  const where = "solveRepeatedly";
+  requireObject(where, "solver", solver, "an InverseSolver { name, solve }");
+  requireFunction(where, "solver.solve", solver.solve, "a function (problem) => SolveResult");
+  requirePositiveInteger(where, "steps", steps);
+  requireSolveProblem(where, problem);
   let result = solver.solve(problem);
   const iterations = Int32Array.from(result.iterations);
   for (let k = 1; k < steps; k++) {
@@ -65,11 +101,19 @@ export function solveRepeatedly<P extends Physics>(
 
 /**
  * Counts of each stop reason over a batch, for logging.
+ * @throws {@link PgValidationError} for an entry that is not a {@link StopReason}.
  * @example
  * import { countReasons } from "@pg/core";
  * console.log(JSON.stringify(countReasons(["converged", "maxIterations", "converged"]))); // {"converged":2,"maxIterations":1}
  */
 export function countReasons(reasons: readonly StopReason[]): Partial<Record<StopReason, number>> {
+  if (!Array.isArray(reasons as unknown)) throw new PgValidationError("countReasons", "reasons", "an array of stop reasons", reasons);
+  reasons.forEach((reason, index) => {
+    if (!(STOP_REASONS as readonly unknown[]).includes(reason)) {
+      const choices = STOP_REASONS.map((name) => JSON.stringify(name)).join(", ");
+      throw new PgValidationError("countReasons", `reasons[${index}]`, `one of ${choices}`, reason);
+    }
+  });
   const counts: Partial<Record<StopReason, number>> = {};
   for (const r of reasons) counts[r] = (counts[r] ?? 0) + 1;
   return counts;

@@ -1,5 +1,7 @@
+import { requireFunction, requireObject, requirePhysics } from "./checks";
+import { PgShapeError, PgValidationError } from "./errors";
 import type { Physics } from "./physics";
-import { shapeSize } from "./validate";
+import { requireKnownKeys, requireNonNegativeInteger, requirePositive, requirePositiveInteger, shapeSize, type OptionKeysCover } from "./validate";
 
 /**
  * A small seeded uniform generator in [0, 1) for test vectors (mulberry32); not for experiments.
@@ -10,7 +12,7 @@ import { shapeSize } from "./validate";
  * console.log(draws.every((u) => u >= 0 && u < 1), testRandom(7)() === draws[0]); // true true
  */
 export function testRandom(seed: number): () => number {
-  let a = seed >>> 0;
+  let a = requireNonNegativeInteger("testRandom", "seed", seed) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -28,6 +30,23 @@ export interface CheckOptions {
   readonly samplePoint?: (random: () => number, index: number) => number;
   /** Central-difference step for {@link checkFiniteDifferences}. */
   readonly step?: number;
+}
+
+/** Every key of {@link CheckOptions}. */
+const CHECK_OPTION_KEYS = ["batch", "seed", "samplePoint", "step"] as const satisfies readonly (keyof CheckOptions)[];
+true satisfies OptionKeysCover<CheckOptions, typeof CHECK_OPTION_KEYS>;
+
+/** Checks the physics and the options of an adjoint check; returns the batch, seed and step. */
+function resolveCheck(where: string, physics: Physics, options: CheckOptions, defaultSeed: number): { batch: number; seed: number; step: number } {
+  requirePhysics(where, "physics", physics);
+  requireObject(where, "options", options, "an options object { batch, seed?, samplePoint?, step? }");
+  requireKnownKeys(where, "options", options, CHECK_OPTION_KEYS);
+  if (options.samplePoint !== undefined) requireFunction(where, "samplePoint", options.samplePoint, "a function (random, index) => number");
+  return {
+    batch: requirePositiveInteger(where, "batch", options.batch),
+    seed: requireNonNegativeInteger(where, "seed", options.seed ?? defaultSeed),
+    step: requirePositive(where, "step", options.step ?? 1e-6),
+  };
 }
 
 function vector(random: () => number, n: number, sample?: (random: () => number, index: number) => number): Float64Array {
@@ -65,14 +84,13 @@ export interface AdjointCheck {
  * console.log(checkAdjoint(wrong, { batch: 4 }).relativeError > 0.1); // true
  */
 export function checkAdjoint(physics: Physics, options: CheckOptions): AdjointCheck {
-  const random = testRandom(options.seed ?? 1);
-  const batch = options.batch;
+  const { batch, seed, step: h } = resolveCheck("checkAdjoint", physics, options, 1);
+  const random = testRandom(seed);
   const nx = batch * shapeSize(physics.xShape);
   const ny = batch * shapeSize(physics.yShape);
   const x = vector(random, nx, options.samplePoint);
   const v = vector(random, nx);
   const w = vector(random, ny);
-  const h = options.step ?? 1e-6;
   const plus = physics.forward(x.map((xi, i) => xi + h * (v[i] as number)), batch);
   const minus = physics.forward(x.map((xi, i) => xi - h * (v[i] as number)), batch);
   const jv = plus.map((p, i) => (p - (minus[i] as number)) / (2 * h));
@@ -99,13 +117,12 @@ export interface FiniteDifferenceCheck {
  * console.log(check.adjointGradient.length, check.finiteDifferenceGradient.length, check.relativeError < 1e-6); // 6 6 true
  */
 export function checkFiniteDifferences(physics: Physics, options: CheckOptions): FiniteDifferenceCheck {
-  const random = testRandom(options.seed ?? 2);
-  const batch = options.batch;
+  const { batch, seed, step: h } = resolveCheck("checkFiniteDifferences", physics, options, 2);
+  const random = testRandom(seed);
   const nx = batch * shapeSize(physics.xShape);
   const ny = batch * shapeSize(physics.yShape);
   const x = vector(random, nx, options.samplePoint);
   const w = vector(random, ny);
-  const h = options.step ?? 1e-6;
   const adjointGradient = physics.adjoint(x, w, batch);
   const finiteDifferenceGradient = new Float64Array(nx);
   for (let i = 0; i < nx; i++) {
@@ -131,6 +148,12 @@ export function checkFiniteDifferences(physics: Physics, options: CheckOptions):
  * console.log(relativeDifference([1, 2.02], [1, 2]).toFixed(4), relativeDifference([0.5], [0])); // 0.0100 0.5
  */
 export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (const [parameter, array] of [["a", a], ["b", b]] as const) {
+    if (!Array.isArray(array) && !ArrayBuffer.isView(array)) {
+      throw new PgValidationError("relativeDifference", parameter, "an array or a typed array of numbers", array);
+    }
+  }
+  if (a.length !== b.length) throw new PgShapeError("relativeDifference", "a", `the length of b, ${b.length}`, a);
   let diff = 0;
   let scale = 0;
   for (let i = 0; i < b.length; i++) {

@@ -1,10 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
 import { float64ToTensor, tensorToFloat64 } from "./bridge";
-import { PgNonFiniteError, PgShapeError, PgValidationError, describeValue } from "./errors";
+import { requireFloat64Array, requireFunction, requireObject, requirePhysics } from "./checks";
+import { PgError, PgNonFiniteError, PgShapeError, PgValidationError, describeValue } from "./errors";
 import { objectiveOf, type Physics } from "./physics";
-import { applyScheme, initScheme, type Reduction, type Scheme, type SchemeState } from "./scheme";
+import { initScheme, requireScheme, requireSchemeState, runScheme, type Reduction, type Scheme, type SchemeState } from "./scheme";
 import type { StopReason } from "./solver";
-import { firstNonFinite, requireBatchArray, requireOneOf, requirePositiveInteger, shapeSize } from "./validate";
+import {
+  firstNonFinite,
+  requireBatchArray,
+  requireKnownKeys,
+  requireOneOf,
+  requirePositive,
+  requirePositiveInteger,
+  shapeSize,
+  type OptionKeysCover,
+} from "./validate";
 
 /** A network as training sees it: a Keras-style model whose `apply` maps inputs to x. */
 export interface Network {
@@ -49,6 +59,24 @@ export interface TrainStepOptions<P extends Physics> {
   readonly engine?: GradientEngine;
 }
 
+/**
+ * Every key of {@link TrainStepOptions}: anything else is refused as a misspelling. {@link computeNetworkGradients}
+ * takes the same keys and ignores `optimizer`, so a step's options can be handed to it (or to an engine) as they are.
+ */
+const TRAIN_STEP_OPTION_KEYS = [
+  "network",
+  "optimizer",
+  "scheme",
+  "physics",
+  "batch",
+  "step",
+  "reduction",
+  "state",
+  "outputTransform",
+  "engine",
+] as const satisfies readonly (keyof TrainStepOptions<Physics>)[];
+true satisfies OptionKeysCover<TrainStepOptions<Physics>, typeof TRAIN_STEP_OPTION_KEYS>;
+
 /** Something that computes a step's network gradients for the network given in the options (e.g. over workers). */
 export interface GradientEngine {
   computeNetworkGradients<P extends Physics>(options: Omit<TrainStepOptions<P>, "optimizer">): NetworkGradients;
@@ -73,7 +101,147 @@ export interface StepResult {
   readonly state: SchemeState;
 }
 
-const WHERE = "trainStep";
+/** What the checks of a step found: the physics that applies, the batch's size and where its examples came from. */
+interface CheckedStep<P extends Physics> {
+  readonly physics: P;
+  readonly batchSize: number;
+  readonly inputSize: number;
+  readonly reduction: Reduction;
+  /** How messages name the batch: "batch", or "nextBatch(3)" in {@link train}. */
+  readonly batchParameter: string;
+}
+
+/** Throws unless `network` can be applied and has trainable weights. */
+function requireNetwork(where: string, network: unknown): Network {
+  requireObject(where, "network", network, "a Network (a tfjs LayersModel, e.g. from @pg/nets)");
+  const { apply, trainableWeights } = network as Network;
+  requireFunction(where, "network.apply", apply, "a function (inputs) => tensor");
+  if (!Array.isArray(trainableWeights)) {
+    throw new PgValidationError(where, "network.trainableWeights", "an array of weights", trainableWeights);
+  }
+  return network as Network;
+}
+
+/**
+ * Throws unless `optimizer` has applyGradients and, where its configuration states a learning rate, that rate is a
+ * finite number > 0: a negative one trains uphill without a word, zero not at all.
+ */
+function requireOptimizer(where: string, optimizer: unknown): tf.Optimizer {
+  requireObject(where, "optimizer", optimizer, "a tf.Optimizer, e.g. tf.train.adam(1e-3)");
+  requireFunction(where, "optimizer.applyGradients", Reflect.get(optimizer as object, "applyGradients"), "a function (a tf.Optimizer)");
+  const getConfig: unknown = Reflect.get(optimizer as object, "getConfig");
+  if (typeof getConfig === "function") {
+    const config: unknown = getConfig.call(optimizer);
+    const rate: unknown = typeof config === "object" && config !== null ? Reflect.get(config, "learningRate") : undefined;
+    if (rate !== undefined) requirePositive(where, "optimizer.learningRate", rate);
+  }
+  return optimizer as tf.Optimizer;
+}
+
+/** The members a step and the training loop share: network, scheme, physics, reduction, state and the hooks. */
+interface SharedStepOptions<P extends Physics> {
+  readonly network: unknown;
+  readonly scheme: unknown;
+  readonly physics?: P | undefined;
+  readonly reduction?: unknown;
+  readonly outputTransform?: unknown;
+  readonly engine?: unknown;
+}
+
+/** Checks the members of {@link SharedStepOptions} and the scheme state (named `stateParameter`); returns the reduction. */
+function requireSharedStepOptions<P extends Physics>(
+  where: string,
+  options: SharedStepOptions<P>,
+  state: unknown,
+  stateParameter: string,
+): Reduction {
+  requireNetwork(where, options.network);
+  const s = requireScheme(where, "scheme", options.scheme);
+  if (options.physics !== undefined) requirePhysics(where, "physics", options.physics);
+  const reduction = requireOneOf(where, "reduction", options.reduction ?? "mean", ["sum", "mean"] as const);
+  if (state !== undefined) requireSchemeState(where, stateParameter, state, s);
+  if (options.outputTransform !== undefined) {
+    requireFunction(where, "outputTransform", options.outputTransform, "a function (x, batch) => tensor");
+  }
+  if (options.engine !== undefined) {
+    requireObject(where, "engine", options.engine, "a GradientEngine { computeNetworkGradients }");
+    requireFunction(where, "engine.computeNetworkGradients", Reflect.get(options.engine as object, "computeNetworkGradients"));
+  }
+  return reduction;
+}
+
+/** The network's declared input shape ([null, …] with the batch first), when it declares one (tfjs LayersModel). */
+function declaredInputShape(network: Network): readonly (number | null)[] | undefined {
+  try {
+    const inputs: unknown = Reflect.get(network, "inputs");
+    const shape: unknown = Array.isArray(inputs) && inputs.length === 1 ? Reflect.get(inputs[0] as object, "shape") : undefined;
+    return Array.isArray(shape) ? shape : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks one batch against the physics and the network: a Batch object (extra members are the data source's own and
+ * allowed), input of a positive multiple of size(inputShape) entries and a shape the network declares it accepts,
+ * y* and labels of the batch's lengths, every array finite. Returns the physics that applies and the batch size.
+ */
+function requireBatch<P extends Physics>(
+  where: string,
+  parameter: string,
+  batch: unknown,
+  fallbackPhysics: P | undefined,
+  step: number,
+  network: Network,
+): { physics: P; batchSize: number; inputSize: number } {
+  requireObject(where, parameter, batch, "a Batch { input, inputShape, yTarget, physics?, labels? }");
+  const { input, inputShape, yTarget, labels } = batch as Batch<P>;
+  const batchPhysics = (batch as Batch<P>).physics;
+  if (batchPhysics !== undefined) requirePhysics(where, `${parameter}.physics`, batchPhysics);
+  const physics = batchPhysics ?? fallbackPhysics;
+  if (physics === undefined) {
+    throw new PgValidationError(where, "physics", "a Physics, given in the options or by the batch", physics);
+  }
+  requireFloat64Array(where, `${parameter}.input`, input);
+  if (!Array.isArray(inputShape) || !inputShape.every((extent) => typeof extent === "number" && Number.isInteger(extent) && extent >= 1)) {
+    throw new PgValidationError(where, `${parameter}.inputShape`, "an array of positive integers (one example's shape)", inputShape);
+  }
+  const inputSize = shapeSize(inputShape);
+  const batchSize = input.length / inputSize;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new PgShapeError(where, `${parameter}.input`, `a positive multiple of ${inputSize} entries (inputShape ${JSON.stringify(inputShape)})`, input);
+  }
+  const declared = declaredInputShape(network);
+  if (declared !== undefined) {
+    const fits = declared.length === inputShape.length + 1 && inputShape.every((extent, axis) => declared[axis + 1] === null || declared[axis + 1] === extent);
+    if (!fits) {
+      const accepted = `[${declared.slice(1).map((extent) => (extent === null ? "any" : String(extent))).join(", ")}]`;
+      throw new PgShapeError(where, `${parameter}.inputShape`, `one example's shape as the network accepts it, ${accepted}`, inputShape);
+    }
+  }
+  requireBatchArray(where, `${parameter}.yTarget`, yTarget, batchSize, physics.yShape);
+  if (labels !== undefined) requireBatchArray(where, `${parameter}.labels`, labels, batchSize, physics.xShape);
+  const arrays: [string, Float64Array][] = [
+    [`${parameter}.input`, input],
+    [`${parameter}.yTarget`, yTarget],
+  ];
+  if (labels !== undefined) arrays.push([`${parameter}.labels`, labels]);
+  for (const [name, array] of arrays) {
+    const bad = firstNonFinite(array);
+    if (bad >= 0) throw new PgNonFiniteError(where, "input", bad, array[bad] as number, step, `parameter ${name} must be finite`);
+  }
+  return { physics, batchSize, inputSize };
+}
+
+/** Checks the options of a step (for {@link trainStep} and {@link computeNetworkGradients}). */
+function requireStepOptions<P extends Physics>(where: string, options: Omit<TrainStepOptions<P>, "optimizer">): CheckedStep<P> {
+  requireObject(where, "options", options, "an options object { network, scheme, batch, step, … }");
+  requireKnownKeys(where, "options", options, TRAIN_STEP_OPTION_KEYS);
+  const reduction = requireSharedStepOptions(where, options, options.state, "state");
+  const step = requirePositiveInteger(where, "step", options.step);
+  const batch = requireBatch(where, "batch", options.batch, options.physics, step, options.network);
+  return { ...batch, reduction, batchParameter: "batch" };
+}
 
 /** The result of {@link computeNetworkGradients}: the step's result plus ∂/∂θ for every trainable variable. */
 export interface NetworkGradients extends StepResult {
@@ -98,7 +266,12 @@ export interface ReplicaExchange {
  * The gradient half of a training step (Algorithm 1 without the update): forward the network, detach x to Float64,
  * let the scheme produce the x-space gradient g (backprop: Jᵀ∂L/∂y; physical: x − x̃; supervised: x − label), and
  * back-propagate g through the network only: ∂/∂θ ⟨x(θ), g⟩ is the gradient of the proxy loss ½‖x − x̃‖².
- * @throws {@link PgNonFiniteError} when the input, the network output, the x-space gradient or the loss is not finite.
+ *
+ * Every option is checked here, once: unknown keys, the network, the scheme and its state, the reduction, the step,
+ * and the batch against the physics and the network's declared input shape (`optimizer` is accepted and ignored).
+ * @throws {@link PgValidationError} / {@link PgShapeError} for a bad option or batch, or an input shape the network
+ *   refuses (a tfjs layer's error is wrapped so that it names the input shape); {@link PgNonFiniteError} when the
+ *   input, y*, the labels, the network output, the x-space gradient or the loss is not finite.
  * @example
  * import { backprop, computeNetworkGradients, scheme } from "@pg/core";
  * import { layers, sequential } from "@tensorflow/tfjs";
@@ -115,22 +288,29 @@ export function computeNetworkGradients<P extends Physics>(
   options: Omit<TrainStepOptions<P>, "optimizer">,
   exchange?: ReplicaExchange,
 ): NetworkGradients {
+  const where = "computeNetworkGradients";
+  const checked = requireStepOptions(where, options);
+  if (exchange !== undefined) {
+    requireObject(where, "exchange", exchange, "a ReplicaExchange { localInput, gather, scatter }");
+    const localInput = requireFloat64Array(where, "exchange.localInput", exchange.localInput);
+    if (localInput.length === 0 || localInput.length % checked.inputSize !== 0) {
+      throw new PgShapeError(where, "exchange.localInput", `a positive multiple of ${checked.inputSize} entries (one example's size)`, localInput);
+    }
+    requireFunction(where, "exchange.gather", exchange.gather);
+    requireFunction(where, "exchange.scatter", exchange.scatter);
+  }
+  return networkGradients(where, options, checked, exchange);
+}
+
+/** {@link computeNetworkGradients} once its options are checked; `where` names the public caller in messages. */
+function networkGradients<P extends Physics>(
+  where: string,
+  options: Omit<TrainStepOptions<P>, "optimizer">,
+  checked: CheckedStep<P>,
+  exchange?: ReplicaExchange,
+): NetworkGradients {
   const { network, batch: data, step } = options;
-  const physics = data.physics ?? options.physics;
-  if (physics === undefined) {
-    throw new PgValidationError(WHERE, "physics", "a Physics, given in the options or by the batch", physics);
-  }
-  const reduction = requireOneOf(WHERE, "reduction", options.reduction ?? "mean", ["sum", "mean"] as const);
-  const inputSize = shapeSize(data.inputShape);
-  const batchSize = data.input.length / inputSize;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new PgShapeError(WHERE, "batch.input", `a positive multiple of ${inputSize} entries (inputShape ${JSON.stringify(data.inputShape)})`, data.input);
-  }
-  requireBatchArray(WHERE, "batch.yTarget", data.yTarget, batchSize, physics.yShape);
-  const nonFiniteInput = firstNonFinite(data.input);
-  if (nonFiniteInput >= 0) {
-    throw new PgNonFiniteError(WHERE, "input", nonFiniteInput, data.input[nonFiniteInput] as number, step);
-  }
+  const { physics, reduction, batchSize, inputSize } = checked;
   const state = options.state ?? initScheme(options.scheme);
   const variables = network.trainableWeights.filter((w) => w.trainable).map((w) => w.read() as tf.Variable);
   const localInput = exchange?.localInput ?? data.input;
@@ -138,28 +318,33 @@ export function computeNetworkGradients<P extends Physics>(
 
   let failure: unknown;
   let result: (StepResult & { gradient: Float64Array }) | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    const x = network.apply(inputs, { training: true }) as tf.Tensor;
-    let localGradient: Float64Array;
-    try {
-      const local = tensorToFloat64(x);
-      const raw = exchange === undefined ? local : exchange.gather(local);
-      const exampleShape = x.shape.slice(1);
-      const transformed = options.outputTransform === undefined ? undefined : transformOutput(options.outputTransform, raw, exampleShape, data, batchSize);
-      result = xSpaceGradient(options.scheme, physics, transformed?.x ?? raw, exampleShape, data, batchSize, step, state, reduction);
-      const rawGradient = transformed === undefined ? result.gradient : transformed.pullBack(result.gradient);
-      localGradient = exchange === undefined ? rawGradient : exchange.scatter(rawGradient);
-    } catch (error) {
-      // Re-thrown after the tape is closed, so the engine is never left mid-gradient. Other replicas still get
-      // their (zero) rows so they finish the step in lock-step.
-      failure = error;
-      exchange?.scatter(new Float64Array(batchSize * (x.size / (x.shape[0] ?? 1))));
-      return tf.sum(tf.mul(x, 0)) as tf.Scalar;
-    }
-    const g = float64ToTensor(localGradient, x.shape);
-    return tf.sum(tf.mul(x, g)) as tf.Scalar;
-  }, variables);
-  inputs.dispose();
+  let taped: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    taped = tf.variableGrads(() => {
+      const x = applyNetwork(where, network, inputs, `${checked.batchParameter}.inputShape`, data.inputShape);
+      let localGradient: Float64Array;
+      try {
+        const local = tensorToFloat64(x);
+        const raw = exchange === undefined ? local : exchange.gather(local);
+        const exampleShape = x.shape.slice(1);
+        const transformed = options.outputTransform === undefined ? undefined : transformOutput(options.outputTransform, raw, exampleShape, data, batchSize);
+        result = xSpaceGradient(where, options.scheme, physics, transformed?.x ?? raw, exampleShape, data, batchSize, step, state, reduction);
+        const rawGradient = transformed === undefined ? result.gradient : transformed.pullBack(result.gradient);
+        localGradient = exchange === undefined ? rawGradient : exchange.scatter(rawGradient);
+      } catch (error) {
+        // Re-thrown after the tape is closed, so the engine is never left mid-gradient. Other replicas still get
+        // their (zero) rows so they finish the step in lock-step.
+        failure = error;
+        exchange?.scatter(new Float64Array(batchSize * (x.size / (x.shape[0] ?? 1))));
+        return tf.sum(tf.mul(x, 0)) as tf.Scalar;
+      }
+      const g = float64ToTensor(localGradient, x.shape);
+      return tf.sum(tf.mul(x, g)) as tf.Scalar;
+    }, variables);
+  } finally {
+    inputs.dispose();
+  }
+  const { value, grads } = taped;
   value.dispose();
   if (failure !== undefined || result === undefined) {
     tf.dispose(grads);
@@ -169,9 +354,33 @@ export function computeNetworkGradients<P extends Physics>(
 }
 
 /**
+ * Applies the network to the batch input; an error a tfjs layer throws for an input it cannot take is re-thrown as a
+ * {@link PgShapeError} that names the input shape (the original is its `cause`).
+ */
+function applyNetwork(where: string, network: Network, inputs: tf.Tensor, parameter: string, inputShape: readonly number[]): tf.Tensor {
+  let output: unknown;
+  try {
+    output = network.apply(inputs, { training: true });
+  } catch (error) {
+    if (error instanceof PgError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PgShapeError(where, parameter, `one example's shape as the network accepts it (the network refused input [${inputs.shape.join(", ")}]: ${reason})`, inputShape, { cause: error });
+  }
+  if (!(output instanceof tf.Tensor)) {
+    throw new PgValidationError(where, "network", "a network whose apply returns one tensor", output);
+  }
+  return output;
+}
+
+/**
  * One training step (Algorithm 1): {@link computeNetworkGradients}, then the optimizer update.
- * @throws {@link PgNonFiniteError} when the network output, the x-space gradient or the loss is not finite; the
- * optimizer is then not applied.
+ *
+ * Every option is checked here, once, before an engine sees it: unknown keys, the optimizer (a stated learning rate
+ * must be a finite number > 0), the network, the scheme and its state, the reduction, the step, and the batch
+ * against the physics and the network's declared input shape.
+ * @throws {@link PgValidationError} / {@link PgShapeError} for a bad option or batch; {@link PgNonFiniteError} when
+ * the input, y*, the labels, the network output, the x-space gradient or the loss is not finite; the optimizer is
+ * then not applied.
  * @example
  * import { backprop, scheme, trainStep } from "@pg/core";
  * import { SGDOptimizer, layers, sequential } from "@tensorflow/tfjs";
@@ -183,7 +392,15 @@ export function computeNetworkGradients<P extends Physics>(
  * console.log(result.metrics.loss, network.getWeights()[0].dataSync()[0].toFixed(4)); // 1 1.2000
  */
 export function trainStep<P extends Physics>(options: TrainStepOptions<P>): StepResult {
-  const { grads, ...result } = options.engine === undefined ? computeNetworkGradients(options) : options.engine.computeNetworkGradients(options);
+  const where = "trainStep";
+  const checked = requireStepOptions(where, options);
+  requireOptimizer(where, options.optimizer);
+  return updateNetwork(where, options, checked);
+}
+
+/** The gradients of a checked step, from the engine if one is given, then the optimizer update. */
+function updateNetwork<P extends Physics>(where: string, options: TrainStepOptions<P>, checked: CheckedStep<P>): StepResult {
+  const { grads, ...result } = options.engine === undefined ? networkGradients(where, options, checked) : options.engine.computeNetworkGradients(options);
   options.optimizer.applyGradients(grads);
   tf.dispose(grads);
   return result;
@@ -219,6 +436,7 @@ function transformOutput<P extends Physics>(
 }
 
 function xSpaceGradient<P extends Physics>(
+  where: string,
   s: Scheme<P>,
   physics: P,
   x: Float64Array,
@@ -232,21 +450,21 @@ function xSpaceGradient<P extends Physics>(
   const expected = batch * shapeSize(physics.xShape);
   if (x.length !== expected) {
     throw new PgShapeError(
-      WHERE,
+      where,
       "network output",
       `batch × ${shapeSize(physics.xShape)} = ${expected} entries (xShape ${JSON.stringify(physics.xShape)}, batch = ${batch})`,
       [batch, ...outputShape],
     );
   }
   const badX = firstNonFinite(x);
-  if (badX >= 0) throw new PgNonFiniteError(WHERE, "network output", badX, x[badX] as number, step);
+  if (badX >= 0) throw new PgNonFiniteError(where, "network output", badX, x[badX] as number, step);
   const context = { physics, x, yTarget: data.yTarget, batch, step, ...(data.labels === undefined ? {} : { labels: data.labels }) };
-  const [result, nextState] = applyScheme(s, context, state);
+  const [result, nextState] = runScheme(s, context, state);
   const g = result.gradient;
   const badG = firstNonFinite(g);
   if (badG >= 0) {
     const detail = result.solve === undefined ? `scheme "${s.description}"` : `scheme "${s.description}"; the solver proposal x̃ is ${String(result.solve.x[badG])} there`;
-    throw new PgNonFiniteError(WHERE, "x-space gradient", badG, g[badG] as number, step, detail);
+    throw new PgNonFiniteError(where, "x-space gradient", badG, g[badG] as number, step, detail);
   }
   const objective = result.objective ?? objectiveOf(physics).value(physics.forward(x, batch), data.yTarget, batch);
   let loss = 0;
@@ -256,7 +474,7 @@ function xSpaceGradient<P extends Physics>(
     const index = firstNonFinite(objective);
     const size = x.length / batch;
     const prediction = describeValue(x.subarray(index * size, (index + 1) * size));
-    throw new PgNonFiniteError(WHERE, "loss", index, loss, step, `scheme "${s.description}", example ${index}, whose prediction x is ${prediction}`);
+    throw new PgNonFiniteError(where, "loss", index, loss, step, `scheme "${s.description}", example ${index}, whose prediction x is ${prediction}`);
   }
   let squared = 0;
   for (let i = 0; i < g.length; i++) squared += (g[i] as number) * (g[i] as number);
@@ -323,6 +541,28 @@ export interface TrainOptions<P extends Physics> {
   readonly signal?: AbortSignal;
 }
 
+/** Every key of {@link TrainOptions}: anything else is refused as a misspelling. */
+const TRAIN_OPTION_KEYS = [
+  "network",
+  "optimizer",
+  "scheme",
+  "physics",
+  "nextBatch",
+  "iterations",
+  "reduction",
+  "outputTransform",
+  "engine",
+  "callbacks",
+  "firstStep",
+  "initialState",
+  "signal",
+] as const satisfies readonly (keyof TrainOptions<Physics>)[];
+true satisfies OptionKeysCover<TrainOptions<Physics>, typeof TRAIN_OPTION_KEYS>;
+
+/** Every key of {@link TrainCallbacks}. */
+const CALLBACK_KEYS = ["onStep", "onEnd"] as const satisfies readonly (keyof TrainCallbacks)[];
+true satisfies OptionKeysCover<TrainCallbacks, typeof CALLBACK_KEYS>;
+
 /**
  * Resolves on the next turn of the event loop (a macrotask), where timers, signal handlers and (in a page) input and
  * painting run. Browsers have no setImmediate and clamp nested setTimeout(0) to 4 ms, so a message to a fresh
@@ -358,6 +598,13 @@ export interface TrainResult {
  * The training loop: `iterations` calls of {@link trainStep}, each on a fresh batch, reporting every step to the
  * callbacks. Stops with a {@link PgNonFiniteError} naming the step when the loss or the x-space gradient is not
  * finite; `onEnd` runs first so nothing already reported is lost.
+ *
+ * The options are checked once, before the first step: unknown keys (also in `callbacks`), the network, the
+ * optimizer (a stated learning rate must be a finite number > 0), the scheme and `initialState`, `iterations`,
+ * `firstStep`, the reduction and the hooks. Each batch `nextBatch` returns is checked like {@link trainStep}'s, the
+ * messages naming it `nextBatch(step)`.
+ * @throws {@link PgValidationError} / {@link PgShapeError} for a bad option or batch (a bad batch after `onEnd`);
+ *   {@link PgNonFiniteError} for a non-finite input, y*, label, network output, x-space gradient or loss.
  * @example
  * import { backprop, scheme, train } from "@pg/core";
  * import { SGDOptimizer, layers, sequential } from "@tensorflow/tfjs";
@@ -373,10 +620,28 @@ export interface TrainResult {
  * console.log(network.getWeights()[0].dataSync()[0].toFixed(3)); // 1.875
  */
 export async function train<P extends Physics>(options: TrainOptions<P>): Promise<TrainResult> {
-  const iterations = requirePositiveInteger("train", "iterations", options.iterations);
-  const firstStep = requirePositiveInteger("train", "firstStep", options.firstStep ?? 1);
+  const where = "train";
+  requireObject(where, "options", options, "an options object { network, optimizer, scheme, nextBatch, iterations, … }");
+  requireKnownKeys(where, "options", options, TRAIN_OPTION_KEYS);
+  const reduction = requireSharedStepOptions(where, options, options.initialState, "initialState");
+  requireOptimizer(where, options.optimizer);
+  requireFunction(where, "nextBatch", options.nextBatch, "a function (step) => Batch");
+  const iterations = requirePositiveInteger(where, "iterations", options.iterations);
+  const firstStep = requirePositiveInteger(where, "firstStep", options.firstStep ?? 1);
   if (firstStep > iterations + 1) {
-    throw new PgValidationError("train", "firstStep", `an integer in [1, iterations + 1 = ${iterations + 1}]`, firstStep);
+    throw new PgValidationError(where, "firstStep", `an integer in [1, iterations + 1 = ${iterations + 1}]`, firstStep);
+  }
+  if (options.callbacks !== undefined) {
+    requireObject(where, "callbacks", options.callbacks, "an object { onStep?, onEnd? }");
+    requireKnownKeys(where, "callbacks", options.callbacks, CALLBACK_KEYS);
+    for (const name of CALLBACK_KEYS) {
+      const callback = options.callbacks[name];
+      if (callback !== undefined) requireFunction(where, `callbacks.${name}`, callback);
+    }
+  }
+  if (options.signal !== undefined) {
+    requireObject(where, "signal", options.signal, "an AbortSignal");
+    if (typeof options.signal.aborted !== "boolean") throw new PgValidationError(where, "signal", "an AbortSignal", options.signal);
   }
   let state = options.initialState ?? initScheme(options.scheme);
   let lastMetrics: StepMetrics | undefined;
@@ -390,11 +655,13 @@ export async function train<P extends Physics>(options: TrainOptions<P>): Promis
       }
       const start = performance.now();
       const batch = options.nextBatch(step);
+      const batchParameter = `nextBatch(${step})`;
+      const checked = { ...requireBatch(where, batchParameter, batch, options.physics, step, options.network), reduction, batchParameter };
       // A scope rather than tf.tidy: the step returns plain objects alongside tensors it already disposed.
       tf.engine().startScope();
       let result: StepResult;
       try {
-        result = trainStep({
+        result = updateNetwork(where, {
           network: options.network,
           optimizer: options.optimizer,
           scheme: options.scheme,
@@ -405,7 +672,7 @@ export async function train<P extends Physics>(options: TrainOptions<P>): Promis
           ...(options.reduction === undefined ? {} : { reduction: options.reduction }),
           ...(options.outputTransform === undefined ? {} : { outputTransform: options.outputTransform }),
           ...(options.engine === undefined ? {} : { engine: options.engine }),
-        });
+        }, checked);
       } finally {
         tf.engine().endScope();
       }

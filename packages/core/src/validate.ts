@@ -90,13 +90,37 @@ export function requireOneOf<T extends string>(where: string, parameter: string,
 }
 
 /**
+ * Throws unless `shape` is an array of non-negative integers (the extents of one example).
+ * @example
+ * import { requireShape } from "@pg/core";
+ * console.log(requireShape("poissonPhysics", "options.shape", [16, 16]).join("×")); // 16×16
+ * try {
+ *   requireShape("poissonPhysics", "options.shape", [16, 1.5]);
+ * } catch (error) {
+ *   console.log(error.message); // poissonPhysics: options.shape must be an array of non-negative integers (a shape); received Array(2) [16, 1.5].
+ * }
+ */
+export function requireShape(where: string, parameter: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape) || !shape.every((extent) => typeof extent === "number" && Number.isInteger(extent) && extent >= 0)) {
+    throw new PgValidationError(where, parameter, "an array of non-negative integers (a shape)", shape);
+  }
+  return shape;
+}
+
+/**
  * Number of entries of one example of the given shape.
+ * @throws {@link PgValidationError} unless `shape` is an array of non-negative integers.
  * @example
  * import { shapeSize } from "@pg/core";
  * console.log(shapeSize([64, 64, 1]), shapeSize([3]), shapeSize([])); // 4096 3 1
+ * try {
+ *   shapeSize([64, -1]);
+ * } catch (error) {
+ *   console.log(error.message); // shapeSize: shape must be an array of non-negative integers (a shape); received Array(2) [64, -1].
+ * }
  */
 export function shapeSize(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  return requireShape("shapeSize", "shape", shape).reduce((a, b) => a * b, 1);
 }
 
 /**
@@ -117,7 +141,8 @@ export function requireBatchArray(
   batch: number,
   shape: readonly number[],
 ): Float64Array {
-  const size = shapeSize(shape);
+  requireNonNegativeInteger(where, "batch", batch);
+  const size = shapeSize(requireShape(where, `shape of ${parameter}`, shape));
   if (!(array instanceof Float64Array)) {
     throw new PgShapeError(where, parameter, `type Float64Array of length batch × ${size}`, array);
   }
@@ -151,6 +176,7 @@ export function requireFinite(
   step?: number,
   detail?: string,
 ): void {
+  requireArrayLike(where, stage, array);
   for (let i = 0; i < array.length; i++) {
     const v = array[i] as number;
     if (!Number.isFinite(v)) throw new PgNonFiniteError(where, stage, i, v, step, detail);
@@ -164,8 +190,16 @@ export function requireFinite(
  * console.log(firstNonFinite([1, 2, NaN, Infinity]), firstNonFinite(Float64Array.of(1, 2))); // 2 -1
  */
 export function firstNonFinite(array: ArrayLike<number>): number {
+  requireArrayLike("firstNonFinite", "array", array);
   for (let i = 0; i < array.length; i++) if (!Number.isFinite(array[i] as number)) return i;
   return -1;
+}
+
+/** Throws unless `array` is an array or a typed array (something with numbered entries and a length). */
+function requireArrayLike(where: string, parameter: string, array: unknown): void {
+  if (!Array.isArray(array) && !(ArrayBuffer.isView(array) && !(array instanceof DataView))) {
+    throw new PgValidationError(where, parameter, "an array or a typed array of numbers", array);
+  }
 }
 
 /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
@@ -190,6 +224,8 @@ function editDistance(a: string, b: string): number {
  * console.log(closestName("maxIteration", ["maxIterations", "tolerance"]), closestName("xyz", ["tolerance"])); // maxIterations undefined
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
+  if (typeof name !== "string") throw new PgValidationError("closestName", "name", "a string", name);
+  requireStringList("closestName", "known", known);
   const typed = name.trim().toLowerCase();
   if (typed === "") return undefined;
   const lowered = known.map((candidate) => candidate.toLowerCase());
@@ -224,6 +260,7 @@ export function closestName(name: string, known: readonly string[]): string | un
  * }
  */
 export function requireKnownKeys<T extends object>(where: string, parameter: string, options: T | undefined, known: readonly string[]): T {
+  requireStringList("requireKnownKeys", "known", known);
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new PgValidationError(where, parameter, "an options object", options);
@@ -241,3 +278,20 @@ export function requireKnownKeys<T extends object>(where: string, parameter: str
   }
   return options;
 }
+
+/** Throws unless `list` is an array of strings. */
+function requireStringList(where: string, parameter: string, list: unknown): void {
+  if (!Array.isArray(list) || !list.every((entry) => typeof entry === "string")) {
+    throw new PgValidationError(where, parameter, "an array of strings", list);
+  }
+}
+
+/**
+ * `true` when the list of names `K` covers every key of the options interface `T`; otherwise a type that names the
+ * missing keys. Written next to an options interface and its list for {@link requireKnownKeys},
+ * `true satisfies OptionKeysCover<LbfgsbOptions, typeof LBFGSB_OPTION_KEYS>;` stops compiling when an option is added
+ * to the interface but not to the list (where it would be refused as unknown).
+ */
+export type OptionKeysCover<T, K extends readonly PropertyKey[]> = [Exclude<keyof T, K[number]>] extends [never]
+  ? true
+  : { readonly missingKeys: Exclude<keyof T, K[number]> };

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, physical, scheme, type Batch } from "@pg/core";
+import { PgShapeError, PgValidationError, backprop, closestName, physical, requireKnownKeys, requirePositiveInteger, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { unet } from "@pg/nets";
 import {
   FLUID_GRID,
@@ -14,8 +14,9 @@ import {
   type PressureSolver,
 } from "@pg/physics-fluid";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
-import { fluidBatch } from "./fluid_batch";
+import { fluidBatch, requireGrid } from "./fluid_batch";
 import { batchField } from "./batch_field";
+import { requireBatchArgument, requireMethodName } from "./validate_definition";
 
 /** The methods of Fig. 6c: Adam through the simulation and the physical gradient from the domain-specific estimator. */
 export const FLUID_METHODS = ["adam", "pg-inverse"] as const;
@@ -47,6 +48,8 @@ function velocityTarget(batch: Batch<FluidPhysics>): Float64Array {
  * @param grid - the periodic grid of both fields.
  * @param batch - number of examples.
  * @returns the batch mean of the per-cell velocity error.
+ * @throws {@link PgValidationError} for a grid that is not { nx, ny, dx } (integers ≥ 2, finite dx > 0) or a batch that
+ * is not a positive integer; {@link PgShapeError} unless both fields are Float64Arrays of length batch × nx × ny × 2.
  * @example
  * import { velocityError } from "@pg/experiments";
  * import { uniformVelocity } from "@pg/physics-fluid";
@@ -56,6 +59,15 @@ function velocityTarget(batch: Batch<FluidPhysics>): Float64Array {
  * console.log(velocityError(truth, truth, grid, 1), velocityError(shifted, truth, grid, 1).toFixed(6)); // 0 5.000000
  */
 export function velocityError(prediction: Float64Array, truth: Float64Array, grid: FluidGrid, batch: number): number {
+  const where = "velocityError";
+  requireGrid(where, grid);
+  requirePositiveInteger(where, "batch", batch);
+  const length = batch * grid.nx * grid.ny * 2;
+  for (const [parameter, field] of [["prediction", prediction], ["truth", truth]] as const) {
+    if (!(field instanceof Float64Array) || field.length !== length) {
+      throw new PgShapeError(where, parameter, `length batch × ${grid.nx} × ${grid.ny} × 2 = ${length} (batch = ${batch})`, field);
+    }
+  }
   const projected = makeIncompressible(centeredToStaggered(prediction, grid, batch), grid, batch, {
     relativeTolerance: 0,
     absoluteTolerance: 0,
@@ -81,10 +93,13 @@ export const FLUID_PRESSURE_SOLVER_VARIABLE = "FLUID_PRESSURE_SOLVER";
  * console.log(fluidPressureSolver(undefined), fluidPressureSolver(" cg ")); // spectral cg
  */
 export function fluidPressureSolver(value: string | undefined): PressureSolver {
+  const expected = `one of ${PRESSURE_SOLVERS.join(", ")}`;
+  if (value !== undefined && typeof value !== "string") throw new PgValidationError("fluid", FLUID_PRESSURE_SOLVER_VARIABLE, expected, value);
   const solver = value?.trim() || "spectral";
   const known: readonly string[] = PRESSURE_SOLVERS;
   if (!known.includes(solver)) {
-    throw new PgValidationError("fluid", FLUID_PRESSURE_SOLVER_VARIABLE, `one of ${PRESSURE_SOLVERS.join(", ")}`, solver);
+    const suggestion = closestName(solver, known);
+    throw new PgValidationError("fluid", FLUID_PRESSURE_SOLVER_VARIABLE, expected, solver, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
   }
   return solver as PressureSolver;
 }
@@ -103,6 +118,11 @@ export interface FluidExperimentOptions {
    */
   readonly pressureSolver?: PressureSolver;
 }
+
+const FLUID_OPTION_KEYS = ["grid", "pressureSolver"] as const satisfies readonly (keyof FluidExperimentOptions)[];
+true satisfies OptionKeysCover<FluidExperimentOptions, typeof FLUID_OPTION_KEYS>;
+/** The U-net's four poolings halve the grid four times. */
+const SMALLEST_FLUID_SIZE = 16;
 
 /** The fluid experiment's run-contract definition, with its grid and pressure solve. */
 export interface FluidExperiment extends ExperimentDefinition<FluidPhysics> {
@@ -125,6 +145,9 @@ export const FLUID_DESCRIPTION =
  * ({@link velocityError}). Every batch carries its own physics (P depends on m₀), so the definition has none.
  * @param options - {@link FluidExperimentOptions}.
  * @returns a {@link FluidExperiment}, named "fluid" on FLUID_GRID and `fluid-<nx>x<ny>` on any other grid.
+ * @throws {@link PgValidationError} for an unknown option (the closest known one suggested), a grid that is not
+ * { nx, ny, dx } with integers nx, ny ≥ 16 and a finite dx > 0, or an unknown pressure solve (checked here, not at the
+ * first forward); `batches` for an `args.batch` that is not a positive integer; `method` for an unknown method.
  * @example
  * import { random } from "@pg/data";
  * import { fluidExperiment } from "@pg/experiments";
@@ -135,8 +158,19 @@ export const FLUID_DESCRIPTION =
  * console.log(batch.inputShape.join("×"), batch.velocityTarget.length); // 16×16×2 512
  */
 export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExperiment {
-  const grid = options.grid ?? FLUID_GRID;
-  const pressureSolver = options.pressureSolver ?? "spectral";
+  const where = "fluidExperiment";
+  const checked = requireKnownKeys(where, "options", options, FLUID_OPTION_KEYS);
+  const grid = checked.grid === undefined ? FLUID_GRID : requireGrid(where, checked.grid, "options.grid");
+  for (const axis of ["nx", "ny"] as const) {
+    if (grid[axis] < SMALLEST_FLUID_SIZE) {
+      throw new PgValidationError(where, `options.grid.${axis}`, `an integer ≥ ${SMALLEST_FLUID_SIZE} (the U-net pools four times)`, grid[axis]);
+    }
+  }
+  const pressureSolver = checked.pressureSolver ?? "spectral";
+  if (!(PRESSURE_SOLVERS as readonly unknown[]).includes(pressureSolver)) {
+    const suggestion = typeof pressureSolver === "string" ? closestName(pressureSolver, PRESSURE_SOLVERS) : undefined;
+    throw new PgValidationError(where, "options.pressureSolver", `one of ${PRESSURE_SOLVERS.map((name) => JSON.stringify(name)).join(", ")}`, pressureSolver, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
+  }
   const cells = grid.nx * grid.ny;
   const name = grid.nx === FLUID_GRID.nx && grid.ny === FLUID_GRID.ny && grid.dx === FLUID_GRID.dx ? "fluid" : `fluid-${grid.nx}x${grid.ny}`;
   const exampleShape: readonly number[] = [grid.nx, grid.ny, 2];
@@ -160,13 +194,14 @@ export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExpe
     },
     network: (seed) => unet({ levels: 5, inputChannels: 2, outputChannels: 2, seed, padding: "circular", height: grid.nx, width: grid.ny }),
     batches(args, stream) {
+      const batch = requireBatchArgument(name, args);
       return (): FluidTrainingBatch => {
-        const data = fluidBatch(stream, { batch: args.batch, grid });
-        const physics = fluidPhysics(data.marker, args.batch, { grid, pressureSolver });
-        const markerTarget = physics.forward(data.velocity, args.batch);
+        const data = fluidBatch(stream, { batch, grid });
+        const physics = fluidPhysics(data.marker, batch, { grid, pressureSolver });
+        const markerTarget = physics.forward(data.velocity, batch);
         // The network sees [m₀, m_t*] as two channels per cell.
-        const input = new Float64Array(args.batch * cells * 2);
-        for (let k = 0; k < args.batch * cells; k++) {
+        const input = new Float64Array(batch * cells * 2);
+        for (let k = 0; k < batch * cells; k++) {
           input[2 * k] = data.marker[k] as number;
           input[2 * k + 1] = markerTarget[k] as number;
         }
@@ -174,12 +209,14 @@ export function fluidExperiment(options: FluidExperimentOptions = {}): FluidExpe
       };
     },
     method(method): MethodPlan<FluidPhysics> {
+      requireMethodName(name, method, FLUID_METHODS);
       switch (method) {
         case "adam":
           return { optimizer: adam(), scheme: scheme(backprop<FluidPhysics>()) };
         case "pg-inverse":
           return { optimizer: adam(), scheme: scheme(physical({ solver: fluidInverse() })) };
         default:
+          // requireMethodName has refused every other name.
           throw new PgValidationError(name, "method", `one of ${FLUID_METHODS.join(", ")}`, method);
       }
     },

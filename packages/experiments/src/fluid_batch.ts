@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositive, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositive, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { hardBoxMask, noiseField } from "@pg/numerics";
 import { centerOfMass, FLUID_GRID, FLUID_TIME, swirlField, uniformVelocity, type FluidGrid } from "@pg/physics-fluid";
 import type { RandomStream } from "@pg/data";
@@ -13,6 +13,9 @@ export interface FluidBatchOptions {
    */
   readonly grid?: FluidGrid;
 }
+
+const FLUID_BATCH_OPTION_KEYS = ["batch", "grid"] as const satisfies readonly (keyof FluidBatchOptions)[];
+true satisfies OptionKeysCover<FluidBatchOptions, typeof FLUID_BATCH_OPTION_KEYS>;
 
 /**
  * One batch of fluid ground truth (steps 1–8 of {@link fluidBatch}): the initial marker m₀ and the initial velocity
@@ -86,7 +89,8 @@ const FLUCTUATION_AMPLITUDE = 0.1;
  * @param stream - the seeded {@link RandomStream} of the run; advanced as described above.
  * @param options - {@link FluidBatchOptions}.
  * @returns a {@link FluidBatch} of new Float64Arrays.
- * @throws {@link PgValidationError} if `stream` is not a RandomStream, `batch` is not a positive integer, `grid` is
+ * @throws {@link PgValidationError} if `stream` is not a RandomStream, `options` has a key other than `batch` and
+ * `grid` (the closest one suggested), `batch` is not a positive integer, `grid` is
  * not { nx, ny, dx } with integers nx, ny ≥ 2 and finite dx > 0 (or too coarse for Noise(scale 10)), or if an
  * example's marker is empty (the parameter names the example).
  * @example
@@ -111,6 +115,7 @@ export function fluidBatch(stream: RandomStream, options: FluidBatchOptions): Fl
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { batch, grid? }", options);
   }
+  requireKnownKeys(where, "options", options, FLUID_BATCH_OPTION_KEYS);
   const batch = requirePositiveInteger(where, "batch", options.batch);
   const grid = requireGrid(where, options.grid ?? FLUID_GRID);
   const { nx, ny, dx } = grid;
@@ -190,18 +195,19 @@ export function fluidBatch(stream: RandomStream, options: FluidBatchOptions): Fl
   return { marker, velocity, boxCentre, fillFraction, strength, uniform, batch, grid };
 }
 
-/** Validates { nx, ny, dx }: integers ≥ 2 and a finite positive cell size (internal). */
-function requireGrid(where: string, grid: unknown): FluidGrid {
-  if (typeof grid !== "object" || grid === null) {
-    throw new PgValidationError(where, "grid", "an object { nx, ny, dx }", grid);
+/** Validates { nx, ny, dx }: integers ≥ 2 and a finite positive cell size, no other key (internal). */
+export function requireGrid(where: string, grid: unknown, parameter = "grid"): FluidGrid {
+  if (typeof grid !== "object" || grid === null || Array.isArray(grid)) {
+    throw new PgValidationError(where, parameter, "an object { nx, ny, dx }", grid);
   }
+  requireKnownKeys(where, parameter, grid, ["nx", "ny", "dx"]);
   const { nx, ny, dx } = grid as Record<string, unknown>;
   for (const [name, value] of [
-    ["grid.nx", nx],
-    ["grid.ny", ny],
+    [`${parameter}.nx`, nx],
+    [`${parameter}.ny`, ny],
   ] as const) {
     if (requirePositiveInteger(where, name, value) < 2) throw new PgValidationError(where, name, "an integer ≥ 2", value);
   }
-  requirePositive(where, "grid.dx", dx);
+  requirePositive(where, `${parameter}.dx`, dx);
   return Object.freeze({ nx: nx as number, ny: ny as number, dx: dx as number });
 }

@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, batchMeanL1, physical, scheme, type Batch } from "@pg/core";
+import { PgValidationError, backprop, batchMeanL1, physical, requireKnownKeys, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { heatRectangles } from "@pg/data";
 import { unet } from "@pg/nets";
 import { heatInverse, heatPhysics, meanFix, type HeatPhysics } from "@pg/physics-heat";
 import { lbfgsb } from "@pg/solvers";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
 import { batchField } from "./batch_field";
+import { requireBatchArgument, requireMethodName } from "./validate_definition";
 
 /** The methods of Fig. 5c, in the paper's order. */
 export const HEAT_METHODS = ["adam", "pg-inverse", "pg-lbfgsb"] as const;
@@ -46,6 +47,18 @@ export interface HeatExperimentOptions {
   readonly shape?: readonly [number, number];
 }
 
+const HEAT_OPTION_KEYS = ["shape"] as const satisfies readonly (keyof HeatExperimentOptions)[];
+true satisfies OptionKeysCover<HeatExperimentOptions, typeof HEAT_OPTION_KEYS>;
+/** The U-net's three poolings halve the grid three times. */
+const SMALLEST_HEAT_SIZE = 8;
+
+/** [nx, ny], integers ≥ 8. */
+function requireHeatShape(where: string, shape: unknown): readonly [number, number] {
+  const ok = Array.isArray(shape) && shape.length === 2 && shape.every((size) => typeof size === "number" && Number.isInteger(size) && size >= SMALLEST_HEAT_SIZE);
+  if (!ok) throw new PgValidationError(where, "options.shape", `[nx, ny], two integers ≥ ${SMALLEST_HEAT_SIZE} (the U-net pools three times)`, shape);
+  return shape as unknown as readonly [number, number];
+}
+
 /** The heat experiment: a run-contract definition with its physics and grid. */
 export interface HeatExperiment extends ExperimentDefinition<HeatPhysics> {
   readonly physics: HeatPhysics;
@@ -67,6 +80,9 @@ export const HEAT_DESCRIPTION =
  * mean of ½‖P(x) − y*‖², `x_err` the batch mean of Σ_cells |x − x*|, both on the mean-fixed x.
  * @param options - {@link HeatExperimentOptions}.
  * @returns a {@link HeatExperiment}, named "heat" on the paper's grid and `heat-<nx>x<ny>` on any other.
+ * @throws {@link PgValidationError} for an unknown option (the closest known one suggested, e.g. `shap` → `shape`) or
+ * a shape that is not two integers ≥ 8; `batches` for an `args.batch` that is not a positive integer; `method` for an
+ * unknown method.
  * @example
  * import { random } from "@pg/data";
  * import { heatExperiment } from "@pg/experiments";
@@ -77,7 +93,8 @@ export const HEAT_DESCRIPTION =
  * console.log(batch.input.length, batch.xTarget.every((v) => v >= 0)); // 512 true
  */
 export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperiment {
-  const shape = options.shape ?? HEAT_SHAPE;
+  const checked = requireKnownKeys("heatExperiment", "options", options, HEAT_OPTION_KEYS);
+  const shape = checked.shape === undefined ? HEAT_SHAPE : requireHeatShape("heatExperiment", checked.shape);
   const physics = heatPhysics({ shape, diffusivityTime: 8 });
   const exampleShape: readonly number[] = [shape[0], shape[1], 1];
   const cells = shape[0] * shape[1];
@@ -107,13 +124,15 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
     },
     network: (seed) => unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed, height: shape[0], width: shape[1] }),
     batches(args, stream) {
+      const batch = requireBatchArgument(name, args);
       return (): HeatTrainingBatch => {
-        const xTarget = heatRectangles(stream, { batch: args.batch, shape });
-        const yTarget = physics.forward(xTarget, args.batch);
+        const xTarget = heatRectangles(stream, { batch, shape });
+        const yTarget = physics.forward(xTarget, batch);
         return { input: yTarget, inputShape: exampleShape, yTarget, xTarget };
       };
     },
     method(method): MethodPlan<HeatPhysics> {
+      requireMethodName(name, method, HEAT_METHODS);
       switch (method) {
         case "adam":
           return { optimizer: adam(), scheme: scheme(backprop<HeatPhysics>()) };
@@ -125,6 +144,7 @@ export function heatExperiment(options: HeatExperimentOptions = {}): HeatExperim
             scheme: scheme(physical({ solver: lbfgsb<HeatPhysics>({ maxIterations: LBFGSB_ITERATIONS, historySize: LBFGSB_HISTORY }) })),
           };
         default:
+          // requireMethodName has refused every other name.
           throw new PgValidationError(name, "method", `one of ${HEAT_METHODS.join(", ")}`, method);
       }
     },

@@ -47,3 +47,11 @@ export {
 export { fluidBatch, type FluidBatch, type FluidBatchOptions } from "./fluid_batch";
 export { EXPERIMENTS, experimentEntry, type ExperimentEntry, type ExperimentVariable, type ExperimentEnvironment } from "./registry";
 export { batchField } from "./batch_field";
+export {
+  requireExperimentDefinition,
+  requireRunArgumentSpec,
+  requireMethodPlan,
+  requireMethodName,
+  requireBatchArgument,
+  EXPERIMENT_DEFINITION_KEYS,
+} from "./validate_definition";

@@ -1,10 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, batchMeanL1, physical, scheme, type Batch } from "@pg/core";
+import { PgValidationError, backprop, batchMeanL1, closestName, physical, requireKnownKeys, requirePositive, requirePositiveInteger, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { poissonBatch } from "@pg/data";
 import { unet } from "@pg/nets";
 import { poissonInverse, poissonPhysics, type PoissonPhysics, type PoissonWarning } from "@pg/physics-poisson";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
 import { batchField } from "./batch_field";
+import { requireBatchArgument, requireMethodName } from "./validate_definition";
 
 /** The methods of Fig. 4c, in the paper's order. */
 export const POISSON_METHODS = ["adam", "sgd", "pg-inverse"] as const;
@@ -42,21 +43,20 @@ export const DEFAULT_POISSON_GRID = "64x64";
  * Reads the grid from the value of `POISSON_GRID` (undefined or empty → 64x64).
  * @param value - the variable's value, e.g. `process.env.POISSON_GRID`.
  * @returns the {@link PoissonGrid} of that name.
- * @throws {@link PgValidationError} naming `POISSON_GRID`, the accepted values and the value received.
+ * @throws {@link PgValidationError} naming `POISSON_GRID`, the accepted values and the value received (with the
+ * closest grid suggested when the value looks like a typo of one).
  * @example
  * import { poissonGrid } from "@pg/experiments";
  * console.log(poissonGrid(undefined).name, poissonGrid("80x60").sgdLearningRate); // 64x64 1e-9
  */
 export function poissonGrid(value: string | undefined): PoissonGrid {
+  const expected = 'one of "64x64" (the authors\' code, default), "80x60" (the ICLR paper) or "16x16" (test-only)';
+  if (value !== undefined && typeof value !== "string") throw new PgValidationError("poisson", POISSON_GRID_VARIABLE, expected, value);
   const name = value === undefined || value.trim() === "" ? DEFAULT_POISSON_GRID : value.trim();
-  const grid = POISSON_GRIDS[name];
+  const grid = Object.hasOwn(POISSON_GRIDS, name) ? POISSON_GRIDS[name] : undefined;
   if (grid === undefined) {
-    throw new PgValidationError(
-      "poisson",
-      POISSON_GRID_VARIABLE,
-      'one of "64x64" (the authors\' code, default), "80x60" (the ICLR paper) or "16x16" (test-only)',
-      value,
-    );
+    const suggestion = closestName(name, Object.keys(POISSON_GRIDS));
+    throw new PgValidationError("poisson", POISSON_GRID_VARIABLE, expected, value, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
   }
   return grid;
 }
@@ -78,6 +78,23 @@ export interface PoissonExperimentOptions {
   readonly grid?: PoissonGrid;
   /** Receives CG non-convergence warnings of every solve (data, forward, adjoint, inverse). @defaultValue ignored */
   readonly onWarning?: (warning: PoissonWarning) => void;
+}
+
+const POISSON_OPTION_KEYS = ["grid", "onWarning"] as const satisfies readonly (keyof PoissonExperimentOptions)[];
+true satisfies OptionKeysCover<PoissonExperimentOptions, typeof POISSON_OPTION_KEYS>;
+
+/** A grid given as an option: a {@link PoissonGrid} with a name, two positive integer sizes and a finite SGD rate > 0. */
+function requirePoissonGrid(where: string, grid: unknown): PoissonGrid {
+  if (typeof grid !== "object" || grid === null) {
+    throw new PgValidationError(where, "options.grid", "a PoissonGrid { name, shape, sgdLearningRate, source } (poissonGrid(\"16x16\") makes one)", grid);
+  }
+  const { name, shape, sgdLearningRate } = grid as Record<string, unknown>;
+  if (typeof name !== "string" || name.trim() === "") throw new PgValidationError(where, "options.grid.name", "a non-empty string", name);
+  if (!Array.isArray(shape) || shape.length !== 2) throw new PgValidationError(where, "options.grid.shape", "[nx, ny], two positive integers", shape);
+  requirePositiveInteger(where, "options.grid.shape[0]", shape[0]);
+  requirePositiveInteger(where, "options.grid.shape[1]", shape[1]);
+  requirePositive(where, "options.grid.sgdLearningRate", sgdLearningRate);
+  return grid as PoissonGrid;
 }
 
 /** The Poisson experiment: a run-contract definition with its physics and grid. */
@@ -106,6 +123,9 @@ export const POISSON_DESCRIPTION =
  * over cells). CG: relative tolerance 1e-5, absolute 0, at most 1000 iterations.
  * @param options - {@link PoissonExperimentOptions}.
  * @returns a {@link PoissonExperiment} named `poisson-<grid>`, e.g. "poisson-64x64".
+ * @throws {@link PgValidationError} for an unknown option (the closest known one suggested), a grid that is not a
+ * {@link PoissonGrid} with positive integer sizes and a finite SGD rate > 0, or an `onWarning` that is not a function;
+ * `batches` for an `args.batch` that is not a positive integer; `method` for an unknown method.
  * @example
  * import { random } from "@pg/data";
  * import { poissonExperiment, poissonGrid } from "@pg/experiments";
@@ -116,7 +136,12 @@ export const POISSON_DESCRIPTION =
  * console.log(batch.inputShape.join("×"), batch.input === batch.yTarget); // 16×16×1 true
  */
 export function poissonExperiment(options: PoissonExperimentOptions = {}): PoissonExperiment {
-  const grid = options.grid ?? poissonGrid(undefined);
+  const where = "poissonExperiment";
+  const checked = requireKnownKeys(where, "options", options, POISSON_OPTION_KEYS);
+  const grid = checked.grid === undefined ? poissonGrid(undefined) : requirePoissonGrid(where, checked.grid);
+  if (checked.onWarning !== undefined && typeof checked.onWarning !== "function") {
+    throw new PgValidationError(where, "options.onWarning", "a function receiving each warning", checked.onWarning);
+  }
   const [nx, ny] = grid.shape;
   const exampleShape = [nx, ny, 1] as const;
   const cells = nx * ny;
@@ -125,7 +150,7 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
     relativeTolerance: 1e-5,
     absoluteTolerance: 0,
     maxIterations: 1000,
-    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    ...(checked.onWarning === undefined ? {} : { onWarning: checked.onWarning }),
   });
   const name = `poisson-${grid.name}`;
 
@@ -159,13 +184,15 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
     },
     network: (seed) => unet({ levels: 4, inputChannels: 1, outputChannels: 1, seed, height: nx, width: ny }),
     batches(args, stream) {
+      const batch = requireBatchArgument(name, args);
       return (): PoissonTrainingBatch => {
-        const { x: xTarget } = poissonBatch(stream, { batch: args.batch, shape: grid.shape });
-        const yTarget = physics.forward(xTarget, args.batch);
+        const { x: xTarget } = poissonBatch(stream, { batch, shape: grid.shape });
+        const yTarget = physics.forward(xTarget, batch);
         return { input: yTarget, inputShape: exampleShape, yTarget, xTarget };
       };
     },
     method(method): MethodPlan<PoissonPhysics> {
+      requireMethodName(name, method, POISSON_METHODS);
       switch (method) {
         case "adam":
           return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(backprop<PoissonPhysics>()) };
@@ -174,6 +201,7 @@ export function poissonExperiment(options: PoissonExperimentOptions = {}): Poiss
         case "pg-inverse":
           return { optimizer: adam(ADAM_LEARNING_RATE), scheme: scheme(physical({ solver: poissonInverse() })) };
         default:
+          // requireMethodName has refused every other name.
           throw new PgValidationError(name, "method", `one of ${POISSON_METHODS.join(", ")}`, method);
       }
     },

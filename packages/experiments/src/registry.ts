@@ -35,11 +35,21 @@ export interface ExperimentEntry {
   /**
    * Builds the definition.
    * @param environment - the variables to read, usually `process.env`. @defaultValue {} (every variable at its default)
-   * @throws {@link PgValidationError} naming the variable when one has a value the experiment does not accept.
+   * @throws {@link PgValidationError} naming the variable when one has a value the experiment does not accept (with the
+   * closest accepted value suggested when it looks like a typo), or naming `environment` when it is not an object.
    */
   // `any`: each entry has its own physics type, and ExperimentDefinition<SinPhysics> is no ExperimentDefinition<Physics>
   // (the physics type appears in parameter positions).
   create(environment?: ExperimentEnvironment): ExperimentDefinition<any>;
+}
+
+/** The environment `create` reads: undefined (every variable at its default) or an object such as `process.env`. */
+function requireEnvironment(experiment: string, environment: unknown): ExperimentEnvironment {
+  if (environment === undefined) return {};
+  if (typeof environment !== "object" || environment === null || Array.isArray(environment)) {
+    throw new PgValidationError(`${experiment}.create`, "environment", "an object of environment variables, e.g. process.env", environment);
+  }
+  return environment as ExperimentEnvironment;
 }
 
 // Preferred over Object.keys order so the default comes first, as `values` documents.
@@ -55,7 +65,10 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
     // Measured for this registry: examples/sin, 500 iterations of every method, one process (examples/sin README).
     secondsPerIteration: { adam: 0.0026, supervised: 0.0026, "pg-inverse": 0.0023, "pg-newton": 0.0018, "pg-ig": 0.0019 },
     environment: [],
-    create: () => sinExperiment(),
+    create: (environment) => {
+      requireEnvironment("sin", environment);
+      return sinExperiment();
+    },
   },
   {
     name: "poisson",
@@ -70,7 +83,8 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
       },
     ],
     // A CG solve that does not converge is worth a line on the console, not a stop.
-    create: (environment = {}) => poissonExperiment({ grid: poissonGrid(environment[POISSON_GRID_VARIABLE]), onWarning: (warning) => console.warn(warning.message) }),
+    create: (environment) =>
+      poissonExperiment({ grid: poissonGrid(requireEnvironment("poisson", environment)[POISSON_GRID_VARIABLE]), onWarning: (warning) => console.warn(warning.message) }),
   },
   {
     name: "heat",
@@ -78,7 +92,10 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
     // Measured for this registry: `pg train heat --iterations 6`, wasm, 2 replicas at batch 128 (the s/iter column).
     secondsPerIteration: { adam: 1.5, "pg-inverse": 1.5, "pg-lbfgsb": 8.4 },
     environment: [],
-    create: () => heatExperiment(),
+    create: (environment) => {
+      requireEnvironment("heat", environment);
+      return heatExperiment();
+    },
   },
   {
     name: "wavepacket",
@@ -92,7 +109,8 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
         values: INITIALIZATION_VALUES,
       },
     ],
-    create: (environment = {}) => wavePacketExperiment({ initialization: wavePacketInitialization(environment[WAVE_PACKET_INITIALIZATION_VARIABLE]) }),
+    create: (environment) =>
+      wavePacketExperiment({ initialization: wavePacketInitialization(requireEnvironment("wavepacket", environment)[WAVE_PACKET_INITIALIZATION_VARIABLE]) }),
   },
   {
     name: "fluid",
@@ -106,7 +124,7 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
         values: PRESSURE_SOLVER_VALUES,
       },
     ],
-    create: (environment = {}) => fluidExperiment({ pressureSolver: fluidPressureSolver(environment[FLUID_PRESSURE_SOLVER_VARIABLE]) }),
+    create: (environment) => fluidExperiment({ pressureSolver: fluidPressureSolver(requireEnvironment("fluid", environment)[FLUID_PRESSURE_SOLVER_VARIABLE]) }),
   },
 ]);
 

@@ -1,10 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, clipByValue, physical, scheme, supervised, type Batch } from "@pg/core";
+import { PgValidationError, backprop, clipByValue, physical, requireKnownKeys, requirePositive, scheme, supervised, type Batch, type OptionKeysCover } from "@pg/core";
 import { uniformSampler } from "@pg/data";
 import { mlp } from "@pg/nets";
 import { sinPhysics, sinTargets, type SinPhysics } from "@pg/physics-toys";
 import { analyticInverse, inverseGradient, newton } from "@pg/solvers";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
+import { requireBatchArgument, requireMethodName } from "./validate_definition";
 
 /** The methods of Fig. 3, in the paper's order. */
 export const SIN_METHODS = ["adam", "supervised", "pg-inverse", "pg-newton", "pg-ig"] as const;
@@ -22,6 +23,9 @@ export interface SinExperimentOptions {
   /** Adam's learning rate for every method. @defaultValue 0.002 (the paper, App. B.2) */
   readonly learningRate?: number;
 }
+
+const SIN_OPTION_KEYS = ["learningRate"] as const satisfies readonly (keyof SinExperimentOptions)[];
+true satisfies OptionKeysCover<SinExperimentOptions, typeof SIN_OPTION_KEYS>;
 
 /** The closest exact solution of sin(a/x) = −1 to each prediction; every sin batch carries its physics. */
 function closestMinimum(batch: Batch<SinPhysics>, x: Float64Array): Float64Array {
@@ -41,6 +45,9 @@ export const SIN_DESCRIPTION =
  * |x − x̃|, x̃ the exact solution closest to x.
  * @param options - {@link SinExperimentOptions}.
  * @returns the experiment's {@link ExperimentDefinition}, named "sin".
+ * @throws {@link PgValidationError} for an unknown option (the closest known one suggested) or a learning rate that
+ * is not a finite number > 0; `batches` for an `args.batch` that is not a positive integer; `method` for an unknown
+ * method.
  * @example
  * import { random } from "@pg/data";
  * import { sinExperiment } from "@pg/experiments";
@@ -51,7 +58,8 @@ export const SIN_DESCRIPTION =
  * console.log(batch.input.length, batch.yTarget.every((y) => y === -1)); // 4 true
  */
 export function sinExperiment(options: SinExperimentOptions = {}): ExperimentDefinition<SinPhysics> {
-  const learningRate = options.learningRate ?? 0.002;
+  const checked = requireKnownKeys("sinExperiment", "options", options, SIN_OPTION_KEYS);
+  const learningRate = requirePositive("sinExperiment", "options.learningRate", checked.learningRate ?? 0.002);
   const sampler = uniformSampler({ low: 0.1, high: 10.1 });
   return {
     name: "sin",
@@ -71,12 +79,14 @@ export function sinExperiment(options: SinExperimentOptions = {}): ExperimentDef
     },
     network: (seed) => mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, activation: "relu", seed }),
     batches(args, stream) {
+      const batch = requireBatchArgument("sin", args);
       return (): Batch<SinPhysics> => {
-        const a = sampler.sample(stream, args.batch);
-        return { input: a, inputShape: [1], yTarget: sinTargets(args.batch), physics: sinPhysics({ a }) };
+        const a = sampler.sample(stream, batch);
+        return { input: a, inputShape: [1], yTarget: sinTargets(batch), physics: sinPhysics({ a }) };
       };
     },
     method(name): MethodPlan<SinPhysics> {
+      requireMethodName("sin", name, SIN_METHODS);
       const optimizer = adam(learningRate);
       const clip = clipByValue({ limit: 1 });
       switch (name) {
@@ -102,6 +112,7 @@ export function sinExperiment(options: SinExperimentOptions = {}): ExperimentDef
         case "pg-ig":
           return { optimizer, scheme: scheme(physical({ solver: inverseGradient<SinPhysics>() }), clip) };
         default:
+          // requireMethodName has refused every other name.
           throw new PgValidationError("sin", "method", `one of ${SIN_METHODS.join(", ")}`, name);
       }
     },

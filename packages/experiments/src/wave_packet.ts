@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, scheme, type Batch } from "@pg/core";
+import { PgShapeError, PgValidationError, backprop, closestName, requireKnownKeys, requirePositive, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, wavePackets } from "@pg/data";
 import { WAVE_CNN_INITIALIZATIONS, waveCnn, type WaveCnnInitialization } from "@pg/nets";
 import { wavePacketPhysics, type WavePacketPhysics } from "@pg/physics-toys";
 import type { ExperimentDefinition, MethodPlan } from "./contract";
+import { requireBatchArgument, requireMethodName } from "./validate_definition";
 
 /** The methods of Fig. 8: the CNN trained with Adam through the forward model (the L-BFGS-B and random references are not trained). */
 export const WAVE_PACKET_METHODS = ["adam"] as const;
@@ -50,13 +51,20 @@ export function trueParameters(batch: Batch<WavePacketPhysics>): Float64Array {
  * @param x - predictions, batch × 2.
  * @param truth - ground truth, batch × 2.
  * @returns `center`: the MAE of ξ₀ (the experiment's x_err); `amplitude`: the MAE of A.
+ * @throws {@link PgShapeError} unless `truth` is a Float64Array of even, non-zero length and `x` one of the same length.
  * @example
  * import { parameterErrors } from "@pg/experiments";
  * const errors = parameterErrors(Float64Array.of(100, 2, 50, 1), Float64Array.of(110, 3, 40, 1.5));
  * console.log(errors.center, errors.amplitude); // 10 0.75
  */
 export function parameterErrors(x: Float64Array, truth: Float64Array): { readonly center: number; readonly amplitude: number } {
+  if (!(truth instanceof Float64Array) || truth.length === 0 || truth.length % 2 !== 0) {
+    throw new PgShapeError("parameterErrors", "truth", "type Float64Array of length batch × 2 (ξ₀, A per example)", truth);
+  }
   const batch = truth.length / 2;
+  if (!(x instanceof Float64Array) || x.length !== truth.length) {
+    throw new PgShapeError("parameterErrors", "x", `type Float64Array of length batch × 2 = ${truth.length} (batch = ${batch}, from truth)`, x);
+  }
   let center = 0;
   let amplitude = 0;
   for (let b = 0; b < batch; b++) {
@@ -72,6 +80,7 @@ export function parameterErrors(x: Float64Array, truth: Float64Array): { readonl
  * amount as the L-BFGS-B initial guess" (App. B.1).
  * @param raw - the network's output, batch × 2.
  * @returns (ξ₀, A) per example, batch × 2; differentiable.
+ * @throws {@link PgShapeError} unless `raw` is a tensor of shape [batch, 2].
  * @example
  * import { tensor2d } from "@tensorflow/tfjs";
  * import { wavePacketOutput } from "@pg/experiments";
@@ -79,6 +88,9 @@ export function parameterErrors(x: Float64Array, truth: Float64Array): { readonl
  * console.log(Array.from(x.dataSync()).map((v) => v.toFixed(3)).join(" ")); // 128.000 2.000
  */
 export function wavePacketOutput(raw: tf.Tensor): tf.Tensor {
+  if (!(raw instanceof tf.Tensor) || raw.rank !== 2 || raw.shape[1] !== 2) {
+    throw new PgShapeError("wavePacketOutput", "raw", "shape [batch, 2] (the network's two outputs per example)", raw instanceof tf.Tensor ? raw.shape : raw);
+  }
   return tf.tidy(() => {
     const { low, high } = WAVE_PACKET_DATA.center;
     const [o1, o2] = tf.split(raw, 2, 1) as [tf.Tensor, tf.Tensor];
@@ -101,11 +113,14 @@ export const WAVE_PACKET_INITIALIZATION_VARIABLE = "WAVEPACKET_INITIALIZATION";
  * console.log(wavePacketInitialization(""), wavePacketInitialization("pytorch")); // glorot pytorch
  */
 export function wavePacketInitialization(value: string | undefined): WaveCnnInitialization {
+  const expected = `one of ${WAVE_CNN_INITIALIZATIONS.join(", ")}`;
+  if (value !== undefined && typeof value !== "string") throw new PgValidationError("wavepacket", WAVE_PACKET_INITIALIZATION_VARIABLE, expected, value);
   const text = value?.trim();
   if (text === undefined || text === "") return "glorot";
   const known: readonly string[] = WAVE_CNN_INITIALIZATIONS;
   if (!known.includes(text)) {
-    throw new PgValidationError("wavepacket", WAVE_PACKET_INITIALIZATION_VARIABLE, `one of ${WAVE_CNN_INITIALIZATIONS.join(", ")}`, text);
+    const suggestion = closestName(text, known);
+    throw new PgValidationError("wavepacket", WAVE_PACKET_INITIALIZATION_VARIABLE, expected, text, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
   }
   return text as WaveCnnInitialization;
 }
@@ -123,6 +138,9 @@ export interface WavePacketExperimentOptions {
    */
   readonly initialization?: WaveCnnInitialization;
 }
+
+const WAVE_PACKET_OPTION_KEYS = ["learningRate", "noise", "initialization"] as const satisfies readonly (keyof WavePacketExperimentOptions)[];
+true satisfies OptionKeysCover<WavePacketExperimentOptions, typeof WAVE_PACKET_OPTION_KEYS>;
 
 /** The wave-packet experiment: a run-contract definition with its physics and settings. */
 export interface WavePacketExperiment extends ExperimentDefinition<WavePacketPhysics> {
@@ -142,6 +160,9 @@ export const WAVE_PACKET_DESCRIPTION =
  * L-BFGS-B and random-guessing references of Fig. 8 are examples/wavepacket's own.
  * @param options - {@link WavePacketExperimentOptions}.
  * @returns a {@link WavePacketExperiment} named "wavepacket".
+ * @throws {@link PgValidationError} for an unknown option (the closest known one suggested), a learning rate that is
+ * not a finite number > 0, a noise that is not a finite number ≥ 0 or an unknown initialisation; `batches` for an
+ * `args.batch` that is not a positive integer; `method` for an unknown method.
  * @example
  * import { random } from "@pg/data";
  * import { wavePacketExperiment } from "@pg/experiments";
@@ -152,9 +173,16 @@ export const WAVE_PACKET_DESCRIPTION =
  * console.log(batch.inputShape.join("×"), batch.yTarget.length); // 256×1 512
  */
 export function wavePacketExperiment(options: WavePacketExperimentOptions = {}): WavePacketExperiment {
-  const learningRate = options.learningRate ?? 1e-3;
-  const noise = options.noise ?? 1;
-  const initialization = options.initialization ?? "glorot";
+  const where = "wavePacketExperiment";
+  const checked = requireKnownKeys(where, "options", options, WAVE_PACKET_OPTION_KEYS);
+  const learningRate = requirePositive(where, "options.learningRate", checked.learningRate ?? 1e-3);
+  const noise = checked.noise ?? 1;
+  if (typeof noise !== "number" || !Number.isFinite(noise) || noise < 0) throw new PgValidationError(where, "options.noise", "a finite number ≥ 0", noise);
+  const initialization = checked.initialization ?? "glorot";
+  if (!(WAVE_CNN_INITIALIZATIONS as readonly unknown[]).includes(initialization)) {
+    const suggestion = typeof initialization === "string" ? closestName(initialization, WAVE_CNN_INITIALIZATIONS) : undefined;
+    throw new PgValidationError(where, "options.initialization", `one of ${WAVE_CNN_INITIALIZATIONS.map((name) => JSON.stringify(name)).join(", ")}`, initialization, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
+  }
   const physics = wavePacketPhysics();
   return {
     name: "wavepacket",
@@ -178,13 +206,14 @@ export function wavePacketExperiment(options: WavePacketExperimentOptions = {}):
     },
     network: (seed) => waveCnn({ seed, initialization }),
     batches(args, stream) {
+      const batch = requireBatchArgument("wavepacket", args);
       return (): WavePacketTrainingBatch => {
-        const { parameters, y } = wavePackets(stream, { batch: args.batch, noise });
+        const { parameters, y } = wavePackets(stream, { batch, noise });
         return { input: y, inputShape: [WAVE_PACKET_SAMPLES, 1], yTarget: y, parameters };
       };
     },
     method(name): MethodPlan<WavePacketPhysics> {
-      if (name !== "adam") throw new PgValidationError("wavepacket", "method", `one of ${WAVE_PACKET_METHODS.join(", ")}`, name);
+      requireMethodName("wavepacket", name, WAVE_PACKET_METHODS);
       return { optimizer: adam(learningRate), scheme: scheme(backprop<WavePacketPhysics>()) };
     },
     xError(report) {

@@ -1,0 +1,142 @@
+// The package's table of bad inputs: every public entry point of @pg/experiments, called as a new user might get it
+// wrong, must throw the right error class with a message that starts with the function and names the parameter. New
+// entry points add their rows here.
+import * as tf from "@tensorflow/tfjs";
+import { PgShapeError, PgValidationError, type Batch, type Physics } from "@pg/core";
+import { badInputSuite, type BadInputCase } from "@pg/core/testing";
+import { random } from "@pg/data";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  EXPERIMENTS,
+  batchField,
+  experimentEntry,
+  fluidBatch,
+  fluidExperiment,
+  fluidPressureSolver,
+  heatExperiment,
+  parameterErrors,
+  poissonExperiment,
+  poissonGrid,
+  requireBatchArgument,
+  requireExperimentDefinition,
+  requireMethodName,
+  requireMethodPlan,
+  requireRunArgumentSpec,
+  sinExperiment,
+  trueParameters,
+  velocityError,
+  wavePacketExperiment,
+  wavePacketInitialization,
+  wavePacketOutput,
+  type ExperimentDefinition,
+  type RunArguments,
+} from "../src/index";
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+function argsOf(batch: number): RunArguments {
+  return { iterations: 1, batch, seed: 0, methods: ["adam"], out: "unused", backend: undefined, replicas: undefined };
+}
+
+/** Built on the small test grids, so that the rows that get past the options cost nothing. */
+const sin = sinExperiment();
+const heat = heatExperiment({ shape: [16, 16] });
+const poisson = poissonExperiment({ grid: poissonGrid("16x16") });
+const smallGrid = { nx: 16, ny: 16, dx: 2 };
+const oneExample: Batch = { input: Float64Array.of(1), inputShape: [1], yTarget: Float64Array.of(1) };
+/** A definition with one field changed, as a user's module might have it. */
+const sinWith = (changes: Record<string, unknown>): ExperimentDefinition<Physics> => ({ ...sin, ...changes }) as unknown as ExperimentDefinition<Physics>;
+const spec = { name: "demo", defaults: { iterations: 10, batch: 4, seed: 0, methods: ["adam"], out: "runs/demo" }, knownMethods: ["adam"] };
+
+const cases: BadInputCase[] = [
+  // sinExperiment
+  { name: "sinExperiment: misspelt learningRate", call: () => sinExperiment({ learningrate: 0.1 } as never), error: PgValidationError, where: "sinExperiment", parameter: "options.learningrate" },
+  { name: "sinExperiment: negative learning rate", call: () => sinExperiment({ learningRate: -0.002 }), error: PgValidationError, where: "sinExperiment", parameter: "options.learningRate" },
+  { name: "sinExperiment: NaN learning rate", call: () => sinExperiment({ learningRate: Number.NaN }), error: PgValidationError, where: "sinExperiment", parameter: "options.learningRate" },
+  { name: "sinExperiment: options not an object", call: () => sinExperiment(0.002 as never), error: PgValidationError, where: "sinExperiment", parameter: "options" },
+  { name: "sin.batches: batch 0", call: () => sin.batches(argsOf(0), random(0)), error: PgValidationError, where: "sin", parameter: "args.batch" },
+  { name: "sin.method: misspelt method", call: () => sin.method("pg-newtn", argsOf(4)), error: PgValidationError, where: "sin", parameter: "method" },
+  // poissonExperiment, poissonGrid
+  { name: "poissonExperiment: misspelt grid", call: () => poissonExperiment({ gird: poissonGrid("16x16") } as never), error: PgValidationError, where: "poissonExperiment", parameter: "options.gird" },
+  { name: "poissonExperiment: grid not a PoissonGrid", call: () => poissonExperiment({ grid: "16x16" as never }), error: PgValidationError, where: "poissonExperiment", parameter: "options.grid" },
+  { name: "poissonExperiment: grid of size 0", call: () => poissonExperiment({ grid: { ...poissonGrid("16x16"), shape: [16, 0] } }), error: PgValidationError, where: "poissonExperiment", parameter: "options.grid.shape[1]" },
+  { name: "poissonExperiment: negative SGD rate", call: () => poissonExperiment({ grid: { ...poissonGrid("16x16"), sgdLearningRate: -3e-12 } }), error: PgValidationError, where: "poissonExperiment", parameter: "options.grid.sgdLearningRate" },
+  { name: "poissonExperiment: onWarning not a function", call: () => poissonExperiment({ onWarning: "console" as never }), error: PgValidationError, where: "poissonExperiment", parameter: "options.onWarning" },
+  { name: "poissonGrid: unknown grid", call: () => poissonGrid("64x46"), error: PgValidationError, where: "poisson", parameter: "POISSON_GRID" },
+  { name: "poissonGrid: a number", call: () => poissonGrid(64 as never), error: PgValidationError, where: "poisson", parameter: "POISSON_GRID" },
+  { name: "poisson.batches: fractional batch", call: () => poisson.batches(argsOf(2.5), random(0)), error: PgValidationError, where: "poisson-16x16", parameter: "args.batch" },
+  { name: "poisson.method: unknown method", call: () => poisson.method("lbfgs", argsOf(2)), error: PgValidationError, where: "poisson-16x16", parameter: "method" },
+  // heatExperiment
+  { name: "heatExperiment: misspelt shape", call: () => heatExperiment({ shap: [16, 16] } as never), error: PgValidationError, where: "heatExperiment", parameter: "options.shap" },
+  { name: "heatExperiment: grid too small for the U-net", call: () => heatExperiment({ shape: [4, 4] }), error: PgValidationError, where: "heatExperiment", parameter: "options.shape" },
+  { name: "heatExperiment: one size only", call: () => heatExperiment({ shape: [16] as never }), error: PgValidationError, where: "heatExperiment", parameter: "options.shape" },
+  { name: "heat.batches: args missing", call: () => heat.batches(undefined as never, random(0)), error: PgValidationError, where: "heat-16x16", parameter: "args" },
+  { name: "heat.method: misspelt method", call: () => heat.method("pg-lbfgs", argsOf(2)), error: PgValidationError, where: "heat-16x16", parameter: "method" },
+  // wavePacketExperiment and its helpers
+  { name: "wavePacketExperiment: learning rate 0", call: () => wavePacketExperiment({ learningRate: 0 }), error: PgValidationError, where: "wavePacketExperiment", parameter: "options.learningRate" },
+  { name: "wavePacketExperiment: negative noise", call: () => wavePacketExperiment({ noise: -1 }), error: PgValidationError, where: "wavePacketExperiment", parameter: "options.noise" },
+  { name: "wavePacketExperiment: misspelt initialisation value", call: () => wavePacketExperiment({ initialization: "pytroch" as never }), error: PgValidationError, where: "wavePacketExperiment", parameter: "options.initialization" },
+  { name: "wavePacketExperiment: misspelt initialization key", call: () => wavePacketExperiment({ intialization: "glorot" } as never), error: PgValidationError, where: "wavePacketExperiment", parameter: "options.intialization" },
+  { name: "wavePacketInitialization: unknown value", call: () => wavePacketInitialization("he"), error: PgValidationError, where: "wavepacket", parameter: "WAVEPACKET_INITIALIZATION" },
+  { name: "trueParameters: batch without parameters", call: () => trueParameters(oneExample as never), error: PgValidationError, where: "wavepacket", parameter: "batch.parameters" },
+  { name: "parameterErrors: x shorter than truth", call: () => parameterErrors(Float64Array.of(1, 2), Float64Array.of(1, 2, 3, 4)), error: PgShapeError, where: "parameterErrors", parameter: "x" },
+  { name: "parameterErrors: odd truth", call: () => parameterErrors(Float64Array.of(1, 2, 3), Float64Array.of(1, 2, 3)), error: PgShapeError, where: "parameterErrors", parameter: "truth" },
+  { name: "wavePacketOutput: three outputs per example", call: () => tf.tidy(() => wavePacketOutput(tf.zeros([1, 3]))), error: PgShapeError, where: "wavePacketOutput", parameter: "raw" },
+  // fluidExperiment and its helpers
+  { name: "fluidExperiment: unknown pressure solver", call: () => fluidExperiment({ grid: smallGrid, pressureSolver: "nosuch" as never }), error: PgValidationError, where: "fluidExperiment", parameter: "options.pressureSolver" },
+  { name: "fluidExperiment: misspelt pressureSolver", call: () => fluidExperiment({ pressuresolver: "cg" } as never), error: PgValidationError, where: "fluidExperiment", parameter: "options.pressuresolver" },
+  { name: "fluidExperiment: grid too small for the U-net", call: () => fluidExperiment({ grid: { nx: 8, ny: 16, dx: 2 } }), error: PgValidationError, where: "fluidExperiment", parameter: "options.grid.nx" },
+  { name: "fluidExperiment: cell size 0", call: () => fluidExperiment({ grid: { nx: 16, ny: 16, dx: 0 } }), error: PgValidationError, where: "fluidExperiment", parameter: "options.grid.dx" },
+  { name: "fluidPressureSolver: misspelt solver", call: () => fluidPressureSolver("spectal"), error: PgValidationError, where: "fluid", parameter: "FLUID_PRESSURE_SOLVER" },
+  { name: "fluidBatch: misspelt grid", call: () => fluidBatch(random(0), { batch: 1, gird: smallGrid } as never), error: PgValidationError, where: "fluidBatch", parameter: "options.gird" },
+  { name: "fluidBatch: not a RandomStream", call: () => fluidBatch(Math.random as never, { batch: 1 }), error: PgValidationError, where: "fluidBatch", parameter: "stream" },
+  { name: "fluidBatch: negative batch", call: () => fluidBatch(random(0), { batch: -1 }), error: PgValidationError, where: "fluidBatch", parameter: "batch" },
+  { name: "velocityError: fields of different lengths", call: () => velocityError(new Float64Array(512), new Float64Array(511), smallGrid, 1), error: PgShapeError, where: "velocityError", parameter: "truth" },
+  { name: "velocityError: batch 0", call: () => velocityError(new Float64Array(0), new Float64Array(0), smallGrid, 0), error: PgValidationError, where: "velocityError", parameter: "batch" },
+  // registry, batch fields
+  { name: "experimentEntry: misspelt name", call: () => experimentEntry("haet"), error: PgValidationError, where: "experimentEntry", parameter: "name" },
+  { name: "ExperimentEntry.create: environment not an object", call: () => experimentEntry("poisson").create("POISSON_GRID=16x16" as never), error: PgValidationError, where: "poisson.create", parameter: "environment" },
+  { name: "batchField: missing field", call: () => batchField("heat", oneExample, "xTarget", "the x* of a heat batch"), error: PgValidationError, where: "heat", parameter: "batch.xTarget" },
+  // the contract's checks, which the runner applies to every definition
+  { name: "requireExperimentDefinition: averageWindow 0", call: () => requireExperimentDefinition("runExperiment", sinWith({ averageWindow: 0 })), error: PgValidationError, where: "runExperiment", parameter: "definition.averageWindow" },
+  { name: "requireExperimentDefinition: misspelt reportIterations", call: () => requireExperimentDefinition("runExperiment", sinWith({ reportIteration: [10] })), error: PgValidationError, where: "runExperiment", parameter: "definition.reportIteration" },
+  { name: "requireExperimentDefinition: reduction max", call: () => requireExperimentDefinition("runExperiment", sinWith({ reduction: "max" })), error: PgValidationError, where: "runExperiment", parameter: "definition.reduction" },
+  { name: "requireExperimentDefinition: input shape with a 0", call: () => requireExperimentDefinition("runExperiment", sinWith({ inputShape: [0] })), error: PgValidationError, where: "runExperiment", parameter: "definition.inputShape" },
+  { name: "requireExperimentDefinition: default method not known", call: () => requireExperimentDefinition("runExperiment", sinWith({ defaults: { ...sin.defaults, methods: ["sgd"] } })), error: PgValidationError, where: "runExperiment", parameter: "definition.defaults.methods" },
+  { name: "requireExperimentDefinition: default iterations NaN", call: () => requireExperimentDefinition("runExperiment", sinWith({ defaults: { ...sin.defaults, iterations: Number.NaN } })), error: PgValidationError, where: "runExperiment", parameter: "definition.defaults.iterations" },
+  { name: "requireExperimentDefinition: unknown observation range", call: () => requireExperimentDefinition("runExperiment", { ...heat, figures: { ...heat.figures!, fields: { ...heat.figures!.fields!, observationRange: "mine" as never } } }), error: PgValidationError, where: "runExperiment", parameter: "definition.figures.fields.observationRange" },
+  { name: "requireExperimentDefinition: network not a function", call: () => requireExperimentDefinition("runExperiment", sinWith({ network: undefined })), error: PgValidationError, where: "runExperiment", parameter: "definition.network" },
+  { name: "requireMethodPlan: negative learning rate", call: () => requireMethodPlan("sin", "adam", { ...sin.method("adam", argsOf(4)), optimizer: tf.train.sgd(-0.1) }), error: PgValidationError, where: "sin", parameter: 'method("adam").optimizer.learningRate' },
+  { name: "requireMethodPlan: misspelt reduction", call: () => requireMethodPlan("sin", "adam", { ...sin.method("adam", argsOf(4)), reductoin: "sum" } as never), error: PgValidationError, where: "sin", parameter: 'method("adam").reductoin' },
+  { name: "requireMethodPlan: no optimizer", call: () => requireMethodPlan("sin", "adam", { scheme: sin.method("adam", argsOf(4)).scheme } as never), error: PgValidationError, where: "sin", parameter: 'method("adam").optimizer' },
+  { name: "requireMethodName: not a string", call: () => requireMethodName("heat", 1, ["adam"]), error: PgValidationError, where: "heat", parameter: "method" },
+  { name: "requireRunArgumentSpec: repeated known method", call: () => requireRunArgumentSpec("parseRunArguments", { ...spec, knownMethods: ["adam", "adam"] }), error: PgValidationError, where: "parseRunArguments", parameter: "spec.knownMethods" },
+  { name: "requireBatchArgument: no args", call: () => requireBatchArgument("sin", null as never), error: PgValidationError, where: "sin", parameter: "args" },
+];
+
+badInputSuite(cases, { describe, it, expect });
+
+describe("what the table refuses is only what is wrong", () => {
+  const optimizers: tf.Optimizer[] = [];
+  afterAll(() => optimizers.forEach((optimizer) => optimizer.dispose()));
+
+  it("accepts every built-in experiment and the plan of each of its methods", () => {
+    for (const entry of EXPERIMENTS) {
+      const definition = requireExperimentDefinition("runExperiment", entry.create({}));
+      for (const method of definition.knownMethods) {
+        const plan = requireMethodPlan(definition.name, method, definition.method(method, { ...definition.defaults, backend: undefined, replicas: undefined }));
+        optimizers.push(plan.optimizer);
+      }
+    }
+  });
+
+  it("suggests the closest known name in the messages", () => {
+    expect(() => heatExperiment({ shap: [16, 16] } as never)).toThrow('Did you mean "shape"?');
+    expect(() => sin.method("pg-newtn", argsOf(4))).toThrow('Did you mean "pg-newton"?');
+    expect(() => poissonGrid("64x46")).toThrow('Did you mean "64x64"?');
+    expect(() => fluidPressureSolver("spectal")).toThrow('Did you mean "spectral"?');
+    expect(() => requireExperimentDefinition("runExperiment", sinWith({ reportIteration: [10] }))).toThrow('Did you mean "reportIterations"?');
+  });
+});

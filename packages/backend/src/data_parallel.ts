@@ -2,9 +2,15 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import {
+  PgShapeError,
   PgValidationError,
+  closestName,
   computeNetworkGradients,
+  requireFiniteNumber,
+  requireKnownKeys,
+  requireNonNegativeInteger,
   requirePositiveInteger,
+  type OptionKeysCover,
   shapeSize,
   type GradientEngine,
   type NetworkGradients,
@@ -27,7 +33,7 @@ import {
   type SharedLayout,
 } from "./data_parallel_layout";
 import type { WorkerSetup } from "./data_parallel_worker";
-import type { BackendName } from "./select_backend";
+import { BACKEND_NAMES, type BackendName } from "./select_backend";
 import { SharedAllReduce } from "./shared_all_reduce";
 
 /** Options of {@link dataParallel}. */
@@ -46,6 +52,17 @@ export interface DataParallelOptions {
   readonly backend?: BackendName;
 }
 
+const DATA_PARALLEL_OPTION_KEYS = ["network", "inputShape", "outputShape", "maxBatch", "replicas", "backend"] as const satisfies readonly (keyof DataParallelOptions)[];
+true satisfies OptionKeysCover<DataParallelOptions, typeof DATA_PARALLEL_OPTION_KEYS>;
+
+/** One example's shape: a non-empty array of positive integers. */
+function requireExampleShape(where: string, parameter: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((size) => typeof size === "number" && Number.isInteger(size) && size >= 1)) {
+    throw new PgValidationError(where, parameter, "a non-empty array of positive integers (one example's shape, e.g. [64, 64, 1])", shape);
+  }
+  return shape as number[];
+}
+
 /** A gradient engine that splits every batch over worker threads; dispose it to stop the workers. */
 export interface DataParallelEngine extends GradientEngine {
   readonly replicas: number;
@@ -55,6 +72,8 @@ export interface DataParallelEngine extends GradientEngine {
 /**
  * How many cores are idle now: the share of idle time across all cores over a short window (`os.cpus()` counters),
  * times the core count. Unlike the load average it does not lag a job that has just finished.
+ * @param windowMilliseconds - how long to watch the counters; a finite number ≥ 0. @defaultValue 250
+ * @throws {@link PgValidationError} for a window that is not a finite number ≥ 0 (a NaN would measure nothing).
  * @example
  * import { measureFreeCores } from "@pg/backend";
  * import { cpus } from "node:os";
@@ -62,6 +81,11 @@ export interface DataParallelEngine extends GradientEngine {
  * console.log(typeof free, free >= 0 && free <= cpus().length); // number true
  */
 export async function measureFreeCores(windowMilliseconds = 250): Promise<number> {
+  // setTimeout's longest delay; a longer one fires at once.
+  const longest = 2 ** 31 - 1;
+  if (typeof windowMilliseconds !== "number" || !Number.isFinite(windowMilliseconds) || windowMilliseconds < 0 || windowMilliseconds > longest) {
+    throw new PgValidationError("measureFreeCores", "windowMilliseconds", `a finite number of milliseconds in [0, ${longest}]`, windowMilliseconds);
+  }
   const sample = () => cpus().map((c) => ({ idle: c.times.idle, total: c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle }));
   const before = sample();
   await new Promise((resolve) => setTimeout(resolve, windowMilliseconds));
@@ -79,7 +103,12 @@ export async function measureFreeCores(windowMilliseconds = 250): Promise<number
  * How many replicas pay off by default: one per free core (rounded to the nearest whole core), when the work per
  * step (parameters × batch ≥ 10⁶, e.g. the U-net at batch 32) outweighs the synchronisation and every replica gets at
  * least 8 examples; otherwise 1.
- * @param freeCores - idle cores, e.g. from {@link measureFreeCores}. @defaultValue cores − the 1-minute load average
+ * @param parameters - the network's parameter count, a non-negative integer.
+ * @param batch - examples per step, a positive integer.
+ * @param freeCores - idle cores, e.g. from {@link measureFreeCores}; a finite number (below 0 counts as none).
+ * @defaultValue cores − the 1-minute load average
+ * @throws {@link PgValidationError} for a parameter count, batch or free-core count of the wrong kind (a NaN would
+ * otherwise come back as NaN replicas).
  * @example
  * import { defaultReplicas } from "@pg/backend";
  * // a U-net-sized network (2·10⁶ parameters) at batch 32 with 8 idle cores: one replica per 8 examples
@@ -88,6 +117,9 @@ export async function measureFreeCores(windowMilliseconds = 250): Promise<number
  * console.log(defaultReplicas(1000, 32, 8), defaultReplicas(2e6, 32, 1.4)); // 1 1
  */
 export function defaultReplicas(parameters: number, batch: number, freeCores = availableParallelism() - (loadavg()[0] ?? 0)): number {
+  requireNonNegativeInteger("defaultReplicas", "parameters", parameters);
+  requirePositiveInteger("defaultReplicas", "batch", batch);
+  requireFiniteNumber("defaultReplicas", "freeCores", freeCores);
   const free = Math.round(freeCores);
   if (free < 2 || parameters * batch < 1e6) return 1;
   return Math.max(1, Math.min(free, Math.floor(batch / 8)));
@@ -112,7 +144,10 @@ function workerEntry(): { url: URL; execArgv: string[] } {
  * scheme sees the whole batch; batch-norm statistics and their gradients are summed across replicas so every replica
  * normalises with the whole batch's statistics; and the parameter gradients are summed. The result matches
  * single-process training up to the order of floating-point sums.
- * @throws {@link PgValidationError} when the network was not built by @pg/nets or an option is invalid.
+ * @throws {@link PgValidationError} when the network was not built by @pg/nets or an option is invalid (an unknown key,
+ * with the closest suggested; a shape that is not positive integers; `maxBatch` or `replicas` not a positive integer,
+ * or more replicas than `maxBatch`; an unknown backend); {@link PgShapeError} when `inputShape` is not the shape of
+ * one example of the network's input (the workers would fail on their first step with a tfjs layer error).
  * @example
  * import { dataParallel } from "@pg/backend";
  * import { backprop, computeNetworkGradients, scheme } from "@pg/core";
@@ -131,9 +166,21 @@ function workerEntry(): { url: URL; execArgv: string[] } {
  */
 export async function dataParallel(options: DataParallelOptions): Promise<DataParallelEngine> {
   const where = "dataParallel";
+  if (typeof options !== "object" || options === null) throw new PgValidationError(where, "options", "an options object { network, inputShape, outputShape, maxBatch }", options);
+  requireKnownKeys(where, "options", options, DATA_PARALLEL_OPTION_KEYS);
   const config = networkConfigOf(options.network);
   if (config === undefined) {
     throw new PgValidationError(where, "network", "a network built by @pg/nets (mlp, unet, waveCnn or loadNetwork)", "a model without a @pg/nets configuration");
+  }
+  const inputShape = requireExampleShape(where, "inputShape", options.inputShape);
+  const outputShape = requireExampleShape(where, "outputShape", options.outputShape);
+  const networkInput = options.network.inputs[0]?.shape.slice(1) ?? [];
+  if (networkInput.length !== inputShape.length || !networkInput.every((size, axis) => size === null || size === inputShape[axis])) {
+    throw new PgShapeError(where, "inputShape", `the shape of one example of the network's input, [${networkInput.map((size) => size ?? "any").join(", ")}]`, inputShape);
+  }
+  if (options.backend !== undefined && !(BACKEND_NAMES as readonly unknown[]).includes(options.backend)) {
+    const suggestion = typeof options.backend === "string" ? closestName(options.backend, BACKEND_NAMES) : undefined;
+    throw new PgValidationError(where, "backend", `one of ${BACKEND_NAMES.map((name) => `"${name}"`).join(", ")}`, options.backend, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
   }
   const maxBatch = requirePositiveInteger(where, "maxBatch", options.maxBatch);
   const parameters = countParameters(options.network);
@@ -143,15 +190,15 @@ export async function dataParallel(options: DataParallelOptions): Promise<DataPa
   const sizes: LayoutSizes = {
     replicas,
     maxBatch,
-    inputSize: shapeSize(options.inputShape),
-    outputSize: shapeSize(options.outputShape),
+    inputSize: shapeSize(inputShape),
+    outputSize: shapeSize(outputShape),
     parameters,
   };
   const buffers = allocateShared(sizes);
   const layout = viewShared(buffers, sizes);
   const workers: Worker[] = [];
   for (let replica = 1; replica < replicas; replica++) {
-    const setup: WorkerSetup = { replica, sizes, buffers, config, backend, inputShape: [...options.inputShape] };
+    const setup: WorkerSetup = { replica, sizes, buffers, config, backend, inputShape: [...inputShape] };
     const entry = workerEntry();
     const worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv });
     worker.on("error", (error) => reportFailure(layout, `data-parallel worker ${replica}: ${error.message}`));

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgBackendError, PgValidationError } from "@pg/core";
+import { closestName, PgBackendError, PgValidationError, requireKnownKeys, type OptionKeysCover } from "@pg/core";
 import { registerTrainingKernels } from "./register_training_kernels";
 import { selfTestTrainingKernels } from "./training_kernels_self_test";
 
@@ -38,6 +38,31 @@ export interface InitBackendOptions {
    * Bundlers do not copy those files by themselves. Ignored in Node, which reads them from the installed package.
    */
   readonly wasmPaths?: string | Readonly<Record<string, string>>;
+}
+
+const INIT_BACKEND_OPTION_KEYS = ["backend", "prepare", "log", "wasmPaths"] as const satisfies readonly (keyof InitBackendOptions)[];
+true satisfies OptionKeysCover<InitBackendOptions, typeof INIT_BACKEND_OPTION_KEYS>;
+
+/**
+ * Checks the options of `initBackend` once, where they enter (both entries): known keys only (the closest suggested),
+ * `prepare` a function, `log` a function or `false`, `wasmPaths` a URL or a map of file names to URLs. The backend names
+ * are checked with the order they make.
+ */
+function requireInitBackendOptions(options: unknown): InitBackendOptions {
+  const where = "initBackend";
+  const checked = requireKnownKeys<Record<string, unknown>>(where, "options", options as Record<string, unknown> | undefined, INIT_BACKEND_OPTION_KEYS);
+  if (checked.prepare !== undefined && typeof checked.prepare !== "function") {
+    throw new PgValidationError(where, "options.prepare", "a function (name) → void or Promise<void> that may refuse a backend by throwing", checked.prepare);
+  }
+  if (checked.log !== undefined && checked.log !== false && typeof checked.log !== "function") {
+    throw new PgValidationError(where, "options.log", "a function receiving the line, or false for silence", checked.log);
+  }
+  const paths = checked.wasmPaths;
+  const pathMap = typeof paths === "object" && paths !== null && !Array.isArray(paths) && Object.values(paths).every((url) => typeof url === "string");
+  if (paths !== undefined && typeof paths !== "string" && !pathMap) {
+    throw new PgValidationError(where, "options.wasmPaths", "a folder URL ending in \"/\" or a map from .wasm file name to URL", paths);
+  }
+  return checked as InitBackendOptions;
 }
 
 /** What `initBackend` chose and why the faster ones were skipped. */
@@ -117,7 +142,8 @@ function resolveOrder(platform: BackendPlatform, backend: InitBackendOptions["ba
   }
   for (const name of list) {
     if (!(BACKEND_NAMES as readonly unknown[]).includes(name)) {
-      throw new PgValidationError(where, parameter, `one of ${BACKEND_NAMES.map((n) => `"${n}"`).join(", ")}`, name);
+      const suggestion = typeof name === "string" ? closestName(name, BACKEND_NAMES) : undefined;
+      throw new PgValidationError(where, parameter, `one of ${BACKEND_NAMES.map((n) => `"${n}"`).join(", ")}`, name, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
     }
   }
   return list as readonly BackendName[];
@@ -161,7 +187,8 @@ function announce(message: string, log: InitBackendOptions["log"]): void {
  * Activates the first backend of `options.backend` (or of the platform's default order) that loads and that
  * `prepare` accepts; the shared engine of the Node and the browser `initBackend`.
  */
-export async function selectBackend(platform: BackendPlatform, options: InitBackendOptions): Promise<BackendSelection> {
+export async function selectBackend(platform: BackendPlatform, given: InitBackendOptions): Promise<BackendSelection> {
+  const options = requireInitBackendOptions(given);
   const order = resolveOrder(platform, options.backend);
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of order) {

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError, requirePositive } from "@pg/core";
+import { PgShapeError, PgValidationError, requirePositive } from "@pg/core";
 import type { LayerArguments } from "./layer_arguments";
 import { singleShape, singleTensor } from "./layer_inputs";
+import { requireLayerArguments } from "./option_checks";
 
 /** Arguments of {@link BatchStatisticsNormalization}: the tfjs layer arguments plus ε. */
 export interface BatchStatisticsNormalizationArgs extends LayerArguments {
@@ -15,6 +16,9 @@ export interface BatchStatisticsNormalizationArgs extends LayerArguments {
  *   y = γ · (x − μ_B) / √(σ²_B + ε) + β,
  * with μ_B and the biased variance σ²_B taken per channel (last axis) over the batch and every spatial position.
  * γ starts at 1 and β at 0; both are trainable. No running averages are kept, so there are no non-trainable weights.
+ *
+ * The constructor refuses unknown arguments (the tfjs layer arguments and `epsilon`) and an ε that is not a finite
+ * number > 0. `call` runs inside the network (per batch, per layer) and checks only the rank it needs.
  *
  * Note that `model.predict` splits its input into chunks of `batchSize` (default 32) and each chunk is normalised
  * with its own statistics; pass `batchSize` ≥ batch or use `model.apply` / `model.predictOnBatch`.
@@ -42,7 +46,7 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
   private beta: tf.LayerVariable | undefined;
 
   constructor(args: BatchStatisticsNormalizationArgs = {}) {
-    super(args);
+    super(requireLayerArguments("BatchStatisticsNormalization", args, ["epsilon"]));
     this.epsilon = requirePositive("BatchStatisticsNormalization", "epsilon", args.epsilon ?? 1e-5);
   }
 
@@ -75,6 +79,7 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
 /**
  * Installs (or, with `undefined`, removes) a cross-replica sum in every {@link BatchStatisticsNormalization} layer of
  * a model, for data-parallel training; returns how many layers were changed.
+ * @throws {@link PgValidationError} unless `model` is a LayersModel and `sum` a function or undefined.
  * @example
  * import { setCrossReplicaSum, unet } from "@pg/nets";
  * const model = unet({ levels: 2, inputChannels: 1, outputChannels: 1, seed: 0 });
@@ -83,6 +88,10 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
  * console.log(setCrossReplicaSum(model, undefined)); // 6
  */
 export function setCrossReplicaSum(model: tf.LayersModel, sum: ((values: tf.Tensor1D) => tf.Tensor1D) | undefined): number {
+  if (!(model instanceof tf.LayersModel)) throw new PgValidationError("setCrossReplicaSum", "model", "a tf.LayersModel", model);
+  if (sum !== undefined && typeof sum !== "function") {
+    throw new PgValidationError("setCrossReplicaSum", "sum", "a function (values) => summed values, or undefined", sum);
+  }
   let changed = 0;
   for (const layer of model.layers) {
     if (layer instanceof BatchStatisticsNormalization) {

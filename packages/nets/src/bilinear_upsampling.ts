@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgShapeError } from "@pg/core";
 import type { LayerArguments } from "./layer_arguments";
+import { requireLayerArguments } from "./option_checks";
 import { singleShape, singleTensor } from "./layer_inputs";
 
 /**
@@ -63,6 +64,7 @@ export const upsampleBilinear2x: (x: tf.Tensor4D) => tf.Tensor4D = tf.customGrad
 
 /**
  * Layer wrapping {@link upsampleBilinear2x}: the U-net's Up2 (SPEC §2.8). No weights. Spatial sizes may be unknown.
+ * @throws {@link PgValidationError} for an argument tfjs layers do not take (e.g. a misspelt `name`).
  * @example
  * import { BilinearUpsampling2D } from "@pg/nets";
  * const layer = new BilinearUpsampling2D({ name: "up" });
@@ -74,7 +76,7 @@ export class BilinearUpsampling2D extends tf.layers.Layer {
   static readonly className = "PgBilinearUpsampling2D";
 
   constructor(args: LayerArguments = {}) {
-    super(args);
+    super(requireLayerArguments("BilinearUpsampling2D", args));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -1,5 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
-import { PgValidationError } from "@pg/core";
+import { PgValidationError, requireKnownKeys } from "@pg/core";
 import { mlp } from "./mlp";
 import { NETWORK_BUILDERS, type NetworkConfig } from "./network_config";
 import { unet } from "./unet";
@@ -10,7 +10,8 @@ import { waveCnn } from "./wave_cnn";
  * same seed the initial weights are bit-identical to the original's.
  * @param config - `{ builder, options }`, e.g. from `networkConfigOf(model)` or a `network.json` file.
  * @returns a new LayersModel (its configuration attached, so `saveNetwork(model, directory)` works).
- * @throws {@link PgValidationError} if `builder` is unknown or the builder refuses the options.
+ * @throws {@link PgValidationError} if `config` has a key other than `builder` and `options`, `builder` is unknown
+ *   or the builder refuses the options.
  * @example
  * import { buildNetwork, countParameters, networkConfigOf } from "@pg/nets";
  * const copy = buildNetwork({ builder: "waveCnn", options: { seed: 3 } });
@@ -21,6 +22,7 @@ export function buildNetwork(config: NetworkConfig): tf.LayersModel {
   if (typeof config !== "object" || config === null) {
     throw new PgValidationError("buildNetwork", "config", "an object { builder, options }", config);
   }
+  requireKnownKeys("buildNetwork", "config", config, ["builder", "options"]);
   switch (config.builder) {
     case "mlp":
       return mlp(config.options);

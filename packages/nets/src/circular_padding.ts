@@ -1,12 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgShapeError } from "@pg/core";
 import type { LayerArguments } from "./layer_arguments";
+import { requireLayerArguments } from "./option_checks";
 import { singleShape, singleTensor } from "./layer_inputs";
 
 /**
  * Pads an NHWC tensor by one cell on every side of both spatial axes, wrapping around (periodic boundary), so that a
  * following 3×3 'valid' convolution behaves like PyTorch's `padding=1, padding_mode='circular'` (PhiFlow ≥ 2.2).
  * No weights. Spatial sizes may be unknown.
+ * @throws {@link PgValidationError} for an argument tfjs layers do not take (e.g. a misspelt `name`).
  * @example
  * import { tensor4d } from "@tensorflow/tfjs";
  * import { CircularPadding2D } from "@pg/nets";
@@ -20,7 +22,7 @@ export class CircularPadding2D extends tf.layers.Layer {
   static readonly className = "PgCircularPadding2D";
 
   constructor(args: LayerArguments = {}) {
-    super(args);
+    super(requireLayerArguments("CircularPadding2D", args));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

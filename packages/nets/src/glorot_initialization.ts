@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { requireNonNegativeInteger } from "@pg/core";
+import { requireSeed } from "./option_checks";
 import { deriveSeed, type WeightInitializer } from "./pytorch_initialization";
 
 /** The kernel and bias initialisers of one Dense or convolution layer under {@link glorotInitializers}. */
@@ -20,6 +22,7 @@ export interface GlorotInitializers {
  * @param seed - the network seed; see {@link deriveSeed}.
  * @param layerIndex - index of the layer among the initialised layers of the network.
  * @returns seeded tfjs initialisers.
+ * @throws {@link PgValidationError} unless `seed` is a non-negative safe integer and `layerIndex` a non-negative integer.
  * @example
  * import { layers, ones } from "@tensorflow/tfjs";
  * import { glorotInitializers } from "@pg/nets";
@@ -31,6 +34,8 @@ export interface GlorotInitializers {
  * console.log(bias.abs().max().dataSync()[0]); // 0
  */
 export function glorotInitializers(seed: number, layerIndex: number): GlorotInitializers {
+  requireSeed("glorotInitializers", "seed", seed);
+  requireNonNegativeInteger("glorotInitializers", "layerIndex", layerIndex);
   return {
     kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, layerIndex, "kernel") }),
     biasInitializer: tf.initializers.zeros(),

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, requireNonNegativeInteger, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { attachNetworkConfig } from "./network_config";
+import { requireSeed } from "./option_checks";
 import { pytorchInitializers } from "./pytorch_initialization";
 
 /** Activation functions an {@link mlp} can apply after each hidden layer. */
@@ -23,12 +24,17 @@ export interface MlpOptions {
   readonly seed: number;
 }
 
+/** Every key of {@link MlpOptions}; anything else is refused as a misspelling. */
+const MLP_OPTION_KEYS = ["inputSize", "hiddenSizes", "outputSize", "activation", "seed"] as const satisfies readonly (keyof MlpOptions)[];
+true satisfies OptionKeysCover<MlpOptions, typeof MLP_OPTION_KEYS>;
+
 /** Validates `options` once and fills in the defaults. */
 function resolveMlpOptions(options: MlpOptions): Required<MlpOptions> {
   const where = "mlp";
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object", options);
   }
+  requireKnownKeys(where, "options", options, MLP_OPTION_KEYS);
   const inputSize = requirePositiveInteger(where, "inputSize", options.inputSize);
   if (!Array.isArray(options.hiddenSizes)) {
     throw new PgValidationError(where, "hiddenSizes", "an array of positive integers", options.hiddenSizes);
@@ -38,7 +44,7 @@ function resolveMlpOptions(options: MlpOptions): Required<MlpOptions> {
   );
   const outputSize = requirePositiveInteger(where, "outputSize", options.outputSize);
   const activation = requireOneOf(where, "activation", options.activation ?? "relu", MLP_ACTIVATIONS);
-  const seed = requireNonNegativeInteger(where, "seed", options.seed);
+  const seed = requireSeed(where, "seed", options.seed);
   return { inputSize, hiddenSizes: Object.freeze(hiddenSizes), outputSize, activation, seed };
 }
 
@@ -51,8 +57,8 @@ function resolveMlpOptions(options: MlpOptions): Required<MlpOptions> {
  * @param options - {@link MlpOptions}; validated once, here.
  * @returns a tfjs LayersModel mapping `[batch, inputSize]` to `[batch, outputSize]` (float32); its configuration is
  *   available through `networkConfigOf`.
- * @throws {@link PgValidationError} if a size is not a positive integer, `activation` is unknown or `seed` is not a
- *   non-negative integer.
+ * @throws {@link PgValidationError} for an unknown option, a size that is not a positive integer, an unknown
+ *   `activation` or a `seed` that is not a non-negative safe integer.
  * @example
  * import { ones } from "@tensorflow/tfjs";
  * import { countParameters, mlp, MLP_ACTIVATIONS } from "@pg/nets";

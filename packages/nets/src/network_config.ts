@@ -1,4 +1,5 @@
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
+import { PgValidationError } from "@pg/core";
 import type { MlpOptions } from "./mlp";
 import type { UNetOptions } from "./unet";
 import type { WaveCnnOptions } from "./wave_cnn";
@@ -31,6 +32,7 @@ export function attachNetworkConfig(model: tf.LayersModel, config: NetworkConfig
  * @param model - any tfjs LayersModel.
  * @returns the {@link NetworkConfig}, or `undefined` if `model` was not built by `mlp`, `unet`, `waveCnn` or
  *   `loadNetwork`.
+ * @throws {@link PgValidationError} if `model` is not a LayersModel (anything else would silently have no configuration).
  * @example
  * import { sequential } from "@tensorflow/tfjs";
  * import { mlp, networkConfigOf, NETWORK_BUILDERS } from "@pg/nets";
@@ -41,5 +43,6 @@ export function attachNetworkConfig(model: tf.LayersModel, config: NetworkConfig
  * console.log(NETWORK_BUILDERS.join(" ")); // mlp unet waveCnn
  */
 export function networkConfigOf(model: tf.LayersModel): NetworkConfig | undefined {
+  if (!(model instanceof tf.LayersModel)) throw new PgValidationError("networkConfigOf", "model", "a tf.LayersModel", model);
   return configurations.get(model);
 }

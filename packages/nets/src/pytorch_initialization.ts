@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { requireNonNegativeInteger, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { requireSeed } from "./option_checks";
 
 /** Which tensor of a layer an initialiser fills; the two get independent random streams. */
 export type InitializedTensor = "kernel" | "bias";
@@ -21,6 +23,8 @@ function mixBits(value: number): number {
  * @param layerIndex - index of the layer among the layers that own initialised weights (0, 1, …).
  * @param tensor - `'kernel'` or `'bias'`.
  * @returns an unsigned 32-bit integer, the seed handed to `tf.initializers.randomUniform`.
+ * @throws {@link PgValidationError} unless `seed` is a non-negative safe integer, `layerIndex` a non-negative integer
+ *   and `tensor` `'kernel'` or `'bias'`.
  * @example
  * import { deriveSeed } from "@pg/nets";
  * console.log(deriveSeed(0, 0, "kernel") === deriveSeed(0, 0, "bias")); // false
@@ -29,6 +33,9 @@ function mixBits(value: number): number {
  * console.log(deriveSeed(0, 0, "kernel")); // 1894748479
  */
 export function deriveSeed(seed: number, layerIndex: number, tensor: InitializedTensor): number {
+  requireSeed("deriveSeed", "seed", seed);
+  requireNonNegativeInteger("deriveSeed", "layerIndex", layerIndex);
+  requireOneOf("deriveSeed", "tensor", tensor, ["kernel", "bias"] as const);
   const low = seed % 0x100000000;
   const high = Math.floor(seed / 0x100000000);
   let hash = mixBits(low ^ 0x9e3779b9);
@@ -55,6 +62,8 @@ export interface PytorchInitializers {
  * @param seed - the network seed; see {@link deriveSeed}.
  * @param layerIndex - index of the layer among the initialised layers of the network.
  * @returns seeded tfjs initialisers; the same arguments always give bit-identical tensors.
+ * @throws {@link PgValidationError} unless `fanIn` is a positive integer, `seed` a non-negative safe integer and
+ *   `layerIndex` a non-negative integer.
  * @example
  * import { layers, ones } from "@tensorflow/tfjs";
  * import { pytorchInitializers } from "@pg/nets";
@@ -66,6 +75,9 @@ export interface PytorchInitializers {
  * console.log(kernel.dataSync()[0].toFixed(4), bias.dataSync()[0].toFixed(4)); // 0.0784 -0.0027
  */
 export function pytorchInitializers(fanIn: number, seed: number, layerIndex: number): PytorchInitializers {
+  requirePositiveInteger("pytorchInitializers", "fanIn", fanIn);
+  requireSeed("pytorchInitializers", "seed", seed);
+  requireNonNegativeInteger("pytorchInitializers", "layerIndex", layerIndex);
   const bound = 1 / Math.sqrt(fanIn);
   return {
     kernelInitializer: tf.initializers.randomUniform({

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgShapeError } from "@pg/core";
 import type { LayerArguments } from "./layer_arguments";
+import { requireLayerArguments } from "./option_checks";
 
 /**
  * Joins a U-net skip tensor and the upsampled decoder tensor along channels, skip first (SPEC §2.8):
@@ -9,6 +10,7 @@ import type { LayerArguments } from "./layer_arguments";
  *
  * Inputs: `[skip, upsampled]`, both NHWC; spatial sizes may be unknown. Output: skip's height and width, channels
  * `skipChannels + upsampledChannels`. No weights.
+ * @throws {@link PgValidationError} for an argument tfjs layers do not take (e.g. a misspelt `name`).
  * @example
  * import { ones, zeros } from "@tensorflow/tfjs";
  * import { SkipConcatenation } from "@pg/nets";
@@ -22,7 +24,7 @@ export class SkipConcatenation extends tf.layers.Layer {
   static readonly className = "PgSkipConcatenation";
 
   constructor(args: LayerArguments = {}) {
-    super(args);
+    super(requireLayerArguments("SkipConcatenation", args));
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError } from "@pg/core";
+import { PgShapeError, PgValidationError, requirePositiveInteger } from "@pg/core";
 import type { LayerArguments } from "./layer_arguments";
 import { singleTensor } from "./layer_inputs";
+import { requireLayerArguments } from "./option_checks";
 
 /** Arguments of {@link SpatialSizeGuard}. */
 export interface SpatialSizeGuardArgs extends LayerArguments {
@@ -12,6 +13,8 @@ export interface SpatialSizeGuardArgs extends LayerArguments {
 /**
  * Identity layer at the U-net input that refuses, at call time, a height or width the `levels − 1` max-poolings
  * would reduce to zero cells. Without it tfjs silently pools a 1-cell axis to 0 cells and the net computes on empty tensors.
+ * @throws {@link PgValidationError} from the constructor for an unknown argument or `levels` not a positive integer;
+ *   {@link PgShapeError} from `call` for an input that is too small.
  * @example
  * import { PgShapeError } from "@pg/core";
  * import { zeros } from "@tensorflow/tfjs";
@@ -31,8 +34,9 @@ export class SpatialSizeGuard extends tf.layers.Layer {
   readonly levels: number;
 
   constructor(args: SpatialSizeGuardArgs) {
-    super(args);
-    this.levels = args.levels;
+    if (args === undefined) throw new PgValidationError("SpatialSizeGuard", "args", "an object { levels, …layer arguments }", args);
+    super(requireLayerArguments("SpatialSizeGuard", args, ["levels"]));
+    this.levels = requirePositiveInteger("SpatialSizeGuard", "levels", args.levels);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

@@ -1,14 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import {
-  PgValidationError,
-  requireNonNegativeInteger,
-  requireOneOf,
-  requirePositiveInteger,
-} from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { BatchStatisticsNormalization } from "./batch_statistics_normalization";
 import { BilinearUpsampling2D } from "./bilinear_upsampling";
 import { CircularPadding2D } from "./circular_padding";
 import { attachNetworkConfig } from "./network_config";
+import { requireSeed } from "./option_checks";
 import { pytorchInitializers } from "./pytorch_initialization";
 import { registerNetworkLayers } from "./register_network_layers";
 import { SkipConcatenation } from "./skip_concatenation";
@@ -43,6 +39,22 @@ export interface UNetOptions {
   readonly width?: number;
 }
 
+/** Every key of {@link UNetOptions}; anything else is refused as a misspelling. */
+const UNET_OPTION_KEYS = [
+  "levels",
+  "filters",
+  "inputChannels",
+  "outputChannels",
+  "seed",
+  "padding",
+  "height",
+  "width",
+] as const satisfies readonly (keyof UNetOptions)[];
+true satisfies OptionKeysCover<UNetOptions, typeof UNET_OPTION_KEYS>;
+
+/** The most resolution levels {@link unet} builds. */
+const MAX_LEVELS = 16;
+
 /** The options with every default filled in (height and width stay optional). */
 type ResolvedUNetOptions = Required<Omit<UNetOptions, "height" | "width">> & Pick<UNetOptions, "height" | "width">;
 
@@ -52,11 +64,16 @@ function resolveUNetOptions(options: UNetOptions): ResolvedUNetOptions {
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object", options);
   }
+  requireKnownKeys(where, "options", options, UNET_OPTION_KEYS);
   const levels = requirePositiveInteger(where, "levels", options.levels);
+  // 2^(levels − 1) cells per axis at least: beyond 2^15 no input fits in memory, and the layers would only waste time.
+  if (levels > MAX_LEVELS) {
+    throw new PgValidationError(where, "levels", `a positive integer ≤ ${MAX_LEVELS} (inputs need ≥ 2^(levels − 1) cells per axis)`, levels);
+  }
   const filters = requirePositiveInteger(where, "filters", options.filters ?? 16);
   const inputChannels = requirePositiveInteger(where, "inputChannels", options.inputChannels);
   const outputChannels = requirePositiveInteger(where, "outputChannels", options.outputChannels);
-  const seed = requireNonNegativeInteger(where, "seed", options.seed);
+  const seed = requireSeed(where, "seed", options.seed);
   const padding = requireOneOf(where, "padding", options.padding ?? "zero", UNET_PADDINGS);
   const resolved: ResolvedUNetOptions = { levels, filters, inputChannels, outputChannels, seed, padding };
   if ((options.height === undefined) !== (options.width === undefined)) {
@@ -141,8 +158,9 @@ function doubleConvolution(
  * @param options - {@link UNetOptions}; validated once, here.
  * @returns a LayersModel from [batch, height, width, C_in] to [batch, height, width, C_out]; height and width are
  *   `null` (any size ≥ 2^(levels − 1), checked at call time) unless given.
- * @throws {@link PgValidationError} if `levels`, `filters` or a channel count is not a positive integer, `seed` is
- *   not a non-negative integer, `padding` is unknown, or a given height/width is below 2^(levels − 1).
+ * @throws {@link PgValidationError} for an unknown option, if `levels` (at most 16), `filters` or a channel count is
+ *   not a positive integer, `seed` is not a non-negative safe integer, `padding` is unknown, or a given height/width is
+ *   below 2^(levels − 1).
  * @example
  * import { zeros } from "@tensorflow/tfjs";
  * import { countParameters, unet, UNET_PADDINGS } from "@pg/nets";

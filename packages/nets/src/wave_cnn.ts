@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, requireNonNegativeInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, type OptionKeysCover } from "@pg/core";
 import { attachNetworkConfig } from "./network_config";
+import { requireSeed } from "./option_checks";
 import { glorotInitializers } from "./glorot_initialization";
 import { pytorchInitializers } from "./pytorch_initialization";
 
@@ -21,6 +22,10 @@ export interface WaveCnnOptions {
   readonly initialization?: WaveCnnInitialization;
 }
 
+/** Every key of {@link WaveCnnOptions}; anything else is refused as a misspelling. */
+const WAVE_CNN_OPTION_KEYS = ["seed", "initialization"] as const satisfies readonly (keyof WaveCnnOptions)[];
+true satisfies OptionKeysCover<WaveCnnOptions, typeof WAVE_CNN_OPTION_KEYS>;
+
 /** Samples of the wave-packet signal the network reads (SPEC §4). */
 const SIGNAL_LENGTH = 256;
 /** Channels of every convolution. */
@@ -38,7 +43,8 @@ const BLOCKS = 5;
  * Layer names: `block_b_pooling`, `block_b_convolution_k`, `flatten`, `dense_0`, `dense_1`, `dense_2`.
  * @param options - {@link WaveCnnOptions}; validated once, here.
  * @returns a LayersModel from [batch, 256, 1] to [batch, 2] (float32).
- * @throws {@link PgValidationError} if `seed` is not a non-negative integer or `initialization` is unknown.
+ * @throws {@link PgValidationError} for an unknown option, a `seed` that is not a non-negative safe integer or an
+ *   unknown `initialization`.
  * @example
  * import { zeros } from "@tensorflow/tfjs";
  * import { countParameters, waveCnn, WAVE_CNN_INITIALIZATIONS } from "@pg/nets";
@@ -51,16 +57,9 @@ export function waveCnn(options: WaveCnnOptions): tf.LayersModel {
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError("waveCnn", "options", "an object", options);
   }
-  const seed = requireNonNegativeInteger("waveCnn", "seed", options.seed);
-  const initialization = options.initialization ?? "pytorch";
-  if (!WAVE_CNN_INITIALIZATIONS.includes(initialization)) {
-    throw new PgValidationError(
-      "waveCnn",
-      "initialization",
-      `one of ${WAVE_CNN_INITIALIZATIONS.map((name) => JSON.stringify(name)).join(", ")}`,
-      initialization,
-    );
-  }
+  requireKnownKeys("waveCnn", "options", options, WAVE_CNN_OPTION_KEYS);
+  const seed = requireSeed("waveCnn", "seed", options.seed);
+  const initialization = requireOneOf("waveCnn", "initialization", options.initialization ?? "pytorch", WAVE_CNN_INITIALIZATIONS);
   const initializers = (fanIn: number, layerIndex: number) =>
     initialization === "pytorch" ? pytorchInitializers(fanIn, seed, layerIndex) : glorotInitializers(seed, layerIndex);
   const input = tf.input({ shape: [SIGNAL_LENGTH, 1], name: "input" });

@@ -24,7 +24,8 @@ async function readRequired(where: string, path: string): Promise<Buffer> {
  *   the stored configuration.
  * @throws {@link PgValidationError} if a file is missing or unreadable, `network.json` is not valid JSON or lacks a
  *   field, or the builder refuses the stored options; {@link PgShapeError} if `weights.bin` has the wrong size or
- *   the stored weights differ in name or shape from the rebuilt model's.
+ *   the stored weights differ in name or shape from the rebuilt model's; {@link PgNonFiniteError} if a stored weight
+ *   is not finite, or the loaded network's output on a fixed probe input is not.
  * @example
  * import { loadNetwork, mlp, networkConfigOf, saveNetwork } from "@pg/nets";
  * import { mkdtempSync } from "node:fs";
@@ -50,5 +51,5 @@ export async function loadNetwork(directory: string): Promise<tf.LayersModel> {
     throw new PgValidationError(where, networkPath, "valid JSON", text.length > 40 ? `${text.slice(0, 40)}…` : text, `JSON.parse: ${error instanceof Error ? error.message : String(error)}`);
   }
   const bytes = await readRequired(where, weightsPath);
-  return decodeNetwork(where, networkPath, parsed, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return decodeNetwork(where, networkPath, parsed, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), weightsPath);
 }

@@ -3,6 +3,7 @@ import { PgShapeError, PgValidationError } from "@pg/core";
 import { buildNetwork } from "./build_network";
 import { NETWORK_BUILDERS, networkConfigOf, type NetworkConfig } from "./network_config";
 import { networkFileOf, parseNetworkFile, type NetworkFile } from "./network_file";
+import { requireFinitePredictions, requireFiniteWeight } from "./network_probe";
 import { restoreWeightsFor } from "./weight_snapshot";
 
 /** A network as the two parts `saveNetwork` writes: the description and the raw weights. */
@@ -52,8 +53,11 @@ export function encodeNetwork(where: string, model: tf.LayersModel, config: Netw
   if (config !== undefined) requireMatchingArchitecture(where, model, resolved);
   const weights = model.weights.map((weight) => {
     const value = weight.read();
-    return { name: weight.originalName, shape: value.shape, values: value.dataSync() };
+    const values = value.dataSync();
+    requireFiniteWeight(where, weight.originalName, value.shape, values, "model");
+    return { name: weight.originalName, shape: value.shape, values };
   });
+  requireFinitePredictions(where, model, resolved, "saved");
   const file = networkFileOf(resolved, weights);
   const bytes = new Uint8Array(4 * file.weights.reduce((total, entry) => total + entry.length, 0));
   const view = new DataView(bytes.buffer);
@@ -71,7 +75,8 @@ export function encodeNetwork(where: string, model: tf.LayersModel, config: Netw
  * @param model - a network built by `mlp`, `unet`, `waveCnn` or `loadNetwork`, or any model matching `config`.
  * @param config - how the model was built. @defaultValue `networkConfigOf(model)`
  * @throws {@link PgValidationError} if `model` is not a LayersModel or no configuration is given or attached;
- *   {@link PgShapeError} if the configuration builds different weights.
+ *   {@link PgShapeError} if the configuration builds different weights; {@link PgNonFiniteError} if a weight is not
+ *   finite, or the output on a fixed probe input is not (finite weights that overflow on the way through).
  * @example
  * import { deserializeNetwork, mlp, serializeNetwork } from "@pg/nets";
  * const model = mlp({ inputSize: 1, hiddenSizes: [10, 20, 10], outputSize: 1, seed: 0 });
@@ -84,8 +89,11 @@ export function serializeNetwork(model: tf.LayersModel, config?: NetworkConfig):
   return encodeNetwork("serializeNetwork", model, config);
 }
 
-/** {@link deserializeNetwork} for a caller named `where`, naming the description `source` in messages. */
-export function decodeNetwork(where: string, source: string, parsed: unknown, bytes: Uint8Array): tf.LayersModel {
+/**
+ * {@link deserializeNetwork} for a caller named `where`, naming the description `source` and the weights
+ * `weightsSource` in messages.
+ */
+export function decodeNetwork(where: string, source: string, parsed: unknown, bytes: Uint8Array, weightsSource: string): tf.LayersModel {
   const file = parseNetworkFile(where, source, parsed, bytes.byteLength);
   const model = buildNetwork({ builder: file.builder, options: file.options } as NetworkConfig);
   try {
@@ -105,9 +113,11 @@ export function decodeNetwork(where: string, source: string, parsed: unknown, by
     for (const entry of file.weights) {
       const values = new Float32Array(entry.length);
       for (let i = 0; i < entry.length; i++) values[i] = view.getFloat32(4 * (entry.offset + i), true);
+      requireFiniteWeight(where, entry.name, entry.shape, values, weightsSource);
       snapshot[entry.name] = values;
     }
-    restoreWeightsFor(where, model, snapshot);
+    restoreWeightsFor(where, model, snapshot, false);
+    requireFinitePredictions(where, model, { builder: file.builder, options: file.options } as NetworkConfig, "loaded");
     return model;
   } catch (error) {
     model.dispose();
@@ -121,7 +131,9 @@ export function decodeNetwork(where: string, source: string, parsed: unknown, by
  * @param file - the `network.json` contents (parsed JSON; it is checked field by field).
  * @param weights - the `weights.bin` bytes.
  * @throws {@link PgValidationError} if `file` lacks a field or the builder refuses the stored options;
- *   {@link PgShapeError} if `weights` has the wrong size or the stored weights differ in name or shape.
+ *   {@link PgShapeError} if `weights` has the wrong size or the stored weights differ in name or shape;
+ *   {@link PgNonFiniteError} if a stored weight is not finite or the rebuilt network's output on a fixed probe input
+ *   is not.
  * @example
  * import { deserializeNetwork, mlp, networkConfigOf, serializeNetwork } from "@pg/nets";
  * const { file, weights } = serializeNetwork(mlp({ inputSize: 1, hiddenSizes: [4], outputSize: 1, seed: 3 }));
@@ -132,5 +144,5 @@ export function deserializeNetwork(file: unknown, weights: Uint8Array | ArrayBuf
   const where = "deserializeNetwork";
   const bytes = weights instanceof ArrayBuffer ? new Uint8Array(weights) : weights;
   if (!(bytes instanceof Uint8Array)) throw new PgValidationError(where, "weights", "a Uint8Array or ArrayBuffer", weights);
-  return decodeNetwork(where, "file", file, bytes);
+  return decodeNetwork(where, "file", file, bytes, "weights");
 }

@@ -24,7 +24,9 @@ export interface SavedNetwork {
  * @param config - how the model was built. @defaultValue `networkConfigOf(model)`
  * @returns the paths written ({@link SavedNetwork}).
  * @throws {@link PgValidationError} if `model` is not a LayersModel, `directory` is not a non-empty string, or no
- *   configuration is given or attached; {@link PgShapeError} if the configuration builds different weights.
+ *   configuration is given or attached; {@link PgShapeError} if the configuration builds different weights;
+ *   {@link PgNonFiniteError} if a weight is not finite, or the output on a fixed probe input (two examples of the
+ *   smallest size the network takes) is not: nothing is written then.
  * @example
  * import { mlp, saveNetwork } from "@pg/nets";
  * import { mkdtempSync } from "node:fs";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgShapeError, PgValidationError } from "@pg/core";
+import { requireFiniteWeight } from "./network_probe";
 
 /**
  * Copies of a model's weight values, keyed by weight name (`layer/weight`, e.g. `dense_0/kernel`); each value is the
@@ -41,9 +42,10 @@ export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
 
 /**
  * Writes `snapshot` into the weights of `model` (internal; `where` names the public caller in messages).
- * Every weight of the model must appear in the snapshot with a matching length, and nothing else may.
+ * Every weight of the model must appear in the snapshot with a matching length and finite values (unless the caller
+ * checked those already: `checkFinite` false), and nothing else may.
  */
-export function restoreWeightsFor(where: string, model: tf.LayersModel, snapshot: WeightSnapshot): void {
+export function restoreWeightsFor(where: string, model: tf.LayersModel, snapshot: WeightSnapshot, checkFinite = true): void {
   const checked = requireModel(where, model);
   if (typeof snapshot !== "object" || snapshot === null) {
     throw new PgValidationError(where, "snapshot", "an object of Float32Arrays keyed by weight name", snapshot);
@@ -76,6 +78,7 @@ export function restoreWeightsFor(where: string, model: tf.LayersModel, snapshot
         values,
       );
     }
+    if (checkFinite) requireFiniteWeight(where, weight.originalName, shape, values, "snapshot");
   }
   for (const weight of checked.weights) {
     const values = snapshot[weight.originalName] as Float32Array;
@@ -92,7 +95,8 @@ export function restoreWeightsFor(where: string, model: tf.LayersModel, snapshot
  *   builder with the same options).
  * @param snapshot - from {@link snapshotWeights}.
  * @throws {@link PgValidationError} if a weight is missing from the snapshot, the snapshot has names the model lacks,
- *   or an entry is not a Float32Array; {@link PgShapeError} if an entry's length differs from its weight's size.
+ *   or an entry is not a Float32Array; {@link PgShapeError} if an entry's length differs from its weight's size;
+ *   {@link PgNonFiniteError} if an entry holds NaN or ±Infinity.
  * @example
  * import { ones } from "@tensorflow/tfjs";
  * import { mlp, restoreWeights, snapshotWeights } from "@pg/nets";

@@ -1,5 +1,6 @@
 import { PgValidationError, requirePositiveInteger } from "@pg/core";
-import { requireFluidGrid, requireScalarField, type FluidGrid } from "./fluid_grid";
+import { requireFiniteScalarField } from "./periodic_interpolation";
+import { requireFluidGrid, type FluidGrid } from "./fluid_grid";
 
 /**
  * The centre of mass of every example of a cell-centred scalar field (SPEC §2.7): com(m) = Σ_cells m·c / Σ_cells m,
@@ -8,11 +9,11 @@ import { requireFluidGrid, requireScalarField, type FluidGrid } from "./fluid_gr
  * @param marker - batch × nx × ny, index (b·nx + i)·ny + j; not modified. Every example needs Σ m ≠ 0.
  * @param grid - the grid ({@link FluidGrid}).
  * @param batch - number of examples; a positive integer.
- * @returns a new Float64Array of batch × 2: (x, y) of example b at indices 2b, 2b + 1. An example holding a NaN or
- * ±Infinity gives NaN.
+ * @returns a new Float64Array of batch × 2: (x, y) of example b at indices 2b, 2b + 1.
  * @throws {@link PgValidationError} if `grid` or `batch` is invalid, or if an example's total mass Σ m is 0 (the
  * message names the example).
  * @throws {@link PgShapeError} if `marker` is not a Float64Array of length batch × nx × ny.
+ * @throws {@link PgNonFiniteError} naming `marker` if it holds NaN or ±Infinity (a centre of NaN would pass unnoticed).
  * @example
  * import { centerOfMass, FLUID_GRID } from "@pg/physics-fluid";
  * const marker = new Float64Array(2 * 4096);
@@ -25,7 +26,7 @@ export function centerOfMass(marker: Float64Array, grid: FluidGrid, batch: numbe
   const where = "centerOfMass";
   const { nx, ny, dx } = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
-  requireScalarField(where, "marker", marker, batch, { nx, ny, dx });
+  requireFiniteScalarField(where, "marker", marker, batch, { nx, ny, dx });
   const out = new Float64Array(2 * batch);
   for (let b = 0; b < batch; b++) {
     let mass = 0;

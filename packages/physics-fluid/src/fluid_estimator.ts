@@ -1,11 +1,11 @@
-import { PgValidationError, requireFinite, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger } from "@pg/core";
 import { centerOfMass } from "./center_of_mass";
-import { FLUID_DT, FLUID_STEPS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { FLUID_DT, FLUID_STEPS, requireFiniteVectorField, requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidStep } from "./fluid_step";
 import { frequencyLoss } from "./frequency_loss";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { simulateFluid, type FluidTrajectory } from "./simulate_fluid";
-import type { PressureSolver } from "./make_incompressible";
+import { PRESSURE_SOLVERS, type PressureSolver } from "./make_incompressible";
 import { swirlField, swirlStrength, uniformVelocity } from "./swirl";
 
 /** Total simulated time of the fluid experiment, TIME = FLUID_STEPS·FLUID_DT = 2 (SPEC §7.3). */
@@ -30,6 +30,11 @@ export interface FluidEstimatorOptions {
   /** Pressure solve of the forward and reverse runs. @defaultValue 'cg' */
   readonly pressureSolver?: PressureSolver;
 }
+
+/** Every key of {@link FluidEstimatorOptions}: anything else is refused as a misspelling. */
+const FLUID_ESTIMATOR_OPTION_KEYS = ["consistentVortexPosition", "forward", "pressureSolver"] as const satisfies readonly (keyof FluidEstimatorOptions)[];
+// A compile error here means an option of FluidEstimatorOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof FluidEstimatorOptions, (typeof FLUID_ESTIMATOR_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** Result of {@link fluidEstimator}; every array is per example. */
 export interface FluidEstimate {
@@ -64,7 +69,9 @@ export interface FluidEstimate {
  * @param batch - number of examples; a positive integer.
  * @param options - {@link FluidEstimatorOptions}.
  * @returns the {@link FluidEstimate}.
- * @throws {@link PgValidationError} if `grid`, `batch` or `options` is invalid, or an example of `m0`/`mT` has zero mass.
+ * @throws {@link PgValidationError} if `grid`, `batch` or `options` is invalid (an unknown key, the closest known one
+ * suggested; `consistentVortexPosition` not a boolean; `pressureSolver` not one of {@link PRESSURE_SOLVERS}), or an
+ * example of `m0`/`mT` has zero mass.
  * @throws {@link PgShapeError} / {@link PgNonFiniteError} for a field of the wrong length or with NaN/±∞.
  * @example
  * import { FLUID_GRID, fluidEstimator, simulateFluid, swirlField } from "@pg/physics-fluid";
@@ -88,14 +95,15 @@ export function fluidEstimator(
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { consistentVortexPosition?, forward?, pressureSolver? }", options);
   }
+  requireKnownKeys(where, "options", options, FLUID_ESTIMATOR_OPTION_KEYS);
   const consistent = options.consistentVortexPosition ?? false;
   if (typeof consistent !== "boolean") {
     throw new PgValidationError(where, "options.consistentVortexPosition", "a boolean", consistent);
   }
+  const pressureSolver = requireOneOf(where, "options.pressureSolver", options.pressureSolver ?? "cg", PRESSURE_SOLVERS);
   requireFiniteScalarField(where, "m0", m0, b, g);
   requireFiniteScalarField(where, "mT", mT, b, g);
-  requireVectorField(where, "v0Guess", v0Guess, b, g);
-  requireFinite(where, "input", v0Guess, undefined, "parameter v0Guess must be finite");
+  requireFiniteVectorField(where, "v0Guess", v0Guess, b, g);
   requireMass(where, "m0", m0, b, g);
   requireMass(where, "mT", mT, b, g);
 
@@ -104,11 +112,15 @@ export function fluidEstimator(
   // 1. strength of the current guess
   const strength = swirlStrength(v0Guess, g, b);
   // 2. forward run
-  const pressureSolver = options.pressureSolver ?? "cg";
-  const forward = options.forward ?? simulateFluid(m0, v0Guess, g, b, { pressureSolver });
-  if (forward.markers.length !== FLUID_STEPS + 1 || forward.velocities.length !== FLUID_STEPS + 1) {
-    throw new PgValidationError(where, "options.forward", `a run of ${FLUID_STEPS} steps (${FLUID_STEPS + 1} frames)`, forward.markers.length);
+  const given: unknown = options.forward;
+  if (given !== undefined) {
+    const { markers, velocities } = typeof given === "object" && given !== null ? (given as Partial<FluidTrajectory>) : {};
+    if (!Array.isArray(markers) || !Array.isArray(velocities) || markers.length !== FLUID_STEPS + 1 || velocities.length !== FLUID_STEPS + 1) {
+      const frames = Array.isArray(markers) ? markers.length : given;
+      throw new PgValidationError(where, "options.forward", `a run of ${FLUID_STEPS} steps (${FLUID_STEPS + 1} frames, from simulateFluid)`, frames);
+    }
   }
+  const forward = options.forward ?? simulateFluid(m0, v0Guess, g, b, { pressureSolver });
   const centres = forward.markers.map((m) => centerOfMass(m, g, b));
   const loss = frequencyLoss({ grid: g }).value(forward.markers[FLUID_STEPS] as Float64Array, mT, b);
   // 3. U = c₀ − com(m₀), u_unif = U/TIME

@@ -1,4 +1,4 @@
-import { PgValidationError, requireBatchArray, requirePositive, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger } from "@pg/core";
 
 /**
  * A periodic 2-D grid of nx × ny square cells of size dx (SPEC §0, §2.5). Cell (i, j) is centred at
@@ -44,12 +44,21 @@ export const SAMPLE_OFFSETS = Object.freeze({
   yFaces: Object.freeze({ x: 0.5, y: 0 }),
 } satisfies Record<string, SampleOffset>);
 
+/** Every key of {@link FluidGrid}: anything else (`dy`, `size`) is refused as a misspelling. */
+const FLUID_GRID_KEYS = ["nx", "ny", "dx"] as const satisfies readonly (keyof FluidGrid)[];
+// A compile error here means a field of FluidGrid is missing from the list (and would be refused).
+true satisfies [Exclude<keyof FluidGrid, (typeof FLUID_GRID_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * Validates a grid and returns it.
- * @throws {@link PgValidationError} unless nx, ny are integers ≥ 2 and dx is a finite number > 0.
+ * @throws {@link PgValidationError} unless `grid` is an object { nx, ny, dx } with no other key, nx, ny integers ≥ 2
+ * and dx a finite number > 0.
  */
 export function requireFluidGrid(where: string, grid: unknown): FluidGrid {
-  if (typeof grid !== "object" || grid === null) throw new PgValidationError(where, "grid", "an object { nx, ny, dx }", grid);
+  if (typeof grid !== "object" || grid === null || Array.isArray(grid)) {
+    throw new PgValidationError(where, "grid", "an object { nx, ny, dx }", grid);
+  }
+  requireKnownKeys(where, "grid", grid, FLUID_GRID_KEYS);
   const { nx, ny, dx } = grid as Record<string, unknown>;
   for (const [name, value] of [["grid.nx", nx], ["grid.ny", ny]] as const) {
     if (requirePositiveInteger(where, name, value) < 2) throw new PgValidationError(where, name, "an integer ≥ 2", value);
@@ -66,6 +75,13 @@ export function requireScalarField(where: string, parameter: string, field: unkn
 /** Throws unless `field` is a Float64Array of batch × nx × ny × 2 (a cell-centred vector field). */
 export function requireVectorField(where: string, parameter: string, field: unknown, batch: number, grid: FluidGrid): Float64Array {
   return requireBatchArray(where, parameter, field, batch, [grid.nx, grid.ny, 2]);
+}
+
+/** {@link requireVectorField}, and a PgNonFiniteError naming the parameter for a NaN or ±Infinity entry. */
+export function requireFiniteVectorField(where: string, parameter: string, field: unknown, batch: number, grid: FluidGrid): Float64Array {
+  const array = requireVectorField(where, parameter, field, batch, grid);
+  requireFinite(where, "input", array, undefined, `parameter ${parameter} must be finite`);
+  return array;
 }
 
 /** Throws unless `velocity` is a {@link StaggeredVelocity} of batch × nx × ny per component. */

@@ -1,19 +1,49 @@
-import { PgValidationError, requireBatchArray, requirePositiveInteger, type InverseSolver, type Physics, type StopReason } from "@pg/core";
+import {
+  PgValidationError,
+  requireBatchArray,
+  requireFinite,
+  requireKnownKeys,
+  requireOneOf,
+  requirePositiveInteger,
+  type InverseSolver,
+  type Physics,
+  type StopReason,
+} from "@pg/core";
 import { FLUID_GRID, SAMPLE_OFFSETS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidEstimator, type FluidEstimatorOptions } from "./fluid_estimator";
 import { frequencyLoss, type FrequencyLoss } from "./frequency_loss";
 import { rescaleEnergyAdjoint } from "./energy_rescale";
 import { advectStaggeredAdjoint, macCormackAdjoint } from "./mac_cormack_adjoint";
-import { makeIncompressibleUnchecked, type PressureSolver } from "./make_incompressible";
+import { PRESSURE_SOLVERS, makeIncompressibleUnchecked, type PressureSolver } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
-import { runFluid, type FluidTrajectory, type RecordedFluidTrajectory, type SimulateFluidOptions } from "./simulate_fluid";
-import { centeredToStaggeredAdjoint } from "./staggering";
+import {
+  SIMULATE_FLUID_OPTION_KEYS,
+  resolveSimulateFluidOptions,
+  runFluid,
+  type FluidTrajectory,
+  type RecordedFluidTrajectory,
+  type SimulateFluidOptions,
+} from "./simulate_fluid";
+import { facesToCentres } from "./staggering";
 
 /** Options of {@link fluidPhysics}. */
 export interface FluidPhysicsOptions extends SimulateFluidOptions {
   /** @defaultValue FLUID_GRID (64 × 64, dx = 2) */
   readonly grid?: FluidGrid;
 }
+
+/** Every key of {@link FluidPhysicsOptions}: anything else is refused as a misspelling. */
+const FLUID_PHYSICS_OPTION_KEYS = ["grid", ...SIMULATE_FLUID_OPTION_KEYS] as const satisfies readonly (keyof FluidPhysicsOptions)[];
+// A compile error here means an option of FluidPhysicsOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof FluidPhysicsOptions, (typeof FLUID_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
+/** Options of {@link fluidInverse}: those of {@link fluidEstimator} but `forward`, which the solver takes from the physics. */
+export type FluidInverseOptions = Omit<FluidEstimatorOptions, "forward">;
+
+/** Every key of {@link FluidInverseOptions}: anything else is refused as a misspelling. */
+const FLUID_INVERSE_OPTION_KEYS = ["consistentVortexPosition", "pressureSolver"] as const satisfies readonly (keyof FluidInverseOptions)[];
+// A compile error here means an option of FluidInverseOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof FluidInverseOptions, (typeof FLUID_INVERSE_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** The fluid experiment's P for one batch: the initial markers m₀ are part of the physics, x = v₀, y = m(t = 2). */
 export interface FluidPhysics extends Physics {
@@ -39,8 +69,12 @@ export interface FluidPhysics extends Physics {
  * same x does not simulate again.
  * @param marker0 - m₀ per example, batch × nx × ny; finite.
  * @param batch - number of examples; a positive integer.
- * @param options - {@link FluidPhysicsOptions}.
- * @returns a {@link FluidPhysics}; its `forward`/`adjoint` accept exactly `batch` examples.
+ * @param options - {@link FluidPhysicsOptions}; validated once, here (a bad `pressureSolver` is refused now, not at the
+ *   first forward).
+ * @returns a {@link FluidPhysics}; its `forward`/`adjoint`/`trajectory` accept exactly `batch` examples and throw
+ *   {@link PgShapeError} for arrays of the wrong length and {@link PgNonFiniteError} naming `x` or `dy` for NaN/±∞.
+ * @throws {@link PgValidationError} for an invalid `grid` or `batch`, an unknown option (the closest known one is
+ *   suggested) or an option out of range, as for {@link simulateFluid}.
  * @throws {@link PgShapeError} / {@link PgNonFiniteError} if `marker0` is not a finite batch × nx × ny array.
  * @example
  * import { FLUID_GRID, fluidPhysics, swirlField } from "@pg/physics-fluid";
@@ -56,18 +90,21 @@ export interface FluidPhysics extends Physics {
 export function fluidPhysics(marker0: Float64Array, batch: number, options: FluidPhysicsOptions = {}): FluidPhysics {
   const where = "fluidPhysics";
   if (typeof options !== "object" || options === null) throw new PgValidationError(where, "options", "an object", options);
+  requireKnownKeys(where, "options", options, FLUID_PHYSICS_OPTION_KEYS);
   const grid = requireFluidGrid(where, options.grid ?? FLUID_GRID);
   const b = requirePositiveInteger(where, "batch", batch);
   const m0 = Float64Array.from(requireFiniteScalarField(where, "marker0", marker0, b, grid));
-  const pressureSolver = options.pressureSolver ?? "cg";
+  const resolved = resolveSimulateFluidOptions(where, options);
+  const { pressureSolver } = resolved;
   const objective = frequencyLoss({ grid });
   let last: { x: Float64Array; run: RecordedFluidTrajectory } | undefined;
 
   const record = (at: string, x: Float64Array, n: number): RecordedFluidTrajectory => {
     if (n !== b) throw new PgValidationError(at, "batch", `${b} (the batch of m₀ this physics was made for)`, n);
     requireVectorField(at, "x", x, b, grid);
+    requireFinite(at, "input", x, undefined, "parameter x must be finite");
     if (last !== undefined && sameValues(last.x, x)) return last.run;
-    const run = runFluid(m0, x, grid, b, options, true);
+    const run = runFluid(m0, x, grid, b, resolved, true);
     last = { x: Float64Array.from(x), run };
     return run;
   };
@@ -103,6 +140,7 @@ export function fluidPhysics(marker0: Float64Array, batch: number, options: Flui
     adjoint(x, dy, n) {
       const run = record("fluidPhysics.adjoint", x, n);
       requireBatchArray("fluidPhysics.adjoint", "dy", dy, b, [grid.nx, grid.ny]);
+      requireFinite("fluidPhysics.adjoint", "input", dy, undefined, "parameter dy must be finite");
       const cells = grid.nx * grid.ny;
       const steps = run.projected.length;
       let markerGradient: Float64Array = Float64Array.from(dy);
@@ -125,8 +163,8 @@ export function fluidPhysics(marker0: Float64Array, batch: number, options: Flui
         addInto(velocityGradient, advection.velocity);
         addInto(velocityGradient, advection.velocityToAdvectBy);
       }
-      // u_0 = Π(stagger(v₀))
-      return centeredToStaggeredAdjoint(project(velocityGradient), grid, b);
+      // u_0 = Π(stagger(v₀)); the transpose of the staggering is the cell mean of the faces.
+      return facesToCentres(project(velocityGradient), grid, b);
     },
   };
   return physics;
@@ -151,7 +189,16 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
  * {@link fluidPhysics}: y* is m_t*, m₀ comes from the physics, and the forward run from x is the physics' own (kept for
  * its `forward` at the same x). One call is one estimate ("exact" per example); the loss L(x) at the starting point is
  * returned as `objective`.
- * @param options - {@link FluidEstimatorOptions}.
+ *
+ * Non-finite input is a stop reason here, not an error: like every solver, an example whose `x` or `yTarget` holds
+ * NaN or ±Infinity is reported `nonFinite`, with an all-NaN x̃ and objective, and the other examples are estimated as
+ * usual. The physics' `forward` and {@link fluidEstimator} themselves throw instead.
+ * @param options - {@link FluidInverseOptions}; validated once, here.
+ * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested),
+ *   `consistentVortexPosition` is not a boolean or `pressureSolver` is not one of {@link PRESSURE_SOLVERS}; its
+ *   `solve` throws {@link PgValidationError} when the problem's physics is not a {@link FluidPhysics} or `batch` is not
+ *   the physics' batch, {@link PgShapeError} for arrays of the wrong length, and the errors of {@link fluidEstimator}
+ *   (e.g. a target with zero mass).
  * @example
  * import { FLUID_GRID, fluidInverse, fluidPhysics, swirlField } from "@pg/physics-fluid";
  * const cells = FLUID_GRID.nx * FLUID_GRID.ny;
@@ -162,15 +209,73 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
  * const result = fluidInverse().solve({ physics, x: new Float64Array(2 * cells), yTarget, batch: 1 });
  * console.log(result.x.length, result.reasons[0], result.objective[0] > 12.95); // 8192 exact true
  */
-export function fluidInverse(options: FluidEstimatorOptions = {}): InverseSolver<FluidPhysics> {
+export function fluidInverse(options: FluidInverseOptions = {}): InverseSolver<FluidPhysics> {
+  const where = "fluidInverse";
+  if (typeof options !== "object" || options === null) {
+    throw new PgValidationError(where, "options", "an object { consistentVortexPosition?, pressureSolver? }", options);
+  }
+  requireKnownKeys(where, "options", options, FLUID_INVERSE_OPTION_KEYS);
+  if (options.consistentVortexPosition !== undefined && typeof options.consistentVortexPosition !== "boolean") {
+    throw new PgValidationError(where, "options.consistentVortexPosition", "a boolean", options.consistentVortexPosition);
+  }
+  if (options.pressureSolver !== undefined) requireOneOf(where, "options.pressureSolver", options.pressureSolver, PRESSURE_SOLVERS);
   return {
     name: "fluidInverse",
-    solve({ physics, x, yTarget, batch }) {
+    solve(problem) {
+      const at = "fluidInverse.solve";
+      if (typeof problem !== "object" || problem === null) {
+        throw new PgValidationError(at, "problem", "an object { physics, x, yTarget, batch }", problem);
+      }
+      const { physics } = problem;
+      if (!isFluidPhysics(physics)) {
+        throw new PgValidationError(at, "physics", "a FluidPhysics made by fluidPhysics() (it carries marker0 and grid)", physics);
+      }
+      const batch = requirePositiveInteger(at, "batch", problem.batch);
+      if (batch !== physics.batch) {
+        throw new PgValidationError(at, "batch", `${physics.batch} (the batch of m₀ the physics was made for)`, batch);
+      }
+      const x = requireBatchArray(at, "x", problem.x, batch, physics.xShape);
+      const yTarget = requireBatchArray(at, "yTarget", problem.yTarget, batch, physics.yShape);
+      // An example holding NaN/±Infinity is estimated from x = 0 and y* = m₀ (finite, with mass) and reported below.
+      const xSize = x.length / batch;
+      const ySize = yTarget.length / batch;
+      const bad: number[] = [];
+      let [xs, ys] = [x, yTarget];
+      for (let e = 0; e < batch; e++) {
+        if (isFiniteRange(x, e * xSize, (e + 1) * xSize) && isFiniteRange(yTarget, e * ySize, (e + 1) * ySize)) continue;
+        if (bad.length === 0) [xs, ys] = [Float64Array.from(x), Float64Array.from(yTarget)];
+        bad.push(e);
+        xs.fill(0, e * xSize, (e + 1) * xSize);
+        ys.set(physics.marker0.subarray(e * ySize, (e + 1) * ySize), e * ySize);
+      }
       // The physics keeps this run, so the loss the training step logs at x costs no further simulation.
-      const forward = physics.trajectory(x, batch);
-      const estimate = fluidEstimator(physics.marker0, yTarget, x, physics.grid, batch, { pressureSolver: physics.pressureSolver, ...options, forward });
+      const forward = physics.trajectory(xs, batch);
+      const estimate = fluidEstimator(physics.marker0, ys, xs, physics.grid, batch, { pressureSolver: physics.pressureSolver, ...options, forward });
       const reasons: StopReason[] = new Array<StopReason>(batch).fill("exact");
+      for (const e of bad) {
+        estimate.x.fill(Number.NaN, e * xSize, (e + 1) * xSize);
+        estimate.loss[e] = Number.NaN;
+        reasons[e] = "nonFinite";
+      }
       return { x: estimate.x, reasons, iterations: new Int32Array(batch).fill(1), objective: estimate.loss };
     },
   };
+}
+
+function isFluidPhysics(physics: unknown): physics is FluidPhysics {
+  if (typeof physics !== "object" || physics === null) return false;
+  const candidate = physics as Partial<FluidPhysics>;
+  return (
+    typeof candidate.trajectory === "function" &&
+    candidate.marker0 instanceof Float64Array &&
+    typeof candidate.batch === "number" &&
+    typeof candidate.grid === "object" &&
+    Array.isArray(candidate.xShape) &&
+    Array.isArray(candidate.yShape)
+  );
+}
+
+function isFiniteRange(array: Float64Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (!Number.isFinite(array[k] as number)) return false;
+  return true;
 }

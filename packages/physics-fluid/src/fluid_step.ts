@@ -1,4 +1,4 @@
-import { PgValidationError, requireFinite, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireFinite, requireKnownKeys, requireOneOf, requirePositiveInteger } from "@pg/core";
 import type { ConjugateGradientStopReason } from "@pg/numerics";
 import { FLUID_DT, requireFluidGrid, SAMPLE_OFFSETS, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { advectStaggeredUnchecked, macCormackInto, macCormackScratch, requireFiniteStaggeredVelocity } from "./mac_cormack";
@@ -30,6 +30,19 @@ export interface FluidStepOptions {
   readonly pressureSolver?: PressureSolver;
 }
 
+/** Every key of {@link FluidState} and of {@link FluidStepOptions}: anything else is refused as a misspelling. */
+const FLUID_STATE_KEYS = ["marker", "velocity", "pressureGuess"] as const satisfies readonly (keyof FluidState)[];
+const FLUID_STEP_OPTION_KEYS = [
+  "dt",
+  "relativeTolerance",
+  "absoluteTolerance",
+  "maxIterations",
+  "pressureSolver",
+] as const satisfies readonly (keyof FluidStepOptions)[];
+// A compile error here means a key of FluidState or FluidStepOptions is missing from its list (and would be refused).
+true satisfies [Exclude<keyof FluidState, (typeof FLUID_STATE_KEYS)[number]>] extends [never] ? true : false;
+true satisfies [Exclude<keyof FluidStepOptions, (typeof FLUID_STEP_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** Result of {@link fluidStep}. */
 export interface FluidStepResult {
   /** m' = MacCormack(m, u'), batch × nx × ny. */
@@ -60,7 +73,8 @@ export interface FluidStepResult {
  * @param batch - number of examples; a positive integer.
  * @param options - {@link FluidStepOptions}. @defaultValue the experiment's
  * @returns a {@link FluidStepResult}.
- * @throws {@link PgValidationError} if `grid`, `batch`, `state` or an option is invalid.
+ * @throws {@link PgValidationError} if `grid`, `batch`, `state` or an option is invalid, or `state` or `options` has an
+ * unknown key (a misspelt `pressureGuess` would otherwise start cold without a word; the closest key is suggested).
  * @throws {@link PgShapeError} if `state.marker`, `state.velocity.x`/`.y` or `state.pressureGuess` is not batch × nx × ny.
  * @throws {@link PgNonFiniteError} if any of them holds NaN or ±Infinity.
  * @example
@@ -79,20 +93,19 @@ export function fluidStep(state: FluidState, grid: FluidGrid, batch: number, opt
   if (typeof state !== "object" || state === null) {
     throw new PgValidationError(where, "state", "an object { marker, velocity, pressureGuess? }", state);
   }
+  requireKnownKeys(where, "state", state, FLUID_STATE_KEYS);
   const marker = requireFiniteScalarField(where, "state.marker", state.marker, b, g);
   const velocity = requireFiniteStaggeredVelocity(where, "state.velocity", state.velocity, b, g);
   const pressureGuess =
     state.pressureGuess === undefined ? undefined : requireFiniteScalarField(where, "state.pressureGuess", state.pressureGuess, b, g);
   if (typeof options !== "object" || options === null) {
-    throw new PgValidationError(where, "options", "an object { dt?, relativeTolerance?, absoluteTolerance?, maxIterations? }", options);
+    throw new PgValidationError(where, "options", "an object { dt?, relativeTolerance?, absoluteTolerance?, maxIterations?, pressureSolver? }", options);
   }
+  requireKnownKeys(where, "options", options, FLUID_STEP_OPTION_KEYS);
   const dt = options.dt ?? FLUID_DT;
   if (typeof dt !== "number" || !Number.isFinite(dt)) throw new PgValidationError(where, "options.dt", "a finite number", dt);
   const tolerances = resolveProjectionTolerances(where, options, { relativeTolerance: 0, absoluteTolerance: 1e-4 });
-  const solver = options.pressureSolver ?? "cg";
-  if (!PRESSURE_SOLVERS.includes(solver)) {
-    throw new PgValidationError(where, "options.pressureSolver", `one of ${PRESSURE_SOLVERS.map((n) => JSON.stringify(n)).join(", ")}`, solver);
-  }
+  const solver = requireOneOf(where, "options.pressureSolver", options.pressureSolver ?? "cg", PRESSURE_SOLVERS);
 
   const { projected: _, ...result } = fluidStepUnchecked(marker, velocity, pressureGuess, g, b, dt, { ...tolerances, solver }, false);
   return result;

@@ -1,4 +1,4 @@
-import { PgValidationError, requirePositiveInteger, type Objective } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type Objective } from "@pg/core";
 import { fft2, fftfreq, ifft2 } from "@pg/numerics";
 import { FLUID_GRID, requireFluidGrid, requireScalarField, type FluidGrid } from "./fluid_grid";
 
@@ -17,6 +17,11 @@ export interface FrequencyLossOptions {
   readonly threshold?: number;
 }
 
+/** Every key of {@link FrequencyLossOptions}: anything else is refused as a misspelling. */
+const FREQUENCY_LOSS_OPTION_KEYS = ["grid", "falloff", "threshold"] as const satisfies readonly (keyof FrequencyLossOptions)[];
+// A compile error here means an option of FrequencyLossOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof FrequencyLossOptions, (typeof FREQUENCY_LOSS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /** The fluid objective returned by {@link frequencyLoss}: an {@link Objective} plus its resolved settings. */
 export interface FrequencyLoss extends Objective {
   readonly grid: FluidGrid;
@@ -26,7 +31,8 @@ export interface FrequencyLoss extends Objective {
   readonly weights: Float64Array;
   /**
    * L per example: Σ_k sqrt(max(a_k, θ)), a_k = |w_k·DFT(r − mean r)_k|², r = y − y*. An example holding a NaN or
-   * ±Infinity gives NaN.
+   * ±Infinity gives NaN: like the core objectives it checks lengths, not values, so that a solver evaluating it at
+   * every iterate sees the non-finite value and reports `nonFinite`.
    * @throws {@link PgValidationError} if `batch` is not a positive integer; {@link PgShapeError} if `y` or `yTarget`
    * is not a Float64Array of length batch × nx × ny.
    */
@@ -70,8 +76,8 @@ export function frequencyWeights(grid: FluidGrid = FLUID_GRID, falloff: number =
  * Π = I − 11ᵀ/(nx·ny) is the (symmetric) mean removal. (From da_k = 2·w_k²·Re(conj(R_k)·dR_k) and dR = F·dr.)
  * @param options - {@link FrequencyLossOptions}; validated and the weights computed once, here.
  * @returns a {@link FrequencyLoss}.
- * @throws {@link PgValidationError} if `options` is not an object or undefined, or `grid`, `falloff` or `threshold`
- * is invalid.
+ * @throws {@link PgValidationError} if `options` is not an object or undefined, has an unknown key (the closest known
+ * one is suggested), or `grid`, `falloff` or `threshold` is invalid.
  * @example
  * import { frequencyLoss } from "@pg/physics-fluid";
  * const loss = frequencyLoss();
@@ -87,6 +93,7 @@ export function frequencyLoss(options?: FrequencyLossOptions): FrequencyLoss {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new PgValidationError(where, "options", "an object { grid?, falloff?, threshold? }", options);
   }
+  requireKnownKeys(where, "options", options, FREQUENCY_LOSS_OPTION_KEYS);
   const grid = requireFluidGrid(where, options?.grid ?? FLUID_GRID);
   const falloff = requireNonNegative(where, "falloff", options?.falloff ?? FREQUENCY_LOSS_FALLOFF, "(the Gaussian falloff, in cells)");
   const threshold = requireNonNegative(where, "threshold", options?.threshold ?? FREQUENCY_LOSS_THRESHOLD, "(the floor of |R·w|²)");

@@ -33,4 +33,4 @@ export { centeredToStaggered, staggeredToCentered, centeredToStaggeredAdjoint, s
 export { simulateFluid, type SimulateFluidOptions, type FluidTrajectory } from "./simulate_fluid";
 export { fluidEstimator, FLUID_TIME, FLUID_ESTIMATOR_GAIN, type FluidEstimatorOptions, type FluidEstimate } from "./fluid_estimator";
 export { macCormackAdjoint, advectStaggeredAdjoint, type MacCormackAdjointResult, type AdvectStaggeredAdjointResult } from "./mac_cormack_adjoint";
-export { fluidPhysics, fluidInverse, type FluidPhysics, type FluidPhysicsOptions } from "./fluid_physics";
+export { fluidPhysics, fluidInverse, type FluidPhysics, type FluidPhysicsOptions, type FluidInverseOptions } from "./fluid_physics";

@@ -1,4 +1,4 @@
-import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireNonNegativeInteger, requireOneOf, requirePositiveInteger } from "@pg/core";
 import { conjugateGradient, fft2, ifft2, laplacianOperator, type ConjugateGradientStopReason, type LinearOperator } from "@pg/numerics";
 import { requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { requireFiniteStaggeredVelocity } from "./mac_cormack";
@@ -28,6 +28,17 @@ export interface MakeIncompressibleOptions {
 /** Pressure solvers of {@link makeIncompressible}. */
 export const PRESSURE_SOLVERS = ["cg", "spectral"] as const;
 export type PressureSolver = (typeof PRESSURE_SOLVERS)[number];
+
+/** Every key of {@link MakeIncompressibleOptions}: anything else is refused as a misspelling. */
+const MAKE_INCOMPRESSIBLE_OPTION_KEYS = [
+  "pressureGuess",
+  "relativeTolerance",
+  "absoluteTolerance",
+  "maxIterations",
+  "solver",
+] as const satisfies readonly (keyof MakeIncompressibleOptions)[];
+// A compile error here means an option of MakeIncompressibleOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof MakeIncompressibleOptions, (typeof MAKE_INCOMPRESSIBLE_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /** Result of {@link makeIncompressible}; non-convergence is reported here per example, never thrown. */
 export interface MakeIncompressibleResult {
@@ -246,8 +257,9 @@ export function makeIncompressibleUnchecked(
  * @param batch - number of examples; a positive integer.
  * @param options - {@link MakeIncompressibleOptions}: `relativeTolerance` and `absoluteTolerance` are required.
  * @returns a {@link MakeIncompressibleResult}.
- * @throws {@link PgValidationError} if `grid` or `batch` is invalid, `options` is not an object, a tolerance is
- *   missing, negative or not finite, or `maxIterations` is not a non-negative integer.
+ * @throws {@link PgValidationError} if `grid` or `batch` is invalid, `options` is not an object or has an unknown key
+ *   (the closest known one is suggested), a tolerance is missing, negative or not finite, `maxIterations` is not a
+ *   non-negative integer, or `solver` is not one of {@link PRESSURE_SOLVERS}.
  * @throws {@link PgShapeError} if `velocity.x`, `velocity.y` or `options.pressureGuess` is not batch × nx × ny.
  * @throws {@link PgNonFiniteError} if the velocity or the pressure guess holds NaN or ±Infinity.
  * @example
@@ -271,11 +283,9 @@ export function makeIncompressible(
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", "an object { pressureGuess?, relativeTolerance, absoluteTolerance, maxIterations? }", options);
   }
+  requireKnownKeys(where, "options", options, MAKE_INCOMPRESSIBLE_OPTION_KEYS);
   const tolerances = resolveProjectionTolerances(where, options);
-  const solver = options.solver ?? "cg";
-  if (!PRESSURE_SOLVERS.includes(solver)) {
-    throw new PgValidationError(where, "options.solver", `one of ${PRESSURE_SOLVERS.map((n) => JSON.stringify(n)).join(", ")}`, solver);
-  }
+  const solver = requireOneOf(where, "options.solver", options.solver ?? "cg", PRESSURE_SOLVERS);
   const pressureGuess =
     options.pressureGuess === undefined ? undefined : requireFiniteScalarField(where, "options.pressureGuess", options.pressureGuess, b, g);
   return makeIncompressibleUnchecked(v, g, b, { ...tolerances, pressureGuess, solver });

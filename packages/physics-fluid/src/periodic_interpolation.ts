@@ -1,4 +1,4 @@
-import { PgShapeError, PgValidationError, requireFinite, requirePositiveInteger } from "@pg/core";
+import { PgShapeError, PgValidationError, requireFinite, requireKnownKeys, requirePositiveInteger } from "@pg/core";
 import { requireFluidGrid, requireScalarField, type FluidGrid, type SampleOffset } from "./fluid_grid";
 
 /** Query points of {@link interpolatePeriodic}: physical coordinates, batch × count each, example-major. */
@@ -18,10 +18,11 @@ export interface PeriodicNodeBounds {
 }
 
 /**
- * Throws unless `offset` is a {@link SampleOffset}: an object { x, y } of finite numbers (in cells).
+ * Throws unless `offset` is a {@link SampleOffset}: an object { x, y } of finite numbers (in cells), with no other key.
  * @internal shared by the validators of this package; not part of the public API.
  */
 export function requireSampleOffset(where: string, parameter: string, offset: unknown): SampleOffset {
+  if (typeof offset === "object" && offset !== null && !Array.isArray(offset)) requireKnownKeys(where, parameter, offset, ["x", "y"]);
   const { x, y } = typeof offset === "object" && offset !== null ? (offset as Record<string, unknown>) : { x: undefined, y: undefined };
   const ok = typeof x === "number" && Number.isFinite(x) && typeof y === "number" && Number.isFinite(y);
   if (!ok) {

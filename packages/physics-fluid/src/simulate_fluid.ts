@@ -1,9 +1,9 @@
-import { requireFinite, requirePositive, requirePositiveInteger } from "@pg/core";
-import { FLUID_DT, FLUID_STEPS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositive, requirePositiveInteger } from "@pg/core";
+import { FLUID_DT, FLUID_STEPS, requireFiniteVectorField, requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidStepUnchecked } from "./fluid_step";
-import { makeIncompressible, type PressureSolver } from "./make_incompressible";
+import { PRESSURE_SOLVERS, makeIncompressibleUnchecked, type PressureSolver } from "./make_incompressible";
 import { requireFiniteScalarField } from "./periodic_interpolation";
-import { centeredToStaggered } from "./staggering";
+import { centresToFaces } from "./staggering";
 
 /** Options of {@link simulateFluid}; the defaults are the experiment's (SPEC §7.3). */
 export interface SimulateFluidOptions {
@@ -17,6 +17,48 @@ export interface SimulateFluidOptions {
   readonly stepTolerance?: number;
   /** The pressure solve of every projection: `'cg'` (SPEC §2.5) or `'spectral'` (exact, faster). @defaultValue 'cg' */
   readonly pressureSolver?: PressureSolver;
+}
+
+/** Every key of {@link SimulateFluidOptions}: anything else is refused as a misspelling. */
+export const SIMULATE_FLUID_OPTION_KEYS = [
+  "steps",
+  "dt",
+  "initialTolerance",
+  "stepTolerance",
+  "pressureSolver",
+] as const satisfies readonly (keyof SimulateFluidOptions)[];
+// A compile error here means an option of SimulateFluidOptions is missing from the list (and would be refused).
+true satisfies [Exclude<keyof SimulateFluidOptions, (typeof SIMULATE_FLUID_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
+/** {@link SimulateFluidOptions} with the defaults filled in and every value checked. @internal */
+export interface ResolvedSimulateFluidOptions {
+  readonly steps: number;
+  readonly dt: number;
+  readonly initialTolerance: number;
+  readonly stepTolerance: number;
+  readonly pressureSolver: PressureSolver;
+}
+
+/**
+ * Checks the values of {@link SimulateFluidOptions} once, where they enter (`simulateFluid`, `fluidPhysics`), naming
+ * `options.<key>`; the caller has checked that `options` is an object with known keys.
+ * @internal shared with the fluid physics; not part of the public API.
+ */
+export function resolveSimulateFluidOptions(where: string, options: SimulateFluidOptions): ResolvedSimulateFluidOptions {
+  return {
+    steps: requirePositiveInteger(where, "options.steps", options.steps ?? FLUID_STEPS),
+    dt: requirePositive(where, "options.dt", options.dt ?? FLUID_DT),
+    initialTolerance: requireTolerance(where, "options.initialTolerance", options.initialTolerance ?? 1e-5),
+    stepTolerance: requireTolerance(where, "options.stepTolerance", options.stepTolerance ?? 1e-4),
+    pressureSolver: requireOneOf(where, "options.pressureSolver", options.pressureSolver ?? "cg", PRESSURE_SOLVERS),
+  };
+}
+
+function requireTolerance(where: string, parameter: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new PgValidationError(where, parameter, "a finite number ≥ 0", value);
+  }
+  return value;
 }
 
 /** The recorded run of {@link simulateFluid}. */
@@ -48,6 +90,9 @@ export interface RecordedFluidTrajectory extends FluidTrajectory {
  * @param batch - number of examples; a positive integer.
  * @param options - {@link SimulateFluidOptions}.
  * @returns the {@link FluidTrajectory}.
+ * @throws {@link PgValidationError} for an invalid `grid` or `batch`, an unknown option (the closest known one is
+ * suggested) or an option out of range (`steps` a positive integer, `dt` finite > 0, tolerances finite ≥ 0,
+ * `pressureSolver` one of {@link PRESSURE_SOLVERS}).
  * @throws {@link PgShapeError} / {@link PgNonFiniteError} for a field of the wrong length or with NaN/±∞.
  * @example
  * import { FLUID_GRID, centerOfMass, simulateFluid, uniformVelocity } from "@pg/physics-fluid";
@@ -69,15 +114,18 @@ export function simulateFluid(
   const g = requireFluidGrid(where, grid);
   const b = requirePositiveInteger(where, "batch", batch);
   const marker0 = requireFiniteScalarField(where, "marker", marker, b, g);
-  const v0 = requireVectorField(where, "velocity", velocity, b, g);
-  requireFinite(where, "input", v0, undefined, "parameter velocity must be finite");
-  const { projected: _, dt: __, ...trajectory } = runFluid(marker0, v0, g, b, options, false);
+  const v0 = requireFiniteVectorField(where, "velocity", velocity, b, g);
+  if (typeof options !== "object" || options === null) {
+    throw new PgValidationError(where, "options", "an object { steps?, dt?, initialTolerance?, stepTolerance?, pressureSolver? }", options);
+  }
+  requireKnownKeys(where, "options", options, SIMULATE_FLUID_OPTION_KEYS);
+  const { projected: _, dt: __, ...trajectory } = runFluid(marker0, v0, g, b, resolveSimulateFluidOptions(where, options), false);
   return trajectory;
 }
 
 /**
- * {@link simulateFluid} on validated fields; with `keepProjected` every step's projected velocity (before the energy
- * rescale) is kept for back-propagation.
+ * {@link simulateFluid} on validated fields and resolved options; with `keepProjected` every step's projected velocity
+ * (before the energy rescale) is kept for back-propagation.
  * @internal shared with the fluid physics; not part of the public API.
  */
 export function runFluid(
@@ -85,18 +133,16 @@ export function runFluid(
   v0: Float64Array,
   g: FluidGrid,
   b: number,
-  options: SimulateFluidOptions,
+  options: ResolvedSimulateFluidOptions,
   keepProjected: boolean,
 ): RecordedFluidTrajectory {
-  const where = "simulateFluid";
-  const steps = requirePositiveInteger(where, "options.steps", options.steps ?? FLUID_STEPS);
-  const dt = requirePositive(where, "options.dt", options.dt ?? FLUID_DT);
-  const initialTolerance = options.initialTolerance ?? 1e-5;
-  const solver = options.pressureSolver ?? "cg";
-  const stepTolerances = { relativeTolerance: 0, absoluteTolerance: options.stepTolerance ?? 1e-4, maxIterations: 1000, solver };
-  const initial = makeIncompressible(centeredToStaggered(v0, g, b), g, b, {
+  const { steps, dt, initialTolerance, pressureSolver: solver } = options;
+  const stepTolerances = { relativeTolerance: 0, absoluteTolerance: options.stepTolerance, maxIterations: 1000, solver };
+  const initial = makeIncompressibleUnchecked(centresToFaces(v0, g, b), g, b, {
+    pressureGuess: undefined,
     relativeTolerance: initialTolerance,
     absoluteTolerance: initialTolerance,
+    maxIterations: 1000,
     solver,
   });
   let m = marker;

@@ -1,5 +1,6 @@
 import { requirePositiveInteger } from "@pg/core";
-import { requireFluidGrid, requireStaggeredVelocity, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { requireFiniteVectorField, requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
+import { requireFiniteStaggeredVelocity } from "./mac_cormack";
 
 /**
  * Samples a cell-centred vector field on the faces of the periodic staggered grid (SPEC §2.5 "Centred → staggered"):
@@ -12,6 +13,7 @@ import { requireFluidGrid, requireStaggeredVelocity, requireVectorField, type Fl
  * @returns a new {@link StaggeredVelocity} (x and y each batch × nx × ny).
  * @throws {@link PgValidationError} if `grid` or `batch` is invalid.
  * @throws {@link PgShapeError} if `v` is not a Float64Array of length batch × nx × ny × 2.
+ * @throws {@link PgNonFiniteError} naming `v` if it holds NaN or ±Infinity.
  * @example
  * import { centeredToStaggered } from "@pg/physics-fluid";
  * // a 2 × 2 grid: v^x = 1, 2 in row i = 0 and 3, 4 in row i = 1; v^y = 10 × v^x
@@ -24,7 +26,7 @@ export function centeredToStaggered(v: Float64Array, grid: FluidGrid, batch: num
   const where = "centeredToStaggered";
   const checked = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
-  requireVectorField(where, "v", v, batch, checked);
+  requireFiniteVectorField(where, "v", v, batch, checked);
   return centresToFaces(v, checked, batch);
 }
 
@@ -38,6 +40,7 @@ export function centeredToStaggered(v: Float64Array, grid: FluidGrid, batch: num
  * @returns a new cell-centred vector field, batch × nx × ny × 2, index ((b·nx + i)·ny + j)·2 + c.
  * @throws {@link PgValidationError} if `grid` or `batch` is invalid, or `u` is not an object { x, y }.
  * @throws {@link PgShapeError} if `u.x` or `u.y` is not a Float64Array of length batch × nx × ny.
+ * @throws {@link PgNonFiniteError} naming `u.x` or `u.y` if it holds NaN or ±Infinity.
  * @example
  * import { staggeredToCentered } from "@pg/physics-fluid";
  * const u = { x: Float64Array.of(1, 2, 3, 4), y: Float64Array.of(10, 20, 30, 40) }; // 2 × 2 faces
@@ -48,7 +51,7 @@ export function staggeredToCentered(u: StaggeredVelocity, grid: FluidGrid, batch
   const where = "staggeredToCentered";
   const checked = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
-  return facesToCentres(requireStaggeredVelocity(where, "u", u, batch, checked), checked, batch);
+  return facesToCentres(requireFiniteStaggeredVelocity(where, "u", u, batch, checked), checked, batch);
 }
 
 /**
@@ -62,6 +65,7 @@ export function staggeredToCentered(u: StaggeredVelocity, grid: FluidGrid, batch
  * @returns a new cell-centred vector field, batch × nx × ny × 2.
  * @throws {@link PgValidationError} if `grid` or `batch` is invalid, or `gradient` is not an object { x, y }.
  * @throws {@link PgShapeError} if `gradient.x` or `gradient.y` is not a Float64Array of length batch × nx × ny.
+ * @throws {@link PgNonFiniteError} naming `gradient.x` or `gradient.y` if it holds NaN or ±Infinity.
  * @example
  * import { centeredToStaggeredAdjoint } from "@pg/physics-fluid";
  * // the cotangent of the single face x[1, 0] flows back, halved, to the cells (0, 0) and (1, 0)
@@ -73,7 +77,7 @@ export function centeredToStaggeredAdjoint(gradient: StaggeredVelocity, grid: Fl
   const where = "centeredToStaggeredAdjoint";
   const checked = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
-  return facesToCentres(requireStaggeredVelocity(where, "gradient", gradient, batch, checked), checked, batch);
+  return facesToCentres(requireFiniteStaggeredVelocity(where, "gradient", gradient, batch, checked), checked, batch);
 }
 
 /**
@@ -87,6 +91,7 @@ export function centeredToStaggeredAdjoint(gradient: StaggeredVelocity, grid: Fl
  * @returns a new {@link StaggeredVelocity}.
  * @throws {@link PgValidationError} if `grid` or `batch` is invalid.
  * @throws {@link PgShapeError} if `gradient` is not a Float64Array of length batch × nx × ny × 2.
+ * @throws {@link PgNonFiniteError} naming `gradient` if it holds NaN or ±Infinity.
  * @example
  * import { staggeredToCenteredAdjoint } from "@pg/physics-fluid";
  * // the y-cotangent of cell (0, 1) flows back, halved, to its faces y[0, 1] and y[0, 0] (periodic wrap)
@@ -98,12 +103,15 @@ export function staggeredToCenteredAdjoint(gradient: Float64Array, grid: FluidGr
   const where = "staggeredToCenteredAdjoint";
   const checked = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
-  requireVectorField(where, "gradient", gradient, batch, checked);
+  requireFiniteVectorField(where, "gradient", gradient, batch, checked);
   return centresToFaces(gradient, checked, batch);
 }
 
-/** Face means of a cell-centred vector field (internal; arguments validated). */
-function centresToFaces(v: Float64Array, grid: FluidGrid, batch: number): StaggeredVelocity {
+/**
+ * Face means of a cell-centred vector field, unchecked: {@link centeredToStaggered} once its arguments are validated.
+ * @internal shared with the forward run and the fluid physics' adjoint; not part of the public API.
+ */
+export function centresToFaces(v: Float64Array, grid: FluidGrid, batch: number): StaggeredVelocity {
   const { nx, ny } = grid;
   const x = new Float64Array(batch * nx * ny);
   const y = new Float64Array(batch * nx * ny);
@@ -121,8 +129,12 @@ function centresToFaces(v: Float64Array, grid: FluidGrid, batch: number): Stagge
   return { x, y };
 }
 
-/** Cell means of a staggered velocity (internal; arguments validated). */
-function facesToCentres(u: StaggeredVelocity, grid: FluidGrid, batch: number): Float64Array {
+/**
+ * Cell means of a staggered velocity, unchecked: {@link staggeredToCentered} (and, as the same matrix,
+ * {@link centeredToStaggeredAdjoint}) once the arguments are validated.
+ * @internal shared with the fluid physics' adjoint; not part of the public API.
+ */
+export function facesToCentres(u: StaggeredVelocity, grid: FluidGrid, batch: number): Float64Array {
   const { nx, ny } = grid;
   const out = new Float64Array(batch * nx * ny * 2);
   for (let b = 0; b < batch; b++) {

@@ -1,5 +1,5 @@
-import { PgValidationError, requireBatchArray, requirePositive, requirePositiveInteger } from "@pg/core";
-import { requireFluidGrid, requireVectorField, type FluidGrid } from "./fluid_grid";
+import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger } from "@pg/core";
+import { requireFiniteVectorField, requireFluidGrid, type FluidGrid } from "./fluid_grid";
 
 /** Radius (standard deviation of the Gaussian envelope, physical units) of the fluid experiment's vortex (SPEC §7.3). */
 export const SWIRL_RADIUS = 20;
@@ -25,6 +25,13 @@ export interface SwirlStrengthOptions {
   readonly normalisation?: number;
 }
 
+/** Every key of {@link SwirlOptions} and of {@link SwirlStrengthOptions}: anything else is refused as a misspelling. */
+const SWIRL_OPTION_KEYS = ["centre", "radius"] as const satisfies readonly (keyof SwirlOptions)[];
+const SWIRL_STRENGTH_OPTION_KEYS = ["centre", "normalisation"] as const satisfies readonly (keyof SwirlStrengthOptions)[];
+// A compile error here means a key of SwirlOptions or SwirlStrengthOptions is missing from its list (and would be refused).
+true satisfies [Exclude<keyof SwirlOptions, (typeof SWIRL_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies [Exclude<keyof SwirlStrengthOptions, (typeof SWIRL_STRENGTH_OPTION_KEYS)[number]>] extends [never] ? true : false;
+
 /**
  * The vortex of the fluid experiment (SPEC §7.3 data generation step 6, estimator step 7) as a cell-centred vector
  * field: at every cell centre c, with d = c − c₀ (not periodic),
@@ -34,8 +41,10 @@ export interface SwirlStrengthOptions {
  * @param batch - number of examples; a positive integer.
  * @param options - {@link SwirlOptions}: centre c₀ (default the domain centre) and radius R (default 20).
  * @returns a new Float64Array of batch × nx × ny × 2, index ((b·nx + i)·ny + j)·2 + c (channel x, then y).
- * @throws {@link PgValidationError} if `grid`, `batch`, `options`, `centre` or `radius` is invalid.
- * @throws {@link PgShapeError} if `strength` is not a Float64Array of length batch.
+ * @throws {@link PgValidationError} if `grid`, `batch`, `options` (an unknown key, the closest known one suggested),
+ * `centre` or `radius` is invalid.
+ * @throws {@link PgShapeError} if `strength` is not a Float64Array of length batch; {@link PgNonFiniteError} naming
+ * `strength` if it holds NaN or ±Infinity.
  * @example
  * import { swirlField, FLUID_GRID } from "@pg/physics-fluid";
  * const v = swirlField(Float64Array.of(2), FLUID_GRID, 1);
@@ -49,7 +58,8 @@ export function swirlField(strength: Float64Array, grid: FluidGrid, batch: numbe
   const { nx, ny, dx } = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
   requireBatchArray(where, "strength", strength, batch, []);
-  const resolved = requireOptions(where, options, "{ centre?, radius? }");
+  requireFinite(where, "input", strength, undefined, "parameter strength must be finite");
+  const resolved = requireOptions(where, options, "{ centre?, radius? }", SWIRL_OPTION_KEYS);
   const [x0, y0] = resolveCentre(where, resolved.centre, nx, ny, dx);
   const radius = requirePositive(where, "radius", resolved.radius ?? SWIRL_RADIUS);
   const out = new Float64Array(batch * nx * ny * 2);
@@ -79,8 +89,10 @@ export function swirlField(strength: Float64Array, grid: FluidGrid, batch: numbe
  * @param batch - number of examples; a positive integer.
  * @param options - {@link SwirlStrengthOptions}: centre (default the domain centre) and normalisation (default 120.5).
  * @returns a new Float64Array of length batch.
- * @throws {@link PgValidationError} if `grid`, `batch`, `options`, `centre` or `normalisation` is invalid.
- * @throws {@link PgShapeError} if `v0` is not a Float64Array of length batch × nx × ny × 2.
+ * @throws {@link PgValidationError} if `grid`, `batch`, `options` (an unknown key, the closest known one suggested),
+ * `centre` or `normalisation` is invalid.
+ * @throws {@link PgShapeError} if `v0` is not a Float64Array of length batch × nx × ny × 2; {@link PgNonFiniteError}
+ * naming `v0` if it holds NaN or ±Infinity.
  * @example
  * import { swirlField, swirlStrength, uniformVelocity, FLUID_GRID } from "@pg/physics-fluid";
  * const omega = swirlStrength(swirlField(Float64Array.of(1.5, -0.5), FLUID_GRID, 2), FLUID_GRID, 2);
@@ -92,8 +104,8 @@ export function swirlStrength(v0: Float64Array, grid: FluidGrid, batch: number, 
   const where = "swirlStrength";
   const { nx, ny, dx } = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
-  requireVectorField(where, "v0", v0, batch, { nx, ny, dx });
-  const resolved = requireOptions(where, options, "{ centre?, normalisation? }");
+  requireFiniteVectorField(where, "v0", v0, batch, { nx, ny, dx });
+  const resolved = requireOptions(where, options, "{ centre?, normalisation? }", SWIRL_STRENGTH_OPTION_KEYS);
   const [x0, y0] = resolveCentre(where, resolved.centre, nx, ny, dx);
   const normalisation = resolved.normalisation ?? SWIRL_NORMALISATION;
   if (typeof normalisation !== "number" || !Number.isFinite(normalisation) || normalisation === 0) {
@@ -123,7 +135,8 @@ export function swirlStrength(v0: Float64Array, grid: FluidGrid, batch: number, 
  * @param grid - the grid ({@link FluidGrid}).
  * @param options - {@link SwirlOptions}: centre (default the domain centre) and radius (default 20).
  * @returns the mean, in (physical units)².
- * @throws {@link PgValidationError} if `grid`, `options`, `centre` or `radius` is invalid.
+ * @throws {@link PgValidationError} if `grid`, `options` (an unknown key, the closest known one suggested), `centre`
+ * or `radius` is invalid.
  * @example
  * import { swirlProjectionConstant, FLUID_GRID } from "@pg/physics-fluid";
  * console.log(swirlProjectionConstant(FLUID_GRID).toFixed(4)); // 120.5187
@@ -131,7 +144,7 @@ export function swirlStrength(v0: Float64Array, grid: FluidGrid, batch: number, 
 export function swirlProjectionConstant(grid: FluidGrid, options?: SwirlOptions): number {
   const where = "swirlProjectionConstant";
   const { nx, ny, dx } = requireFluidGrid(where, grid);
-  const resolved = requireOptions(where, options, "{ centre?, radius? }");
+  const resolved = requireOptions(where, options, "{ centre?, radius? }", SWIRL_OPTION_KEYS);
   const [x0, y0] = resolveCentre(where, resolved.centre, nx, ny, dx);
   const radius = requirePositive(where, "radius", resolved.radius ?? SWIRL_RADIUS);
   let sum = 0;
@@ -154,7 +167,8 @@ export function swirlProjectionConstant(grid: FluidGrid, options?: SwirlOptions)
  * @param batch - number of examples; a positive integer.
  * @returns a new Float64Array of batch × nx × ny × 2 holding u of example b in every cell of example b.
  * @throws {@link PgValidationError} if `grid` or `batch` is invalid.
- * @throws {@link PgShapeError} if `u` is not a Float64Array of length batch × 2.
+ * @throws {@link PgShapeError} if `u` is not a Float64Array of length batch × 2; {@link PgNonFiniteError} naming `u`
+ * if it holds NaN or ±Infinity.
  * @example
  * import { uniformVelocity } from "@pg/physics-fluid";
  * const v = uniformVelocity(Float64Array.of(1, -2, 0.5, 0), { nx: 2, ny: 2, dx: 1 }, 2);
@@ -165,6 +179,7 @@ export function uniformVelocity(u: Float64Array, grid: FluidGrid, batch: number)
   const { nx, ny } = requireFluidGrid(where, grid);
   requirePositiveInteger(where, "batch", batch);
   requireBatchArray(where, "u", u, batch, [2]);
+  requireFinite(where, "input", u, undefined, "parameter u must be finite");
   const cells = nx * ny;
   const out = new Float64Array(batch * cells * 2);
   for (let b = 0; b < batch; b++) {
@@ -178,13 +193,13 @@ export function uniformVelocity(u: Float64Array, grid: FluidGrid, batch: number)
   return out;
 }
 
-/** Throws unless `options` is an object or undefined (then `{}`) (internal). */
-function requireOptions<T extends object>(where: string, options: T | undefined, fields: string): Partial<T> {
+/** Throws unless `options` is undefined (then `{}`) or an object with only `known` keys (internal). */
+function requireOptions<T extends object>(where: string, options: T | undefined, fields: string, known: readonly (keyof T & string)[]): Partial<T> {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) {
     throw new PgValidationError(where, "options", `an object ${fields}`, options);
   }
-  return options;
+  return requireKnownKeys(where, "options", options, known);
 }
 
 /** Resolves `centre` (default the domain centre) to a pair of finite numbers (internal). */

@@ -137,4 +137,21 @@ describe("fluidInverse", () => {
     expect(Array.from(result.objective!)).toEqual(Array.from(fresh.loss));
     expect(physics.trajectory(x, 2)).toBe(physics.trajectory(Float64Array.from(x), 2));
   });
+
+  it("reports nonFinite with an all-NaN estimate for an example whose x or y* is not finite, and estimates the others", () => {
+    const m0 = marker("block", 3);
+    const physics = fluidPhysics(m0, 3, { grid: small });
+    const yTarget = physics.forward(smoothVelocity(3, 21), 3);
+    const x = smoothVelocity(3, 22);
+    x[2 * cells + 7] = Number.NaN; // example 1: x
+    yTarget[2 * cells + 3] = Infinity; // example 2: y*
+    const result = fluidInverse().solve({ physics, x, yTarget, batch: 3 });
+    expect(result.reasons).toEqual(["exact", "nonFinite", "nonFinite"]);
+    expect(result.x.subarray(2 * cells).every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(result.objective![1]) && Number.isNaN(result.objective![2])).toBe(true);
+    const alone = fluidEstimator(m0.subarray(0, cells), yTarget.subarray(0, cells), x.subarray(0, 2 * cells), small, 1);
+    const difference = Math.max(...result.x.subarray(0, 2 * cells).map((v, k) => Math.abs(v - (alone.x[k] as number))));
+    expect(difference).toBeLessThan(1e-12);
+    expect(Number.isNaN(x[2 * cells + 7])).toBe(true); // the caller's arrays are left alone
+  });
 });

@@ -188,6 +188,8 @@ function numberList(where: string, flag: string, text: string | undefined): numb
  * The `pg` command: `train`, `resume`, `list`, `compare`, `report`, and `--help` on each.
  * @param argv - the arguments after `pg`.
  * @returns the exit status: 0 done, 1 a method stopped on an error, 2 bad usage or input, 130/143 interrupted.
+ * @throws {@link PgValidationError} only when `argv` is not an array of strings or a stream has no `write`; every other
+ * error is printed on `streams.err` and reflected in the exit status.
  * @example
  * import { runCommand } from "@pg/cli";
  * const lines = [];
@@ -197,6 +199,16 @@ function numberList(where: string, flag: string, text: string | undefined): numb
  * console.log(await runCommand(["tran"], { out, err: out })); // 2
  */
 export async function runCommand(argv: readonly string[], streams: CommandStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+  // Checked before anything can be printed: with no usable stream there is nowhere to say what went wrong.
+  if (!Array.isArray(argv) || !argv.every((token) => typeof token === "string")) {
+    throw new PgValidationError("runCommand", "argv", "an array of strings (the arguments after pg)", argv);
+  }
+  for (const name of ["out", "err"] as const) {
+    const stream: unknown = typeof streams === "object" && streams !== null ? streams[name] : undefined;
+    if (typeof stream !== "object" || stream === null || typeof (stream as { write?: unknown }).write !== "function") {
+      throw new PgValidationError("runCommand", `streams.${name}`, "a writable stream (e.g. process.stdout)", stream);
+    }
+  }
   const print = (line: string): void => void streams.out.write(`${line}\n`);
   const [command, ...rest] = argv;
   try {

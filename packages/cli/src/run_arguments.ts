@@ -1,5 +1,5 @@
-import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
-import type { RunArgumentSpec, RunArguments } from "@pg/experiments";
+import { closestName, PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
+import { requireRunArgumentSpec, type RunArgumentSpec, type RunArguments } from "@pg/experiments";
 
 /** The run contract's flags plus the runner's own: `--force` and `--checkpoint-every`. */
 export interface TrainArguments extends RunArguments {
@@ -18,8 +18,10 @@ const SWITCHES: readonly string[] = ["force"];
 
 /**
  * Parses the run contract's flags (`--flag value` or `--flag=value`, `--force` alone); every flag is optional.
- * @throws {@link PgValidationError} naming the flag, what it accepts and what was given (unknown flag or method,
- * iterations, batch or checkpoint-every ≤ 0, a seed that is not a non-negative integer).
+ * @throws {@link PgValidationError} naming the flag, what it accepts and what was given (unknown flag or method, with
+ * the closest known one suggested; iterations, batch or checkpoint-every ≤ 0, a seed that is not a non-negative
+ * integer); naming `argv` when it is not an array of strings, and `spec.<field>` for a spec whose name, known methods
+ * or defaults are not valid (see `requireRunArgumentSpec` of @pg/experiments).
  * @example
  * import { parseRunArguments } from "@pg/cli";
  * const defaults = { iterations: 3000, batch: 100, seed: 0, methods: ["adam", "pg"], out: "runs/sin" };
@@ -27,13 +29,21 @@ const SWITCHES: readonly string[] = ["force"];
  * const args = parseRunArguments(["--iterations", "100", "--methods=pg,supervised", "--backend", "cpu"], spec);
  * console.log(args.iterations, args.batch, args.methods.join(","), args.out, args.backend, args.replicas); // 100 100 pg,supervised runs/sin cpu undefined
  * try {
- *   parseRunArguments(["--methods", "sgd"], spec);
+ *   parseRunArguments(["--methods", "supervize"], spec);
  * } catch (error) {
- *   console.log(error.message); // sin: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".
+ *   console.log(error.message); // sin: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "supervize". Did you mean "supervised"?
  * }
  */
 export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec): TrainArguments {
+  requireRunArgumentSpec("parseRunArguments", spec);
+  if (!Array.isArray(argv) || !argv.every((token) => typeof token === "string")) {
+    throw new PgValidationError("parseRunArguments", "argv", "an array of strings (the flags, e.g. process.argv.slice(2))", argv);
+  }
   const where = spec.name;
+  const hint = (typed: string, known: readonly string[], prefix = ""): string | undefined => {
+    const suggestion = closestName(typed, known);
+    return suggestion === undefined ? undefined : `Did you mean "${prefix}${suggestion}"?`;
+  };
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
@@ -44,7 +54,7 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
     const eq = token.indexOf("=");
     const flag = eq >= 0 ? token.slice(2, eq) : token.slice(2);
     if (!(FLAGS as readonly string[]).includes(flag)) {
-      throw new PgValidationError(where, "flag", `one of ${FLAGS.map((f) => `--${f}`).join(", ")}`, `--${flag}`);
+      throw new PgValidationError(where, "flag", `one of ${FLAGS.map((f) => `--${f}`).join(", ")}`, `--${flag}`, hint(flag, FLAGS, "--"));
     }
     if (SWITCHES.includes(flag)) {
       if (eq >= 0) throw new PgValidationError(where, `--${flag}`, "given without a value", token);
@@ -73,7 +83,7 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
   }
   for (const method of methods) {
     if (!spec.knownMethods.includes(method)) {
-      throw new PgValidationError(where, "--methods", `a comma-separated list of ${spec.knownMethods.map((m) => `"${m}"`).join(", ")}`, method);
+      throw new PgValidationError(where, "--methods", `a comma-separated list of ${spec.knownMethods.map((m) => `"${m}"`).join(", ")}`, method, hint(method, spec.knownMethods));
     }
   }
   return {

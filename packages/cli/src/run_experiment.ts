@@ -1,10 +1,25 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { median, PgValidationError, RunningAverage, train, type Network, type Physics, type RunningAverageState, type SchemeState, type StepReport } from "@pg/core";
-import { dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
+import type * as tf from "@tensorflow/tfjs";
+import {
+  closestName,
+  median,
+  PgShapeError,
+  PgValidationError,
+  requireKnownKeys,
+  RunningAverage,
+  train,
+  type Network,
+  type Physics,
+  type RunningAverageState,
+  type SchemeState,
+  type StepReport,
+  type OptionKeysCover,
+} from "@pg/core";
+import { BACKEND_NAMES, dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
 import { random, restoreRandom } from "@pg/data";
-import type { ExperimentDefinition, RunArguments } from "@pg/experiments";
+import { requireExperimentDefinition, requireMethodPlan, type ExperimentDefinition, type MethodPlan, type RunArguments } from "@pg/experiments";
 import { countParameters, restoreWeights, snapshotWeights, type WeightSnapshot } from "@pg/nets";
 import { writeFileAtomic } from "./atomic_file";
 import { LastExamples, writeExperimentFigures, type KeptExamples } from "./example_figures";
@@ -116,6 +131,66 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
+const RUN_OPTION_KEYS = ["log", "source", "command", "handleSignals", "progress", "signal"] as const satisfies readonly (keyof RunOptions)[];
+true satisfies OptionKeysCover<RunOptions, typeof RUN_OPTION_KEYS>;
+
+/** Checks {@link RunOptions} once where they enter: known keys only, each of the type it documents. */
+function requireRunOptions(where: string, options: unknown): RunOptions {
+  if (typeof options === "function") return { log: options as (line: string) => void };
+  const checked = requireKnownKeys<Record<string, unknown>>(where, "options", options as Record<string, unknown> | undefined, RUN_OPTION_KEYS);
+  const { log, source, command, handleSignals, progress, signal } = checked;
+  if (log !== undefined && typeof log !== "function") throw new PgValidationError(where, "options.log", "a function receiving each line", log);
+  if (command !== undefined && typeof command !== "string") throw new PgValidationError(where, "options.command", "a string", command);
+  if (handleSignals !== undefined && typeof handleSignals !== "boolean") throw new PgValidationError(where, "options.handleSignals", "true or false", handleSignals);
+  if (progress !== undefined && (typeof progress !== "object" || progress === null || typeof (progress as { write?: unknown }).write !== "function")) {
+    throw new PgValidationError(where, "options.progress", "a writable stream (e.g. process.stderr)", progress);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new PgValidationError(where, "options.signal", "an AbortSignal", signal);
+  if (source !== undefined) {
+    const record = source as Partial<ExperimentSource> | null;
+    const valid =
+      typeof record === "object" &&
+      record !== null &&
+      typeof record.name === "string" &&
+      typeof record.source === "string" &&
+      typeof record.environment === "object" &&
+      record.environment !== null;
+    if (!valid) throw new PgValidationError(where, "options.source", "an ExperimentSource { name, source, environment }", source);
+  }
+  return checked as RunOptions;
+}
+
+/**
+ * Checks what needs a backend, before anything is trained or removed: the definition's network takes inputs of
+ * `inputShape` (tfjs would otherwise fail at the first step with a layer error that names neither), and the plan of
+ * every method to train is valid (see `requireMethodPlan` of @pg/experiments: a learning rate ≤ 0 among others).
+ */
+function checkDefinitionOnBackend<P extends Physics>(where: string, definition: ExperimentDefinition<P>, args: TrainArguments, methods: readonly string[]): void {
+  const network: unknown = definition.network(args.seed);
+  if (typeof network !== "object" || network === null || !Array.isArray((network as tf.LayersModel).inputs) || typeof (network as tf.LayersModel).dispose !== "function") {
+    throw new PgValidationError(where, "definition.network", "a function seed → tf.LayersModel", network);
+  }
+  const model = network as tf.LayersModel;
+  try {
+    const input = model.inputs[0]?.shape.slice(1);
+    const fits = input !== undefined && input.length === definition.inputShape.length && input.every((size, axis) => size === null || size === definition.inputShape[axis]);
+    if (!fits) {
+      throw new PgShapeError(where, "definition.inputShape", `the shape of one example of the network's input, [${(input ?? []).map((size) => size ?? "any").join(", ")}]`, definition.inputShape);
+    }
+  } finally {
+    model.dispose();
+  }
+  for (const method of methods) {
+    const plan: unknown = definition.method(method, args);
+    try {
+      requireMethodPlan(definition.name, method, plan as MethodPlan<P>);
+    } finally {
+      const optimizer: unknown = typeof plan === "object" && plan !== null ? (plan as { optimizer?: unknown }).optimizer : undefined;
+      if (typeof optimizer === "object" && optimizer !== null && typeof (optimizer as tf.Optimizer).dispose === "function") (optimizer as tf.Optimizer).dispose();
+    }
+  }
+}
+
 /** Seconds between time-based checkpoints, whatever `--checkpoint-every` says. */
 export const CHECKPOINT_SECONDS = 300;
 /** Seconds between summary.json rewrites while a method trains (it is also written at every checkpoint). */
@@ -158,7 +233,8 @@ function packageVersions(): Record<string, string> {
 
 /**
  * Reads a run directory's run.json.
- * @throws {@link PgValidationError} when `directory` holds no run.
+ * @throws {@link PgValidationError} when `directory` is not a path or holds no run, or its run.json is not JSON of the
+ * format "pg-run/1".
  * @example
  * import { readRunRecord } from "@pg/cli";
  * import { mkdtempSync } from "node:fs";
@@ -171,13 +247,20 @@ function packageVersions(): Record<string, string> {
  * }
  */
 export function readRunRecord(directory: string, where = "readRunRecord"): RunRecord {
+  if (typeof directory !== "string" || directory.trim() === "") throw new PgValidationError(where, "run directory", "a directory path", directory);
   const path = join(directory, RUN_FILE);
   if (!existsSync(path)) {
     throw new PgValidationError(where, "run directory", `a directory written by pg train (with ${RUN_FILE})`, directory);
   }
-  const record = JSON.parse(readFileSync(path, "utf8")) as RunRecord;
-  if (record.format !== "pg-run/1") throw new PgValidationError(where, `${RUN_FILE} format`, '"pg-run/1"', record.format, `In ${path}.`);
-  return record;
+  let record: RunRecord | null;
+  try {
+    record = JSON.parse(readFileSync(path, "utf8")) as RunRecord | null;
+  } catch (error) {
+    throw new PgValidationError(where, RUN_FILE, "a readable JSON file written by pg train", path, `(${messageOf(error)})`);
+  }
+  const format: unknown = typeof record === "object" && record !== null ? record.format : record;
+  if (format !== "pg-run/1") throw new PgValidationError(where, `${RUN_FILE} format`, '"pg-run/1"', format, `In ${path}.`);
+  return record as RunRecord;
 }
 
 function readSummary(directory: string): ExperimentSummary | undefined {
@@ -275,6 +358,7 @@ function writeRecord<P extends Physics>(context: RunContext<P>, status: RunStatu
  * console.log(resumeCommand("runs/heat"), resumeCommand("my runs/heat")); // pg resume runs/heat pg resume "my runs/heat"
  */
 export function resumeCommand(out: string): string {
+  if (typeof out !== "string" || out.trim() === "") throw new PgValidationError("resumeCommand", "out", "a run directory path", out);
   return `pg resume ${/^[\w./-]+$/.test(out) ? out : JSON.stringify(out)}`;
 }
 
@@ -467,6 +551,10 @@ async function trainMethods<P extends Physics>(context: RunContext<P>, resuming:
 }
 
 async function selectBackend(where: string, requested: string | undefined, log: (line: string) => void, name: string): Promise<BackendSelection> {
+  if (requested !== undefined && !(BACKEND_NAMES as readonly string[]).includes(requested)) {
+    const suggestion = closestName(requested, BACKEND_NAMES);
+    throw new PgValidationError(where, "--backend", `one of ${BACKEND_NAMES.join(", ")}`, requested, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
+  }
   // The runner prints the backend line itself, so that it goes where the rest of the run's log goes.
   const selection = await initBackend(requested === undefined ? { log: false } : { backend: requested as BackendName, log: false });
   log(`${name}: backend ${selection.message}`);
@@ -520,10 +608,15 @@ export async function runExperiment<P extends Physics>(
   argv: readonly string[],
   options: RunOptions | ((line: string) => void) = {},
 ): Promise<ExperimentSummary> {
-  const settings: RunOptions = typeof options === "function" ? { log: options } : options;
+  requireExperimentDefinition("runExperiment", definition);
+  const settings = requireRunOptions("runExperiment", options);
   const log = settings.log ?? defaultLog;
   const where = "pg train";
   const args = parseRunArguments(argv, definition);
+  const extraColumns = definition.extraMetrics?.columns.filter((column) => (STANDARD_COLUMNS as readonly string[]).includes(column)) ?? [];
+  if (extraColumns.length > 0) {
+    throw new PgValidationError("runExperiment", "definition.extraMetrics.columns", `columns other than the standard ${STANDARD_COLUMNS.join(", ")}`, extraColumns);
+  }
   const out = prepareOutputDirectory(where, args.out);
   const contents = directoryContents(out);
   if (contents === "other") {
@@ -542,11 +635,13 @@ export async function runExperiment<P extends Physics>(
   const lock = RunLock.acquire(where, out, command, log);
   const interrupt = interruptOnSignals(log, settings.handleSignals !== false, settings.signal);
   try {
+    const selection = await selectBackend(where, args.backend, log, definition.name);
+    // Before --force removes anything: a definition that cannot train leaves the old run where it was.
+    checkDefinitionOnBackend("runExperiment", definition, args, args.methods);
     if (contents === "run") {
       clearRunDirectory(out);
       log(`${definition.name}: --force: removed the run that was in ${args.out}`);
     }
-    const selection = await selectBackend(where, args.backend, log, definition.name);
     const reference = definition.network(args.seed);
     const replicas = args.replicas ?? defaultReplicas(countParameters(reference), args.batch, await measureFreeCores());
     reference.dispose();
@@ -633,6 +728,9 @@ async function finishing<P extends Physics>(context: RunContext<P>, body: () => 
  * console.log(resumed.status, resumed.methods.adam.loss === whole.methods.adam.loss); // done true
  */
 export async function resumeExperiment<P extends Physics>(directory: string, definition: ExperimentDefinition<P>, options: RunOptions = {}): Promise<ExperimentSummary> {
+  if (typeof directory !== "string" || directory.trim() === "") throw new PgValidationError("resumeExperiment", "directory", "a run directory path", directory);
+  requireExperimentDefinition("resumeExperiment", definition);
+  options = requireRunOptions("resumeExperiment", options);
   const log = options.log ?? defaultLog;
   const where = "pg resume";
   const out = resolve(directory);
@@ -658,6 +756,7 @@ export async function resumeExperiment<P extends Physics>(directory: string, def
       methods[name] = summary.status === "done" || summary.status === "stopped" ? summary : { ...summary, status: "interrupted" };
     }
     const current = args.methods.find((m) => methods[m]?.status !== "done" && methods[m]?.status !== "stopped");
+    checkDefinitionOnBackend("resumeExperiment", definition, args, args.methods.filter((m) => methods[m]?.status !== "done" && methods[m]?.status !== "stopped"));
     const fromIteration = current === undefined ? undefined : readCheckpoint(out, current)?.iteration ?? 0;
     const now = new Date().toISOString();
     const session: RunSession = {
@@ -700,6 +799,11 @@ export async function resumeExperiment<P extends Physics>(directory: string, def
  * console.log(lines[3].trimEnd()); // adam           200    0.5000  0.1250  1.000e-4  0.0123  done
  */
 export function summaryTable(summary: ExperimentSummary): string {
+  const methodsOf = (value: unknown): unknown => (typeof value === "object" && value !== null ? (value as { methods?: unknown }).methods : undefined);
+  const methods = methodsOf(summary);
+  if (typeof methods !== "object" || methods === null || Object.values(methods).some((m) => typeof m !== "object" || m === null || typeof (m as MethodSummary).runningAverage !== "object")) {
+    throw new PgValidationError("summaryTable", "summary", "an ExperimentSummary (summary.json) with one MethodSummary per method", summary);
+  }
   const reported = [...new Set(Object.values(summary.methods).flatMap((m) => Object.keys(m.runningAverage)))].sort((a, b) => Number(a) - Number(b));
   const header = ["method", "iterations", ...reported.map((c) => `loss@${c}`), "loss", "x_err", "s/iter", "status"];
   const rows = Object.entries(summary.methods).map(([name, m]) => [

@@ -30,6 +30,41 @@ export const ALLOCATOR_OPT_OUT = "PG_ALLOCATOR";
 const PARENT_PIPE_VARIABLE = "PG_ALLOCATOR_PARENT_FD";
 const PARENT_PIPE_FD = 3;
 
+/**
+ * A bad argument, refused in the words of @pg's PgValidationError (`where: parameter must be expected; received
+ * value.`) but as a TypeError: this module loads no @pg package, since @pg/core would load tfjs before the restart.
+ */
+function badArgument(where: string, parameter: string, expected: string, received: unknown, hint?: string): TypeError {
+  let text: string;
+  try {
+    text = typeof received === "function" ? `function ${received.name || "(anonymous)"}` : (JSON.stringify(received) ?? String(received));
+  } catch {
+    text = Object.prototype.toString.call(received);
+  }
+  return new TypeError(`${where}: ${parameter} must be ${expected}; received ${text}.${hint === undefined ? "" : ` ${hint}`}`);
+}
+
+/** Throws unless `value` is a plain object whose keys are all in `known`; a misspelt key would be ignored otherwise. */
+function requireObjectOf(where: string, parameter: string, value: unknown, known: readonly string[]): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw badArgument(where, parameter, `an object { ${known.join(", ")} }`, value);
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const typed = key.toLowerCase();
+    const close = known.find((name) => name.toLowerCase() === typed || name.toLowerCase().startsWith(typed) || typed.startsWith(name.toLowerCase()));
+    throw badArgument(where, `${parameter}.${key}`, `one of the known keys ${known.map((name) => `"${name}"`).join(", ")}`, Reflect.get(value, key), close === undefined ? undefined : `Did you mean "${close}"?`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** An environment: an object (such as `process.env`) of variable names to strings, or undefined for unset ones. */
+function requireEnvironment(where: string, parameter: string, env: unknown): Readonly<Record<string, string | undefined>> {
+  if (typeof env !== "object" || env === null || Array.isArray(env)) throw badArgument(where, parameter, "an object of environment variables, e.g. process.env", env);
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && typeof value !== "string") throw badArgument(where, `${parameter}.${name}`, "a string or undefined", value);
+  }
+  return env as Readonly<Record<string, string | undefined>>;
+}
+
 /** Signals the starting process passes on to the process it started, which handles them (SIGINT/SIGTERM: checkpoint). */
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -42,6 +77,11 @@ export interface AllocatorSituation {
   /** The process's environment. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
+
+const SITUATION_KEYS = ["platform", "glibcVersion", "env"] as const satisfies readonly (keyof AllocatorSituation)[];
+// A key added to AllocatorSituation and forgotten in the list stops the build here.
+const situationKeysCovered: [Exclude<keyof AllocatorSituation, (typeof SITUATION_KEYS)[number]>] extends [never] ? true : never = true;
+void situationKeysCovered;
 
 /**
  * Why a process keeps running as it is: `opted out` (`PG_ALLOCATOR=default`), `already set` (either variable is in
@@ -60,6 +100,8 @@ export type AllocatorDecision =
  * `PG_ALLOCATOR=default` or either variable is already set (a user's own value is kept as it is). Pure.
  * @returns `{ restart: true, env }` — the environment to restart with: `env` and the settings — or
  * `{ restart: false, reason }`.
+ * @throws TypeError (in PgValidationError's words; this module loads no @pg package) unless `situation` is
+ * `{ platform, glibcVersion, env }` with a string platform, a function glibcVersion and an environment of strings.
  * @example
  * import { allocatorDecision } from "@pg/cli";
  * const linux = { platform: "linux", glibcVersion: () => "2.36" };
@@ -72,7 +114,11 @@ export type AllocatorDecision =
  * console.log(allocatorDecision({ platform: "linux", glibcVersion: () => undefined, env: {} }).reason); // not glibc
  */
 export function allocatorDecision(situation: AllocatorSituation): AllocatorDecision {
-  const { env } = situation;
+  const where = "allocatorDecision";
+  const checked = requireObjectOf(where, "situation", situation, SITUATION_KEYS);
+  if (typeof checked.platform !== "string") throw badArgument(where, "situation.platform", "a string such as process.platform", checked.platform);
+  if (typeof checked.glibcVersion !== "function") throw badArgument(where, "situation.glibcVersion", "a function returning the glibc version or undefined", checked.glibcVersion);
+  const env = requireEnvironment(where, "situation.env", checked.env);
   if (env[ALLOCATOR_OPT_OUT]?.trim().toLowerCase() === "default") return { restart: false, reason: "opted out" };
   if (Object.keys(ALLOCATOR_SETTINGS).some((name) => env[name] !== undefined)) return { restart: false, reason: "already set" };
   if (situation.platform !== "linux" || situation.glibcVersion() === undefined) return { restart: false, reason: "not glibc" };
@@ -94,6 +140,8 @@ export interface RestartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+const RESTART_OPTION_KEYS = ["env"] as const satisfies readonly (keyof RestartOptions)[];
+
 /**
  * Runs this program again — same Node binary, Node flags and arguments — with {@link ALLOCATOR_SETTINGS} added to its
  * environment, where {@link allocatorDecision} says so (Linux with glibc, neither variable set, no
@@ -104,6 +152,8 @@ export interface RestartOptions {
  * and ends if this process is killed with SIGKILL.
  * @returns where the program goes on in this process, the decision saying why (`already set` in the restarted
  * process); where it restarts, a promise that never settles (the process is replaced, or exits with the child's status).
+ * @throws TypeError (in PgValidationError's words; this module loads no @pg package) for an option other than `env`
+ * or an `env` that is not an environment of strings, before anything is decided.
  * @example
  * import { restartWithAllocatorSettings } from "@pg/cli/allocator";
  * // First thing in an entry script: `await restartWithAllocatorSettings();` then import the rest.
@@ -113,8 +163,11 @@ export interface RestartOptions {
  * console.log(kept.restart, kept.reason); // false already set
  */
 export async function restartWithAllocatorSettings(options: RestartOptions = {}): Promise<AllocatorDecision & { readonly restart: false }> {
+  const where = "restartWithAllocatorSettings";
+  const checked = requireObjectOf(where, "options", options, RESTART_OPTION_KEYS);
+  const env = checked.env === undefined ? process.env : requireEnvironment(where, "options.env", checked.env);
   endWithStartingProcess();
-  const decision = allocatorDecision({ platform: process.platform, glibcVersion: runningGlibcVersion, env: options.env ?? process.env });
+  const decision = allocatorDecision({ platform: process.platform, glibcVersion: runningGlibcVersion, env });
   if (!decision.restart) return decision;
   if (!isMainThread) return { restart: false, reason: "worker thread" };
   const args = [...process.execArgv, ...process.argv.slice(1)];

@@ -1,10 +1,14 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { PgValidationError, requireKnownKeys } from "@pg/core";
+import { requirePath } from "./arguments";
 
 /**
  * Replaces `path` with `data` so that a reader, or a process killed at any moment, sees either the old file or the
  * new one whole: the data goes to a temporary file beside it, then a rename (atomic within a file system) puts it in
  * place. With `durable`, the file and its directory are synced too, so the new version also survives a power loss.
+ * @throws {@link PgValidationError} for an empty path, data that is neither a string nor bytes, or an option other
+ * than `durable` (e.g. `durabel`, with `durable` suggested).
  * @example
  * import { writeFileAtomic } from "@pg/cli";
  * import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -16,6 +20,11 @@ import { dirname } from "node:path";
  * console.log(readFileSync(join(directory, "summary.json"), "utf8").trim(), readdirSync(directory).join(" ")); // {"step":2} summary.json
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: { readonly durable?: boolean } = {}): void {
+  const where = "writeFileAtomic";
+  requirePath(where, "path", path);
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) throw new PgValidationError(where, "data", "a string or a Uint8Array", data);
+  requireKnownKeys(where, "options", options, ["durable"]);
+  if (options.durable !== undefined && typeof options.durable !== "boolean") throw new PgValidationError(where, "options.durable", "true or false", options.durable);
   const temporary = `${path}.${process.pid}.tmp`;
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
   try {
@@ -45,6 +54,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
  * console.log(syncDirectory(mkdtempSync(join(tmpdir(), "pg-")))); // undefined
  */
 export function syncDirectory(directory: string): void {
+  requirePath("syncDirectory", "directory", directory);
   let descriptor: number | undefined;
   try {
     descriptor = openSync(directory, "r");

@@ -1,5 +1,5 @@
 import { basename, resolve } from "node:path";
-import { median, PgValidationError, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { median, PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { formatNumber } from "./progress";
 import { finiteOf, lastRowAtOrBefore, readRunDirectory, runningAverageCurve, type RunDirectoryContents } from "./run_directory_contents";
 import { formatTable } from "./summary_table";
@@ -73,6 +73,8 @@ export interface RunComparison {
 }
 
 const WHERE = "compareRuns";
+const COMPARE_RUNS_OPTION_KEYS = ["at", "baseline", "window", "metric"] as const satisfies readonly (keyof CompareRunsOptions)[];
+true satisfies OptionKeysCover<CompareRunsOptions, typeof COMPARE_RUNS_OPTION_KEYS>;
 
 /** One method's curve, read and averaged. */
 interface MethodCurve {
@@ -151,8 +153,8 @@ function lastIterationOf(curve: MethodCurve): number {
  * @returns the {@link RunComparison}; {@link formatComparison} prints it.
  * @throws {@link PgValidationError} naming `directories[i]` and its path if it holds no metrics CSV (or is not a
  *   readable directory); naming a CSV lacking the `iteration` or metric column; naming `baseline` (with the available
- *   labels) if it is not a compared method; for a `window` that is not a positive integer, an unknown `metric`, or an
- *   `at` that is not a non-empty array of positive integers.
+ *   labels) if it is not a compared method; for a `window` that is not a positive integer, an unknown `metric`, an
+ *   `at` that is not a non-empty array of positive integers, or an option key it does not know (the closest suggested).
  * @example
  * import { MetricsCsv, compareRuns } from "@pg/cli";
  * import { mkdtempSync, writeFileSync } from "node:fs";
@@ -174,6 +176,8 @@ function lastIterationOf(curve: MethodCurve): number {
 export function compareRuns(directories: readonly string[], options: CompareRunsOptions = {}): RunComparison {
   const paths = requireDirectories(directories);
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);
+  requireKnownKeys(WHERE, "options", options, COMPARE_RUNS_OPTION_KEYS);
+  if (options.baseline !== undefined && typeof options.baseline !== "string") throw new PgValidationError(WHERE, "baseline", "a method's label or name", options.baseline);
   const metric = requireOneOf(WHERE, "metric", options.metric ?? "x_err", ["x_err", "loss"] as const);
   const requestedAt = requireIterations(options.at);
   const runs = paths.map((directory, index) => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { writeFieldImages, type FieldPanel } from "./field_images";
 import { plotRun } from "./plot_run";
 import type { ExperimentSummary } from "./run_experiment";
@@ -32,12 +33,19 @@ export class LastExamples {
   private yTarget: Float64Array[] = [];
   private xTarget: Float64Array[] = [];
 
-  /** @param count - examples to keep. @param cells - entries per example. */
+  /**
+   * @param count - examples to keep, a positive integer. @param cells - entries per example, a positive integer.
+   * @throws {@link PgValidationError} when either is not a positive integer.
+   */
   constructor(
     readonly count: number,
     readonly cells: number,
-  ) {}
+  ) {
+    requirePositiveInteger("LastExamples", "count", count);
+    requirePositiveInteger("LastExamples", "cells", cells);
+  }
 
+  /** Keeps the first examples of a step. Not validated: it runs every step, on the runner's own arrays. */
   keep(method: string, step: number, x: Float64Array, yTarget: Float64Array, xTarget: Float64Array): void {
     const shown = Math.min(this.count, Math.floor(x.length / this.cells));
     const rows = (values: Float64Array) => Array.from({ length: shown }, (_, e) => values.slice(e * this.cells, (e + 1) * this.cells));
@@ -52,6 +60,8 @@ export class LastExamples {
   static restore(count: number, cells: number, kept: KeptExamples | undefined): LastExamples {
     const examples = new LastExamples(count, cells);
     if (kept === undefined) return examples;
+    const whole = typeof kept === "object" && kept !== null && Array.isArray(kept.yTarget) && Array.isArray(kept.xTarget) && typeof kept.step === "object" && typeof kept.predictions === "object";
+    if (!whole) throw new PgValidationError("LastExamples.restore", "kept", "what LastExamples.get returned { step, yTarget, xTarget, predictions }, or undefined", kept);
     Object.assign(examples.step, kept.step);
     for (const [method, rows] of Object.entries(kept.predictions)) examples.predictions[method] = [...rows];
     examples.yTarget = [...kept.yTarget];
@@ -84,19 +94,28 @@ export interface ExperimentFiguresOptions {
   readonly observationRange?: "own" | "solution";
 }
 
+const EXPERIMENT_FIGURES_OPTION_KEYS = ["summary", "examples", "shape", "logY", "smoothing", "labels", "observationRange"] as const satisfies readonly (keyof ExperimentFiguresOptions)[];
+true satisfies OptionKeysCover<ExperimentFiguresOptions, typeof EXPERIMENT_FIGURES_OPTION_KEYS>;
+
 /**
- * min and max of a field, widened when constant so a colour scale exists.
+ * min and max of a field, widened when constant so a colour scale exists; NaN and ±Infinity are left out.
+ * @throws {@link PgValidationError} unless `values` holds at least one finite number.
  * @example
  * import { fieldRange } from "@pg/cli";
  * console.log(fieldRange(Float64Array.of(3, -1, 2)).join(" "), fieldRange(Float64Array.of(5, 5)).join(" ")); // -1 3 4 6
  */
 export function fieldRange(values: Float64Array): [number, number] {
+  const expected = "an array holding at least one finite number";
+  const given: unknown = values;
+  if (!(given instanceof Float64Array) && !(given instanceof Float32Array) && !Array.isArray(given)) throw new PgValidationError("fieldRange", "values", expected, values);
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (const v of values as Iterable<number>) {
+    if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  if (!(min <= max)) throw new PgValidationError("fieldRange", "values", expected, values);
   return min < max ? [min, max] : [min - 1, max + 1];
 }
 
@@ -105,6 +124,9 @@ export function fieldRange(values: Float64Array): [number, number] {
  * curves, log y) and `examples.png` (one row per kept example: y*, each method's prediction, x*; predictions share
  * the colour range of the row's x*) with `examples.json` naming the columns and steps (the PNG has no text).
  * @returns the files written (none when no method completed a step).
+ * @throws {@link PgValidationError} for an option key it does not know (the closest suggested), a `summary` without
+ * `arguments.out` and `methods`, `labels` that are not two strings, a `shape` that is not two positive integers or an
+ * unknown `observationRange`; the errors of {@link plotRun} and {@link writeFieldImages}.
  * @example
  * import { LastExamples, MetricsCsv, writeExperimentFigures } from "@pg/cli";
  * import { mkdtempSync, writeFileSync } from "node:fs";
@@ -122,8 +144,25 @@ export function fieldRange(values: Float64Array): [number, number] {
  * console.log(files.map((file) => basename(file)).join(" ")); // x_err.svg loss.svg examples.png examples.json
  */
 export async function writeExperimentFigures(options: ExperimentFiguresOptions): Promise<{ files: string[] }> {
+  const where = "writeExperimentFigures";
+  if (typeof options !== "object" || options === null) throw new PgValidationError(where, "options", "an options object", options);
+  requireKnownKeys(where, "options", options, EXPERIMENT_FIGURES_OPTION_KEYS);
   const { summary, examples, shape } = options;
-  const out = summary.arguments.out;
+  const methods: unknown = typeof summary === "object" && summary !== null ? summary.methods : undefined;
+  const out: unknown = typeof summary === "object" && summary !== null && typeof summary.arguments === "object" && summary.arguments !== null ? summary.arguments.out : undefined;
+  if (typeof out !== "string" || out.trim() === "" || typeof methods !== "object" || methods === null) {
+    throw new PgValidationError(where, "options.summary", "a run's summary { arguments: { out }, methods }", summary);
+  }
+  const labels: unknown = options.labels;
+  if (typeof labels !== "object" || labels === null || typeof (labels as { x_err?: unknown }).x_err !== "string" || typeof (labels as { loss?: unknown }).loss !== "string") {
+    throw new PgValidationError(where, "options.labels", "an object { x_err, loss } of axis labels", labels);
+  }
+  if (shape !== undefined && (!Array.isArray(shape) || shape.length !== 2 || !shape.every((size) => Number.isInteger(size) && size >= 1))) {
+    throw new PgValidationError(where, "options.shape", "[nx, ny], two positive integers", shape);
+  }
+  if (options.observationRange !== undefined && options.observationRange !== "own" && options.observationRange !== "solution") {
+    throw new PgValidationError(where, "options.observationRange", '"own" or "solution"', options.observationRange);
+  }
   const files: string[] = [];
   const ran = Object.entries(summary.methods).filter(([, m]) => m.iterations > 0);
   if (ran.length === 0) return { files };

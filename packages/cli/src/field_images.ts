@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { PgShapeError, PgValidationError, requireNonNegativeInteger, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { PgShapeError, PgValidationError, requireKnownKeys, requireNonNegativeInteger, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { PNG } from "pngjs";
 import { COLORMAP_NAMES, colormapColorUnchecked, type ColormapName } from "./colormap";
 
@@ -97,6 +97,10 @@ interface ResolvedFieldImageOptions {
   readonly gap: number;
 }
 
+const FIELD_IMAGE_OPTION_KEYS = ["fields", "colormap", "range", "scale", "gap"] as const satisfies readonly (keyof FieldImageOptions)[];
+true satisfies OptionKeysCover<FieldImageOptions, typeof FIELD_IMAGE_OPTION_KEYS>;
+const FIELD_PANEL_KEYS = ["title", "values", "shape", "range"] as const satisfies readonly (keyof FieldPanel)[];
+
 function requireRange(parameter: string, range: unknown): readonly [number, number] {
   if (!Array.isArray(range) || range.length !== 2) throw new PgValidationError(WHERE, parameter, "[min, max] with finite min < max", range);
   const [min, max] = range as unknown[];
@@ -108,6 +112,7 @@ function requireRange(parameter: string, range: unknown): readonly [number, numb
 
 function resolveFieldImageOptions(options: FieldImageOptions): ResolvedFieldImageOptions {
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);
+  requireKnownKeys(WHERE, "options", options, FIELD_IMAGE_OPTION_KEYS);
   const colormap = requireOneOf(WHERE, "colormap", options.colormap ?? "viridis", COLORMAP_NAMES);
   const scale = requirePositiveInteger(WHERE, "scale", options.scale ?? 4);
   const gap = requireNonNegativeInteger(WHERE, "gap", options.gap ?? 2);
@@ -127,6 +132,7 @@ function resolveFieldImageOptions(options: FieldImageOptions): ResolvedFieldImag
 
 function requireFieldPanel(at: string, field: FieldPanel): void {
   if (field === null || typeof field !== "object") throw new PgValidationError(WHERE, at, "an object { title, values, shape }", field);
+  requireKnownKeys(WHERE, at, field, FIELD_PANEL_KEYS);
   if (typeof field.title !== "string") throw new PgValidationError(WHERE, `${at}.title`, "a string", field.title);
   const { shape, values } = field;
   if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((size) => typeof size === "number" && Number.isInteger(size) && size >= 1)) {
@@ -170,7 +176,8 @@ function valueRange(fields: readonly FieldPanel[]): readonly [number, number] {
  * @returns the PNG bytes (RGBA, 8 bits per channel) and the layout.
  * @throws {@link PgShapeError} if a field's `values.length` is not nx·ny; {@link PgValidationError} for an empty grid
  *   or row, a bad `shape`, a non-finite value (named by index and cell), an unknown `colormap` or `range`, a range
- *   that is not finite min < max, a non-positive-integer `scale` or a negative `gap`.
+ *   that is not finite min < max, a non-positive-integer `scale`, a negative `gap`, or a key unknown to the options or
+ *   to a panel (the closest one suggested).
  * @example
  * import { fieldImagePng } from "@pg/cli";
  * const ramp = Float64Array.from({ length: 8 * 6 }, (_, k) => k);

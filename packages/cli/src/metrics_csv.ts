@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { PgValidationError } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireNonNegativeInteger } from "@pg/core";
+import { requireNameList, requirePath } from "./arguments";
 import { writeFileAtomic } from "./atomic_file";
 
 /**
@@ -26,10 +27,17 @@ export class MetricsCsv {
   readonly path: string;
   readonly columns: readonly string[];
 
-  /** Starts a new file with the header (replacing any file at `path`). */
+  /**
+   * Starts a new file with the header (replacing any file at `path`).
+   * @throws {@link PgValidationError} for an empty path, columns that are not distinct names free of commas, quotes
+   * and newlines, or an option other than `append`.
+   */
   constructor(path: string, columns: readonly string[], options: { readonly append?: boolean } = {}) {
-    this.path = path;
-    this.columns = columns;
+    const where = "MetricsCsv";
+    this.path = requirePath(where, "path", path);
+    this.columns = requireNameList(where, "columns", columns);
+    requireKnownKeys(where, "options", options, ["append"]);
+    if (options.append !== undefined && typeof options.append !== "boolean") throw new PgValidationError(where, "options.append", "true or false", options.append);
     if (options.append === true) return;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${columns.join(",")}\n`);
@@ -43,6 +51,9 @@ export class MetricsCsv {
    */
   static continueAfter(path: string, columns: readonly string[], iteration: number): MetricsCsv {
     const where = "MetricsCsv.continueAfter";
+    requirePath(where, "path", path);
+    requireNameList(where, "columns", columns);
+    requireNonNegativeInteger(where, "iteration", iteration);
     if (iteration === 0 && !existsSync(path)) return new MetricsCsv(path, columns);
     if (!existsSync(path)) throw new PgValidationError(where, "path", "an existing metrics file", path);
     const lines = readFileSync(path, "utf8").split("\n");
@@ -63,7 +74,10 @@ export class MetricsCsv {
     return new MetricsCsv(path, columns, { append: true });
   }
 
-  /** Appends one row (missing columns are left empty); it is in the file when this returns. */
+  /**
+   * Appends one row (missing columns are left empty); it is in the file when this returns. Not validated: it runs
+   * every step, and the columns were checked once by the constructor.
+   */
   write(row: Readonly<Record<string, number | string>>): void {
     appendFileSync(this.path, `${this.columns.map((c) => formatCell(row[c])).join(",")}\n`);
   }

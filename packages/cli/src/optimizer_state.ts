@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError } from "@pg/core";
+import { requireOptimizer } from "./arguments";
 
 /** One tensor of an optimizer's state. */
 export interface OptimizerTensor {
@@ -52,6 +53,7 @@ function scalarVariables(optimizer: tf.Optimizer): [string, tf.Variable][] {
  * console.log(Array.from(w.dataSync()).join(" ") === Array.from(w2.dataSync()).join(" ")); // true
  */
 export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
+  requireOptimizer("captureOptimizerState", "optimizer", optimizer);
   const weights = (await optimizer.getWeights()).map(({ name, tensor }) => toTensorRecord(name, tensor));
   const scalars: Record<string, number> = {};
   for (const [property, variable] of scalarVariables(optimizer)) scalars[property] = variable.dataSync()[0] as number;
@@ -61,7 +63,8 @@ export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<Op
 /**
  * Puts a captured state into a fresh optimizer of the same class and settings, so that its next update is
  * bit-identical to the one the captured optimizer would have made.
- * @throws {@link PgValidationError} when the classes differ or a stored scalar has no variable to go to.
+ * @throws {@link PgValidationError} when `optimizer` is not a tf.Optimizer, `state` not a captured state, the classes
+ * differ or a stored scalar has no variable to go to.
  * @example
  * import { captureOptimizerState, restoreOptimizerState } from "@pg/cli";
  * import { train } from "@tensorflow/tfjs";
@@ -72,6 +75,9 @@ export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<Op
  * }
  */
 export async function restoreOptimizerState(optimizer: tf.Optimizer, state: OptimizerState): Promise<void> {
+  requireOptimizer("restoreOptimizerState", "optimizer", optimizer);
+  const captured = typeof state === "object" && state !== null && typeof state.className === "string" && Array.isArray(state.weights) && typeof state.scalars === "object" && state.scalars !== null;
+  if (!captured) throw new PgValidationError("restoreOptimizerState", "state", "a state from captureOptimizerState { className, weights, scalars }", state);
   const className = optimizer.getClassName();
   if (state.className !== className) {
     throw new PgValidationError("restoreOptimizerState", "state.className", `"${className}" (the optimizer it is restored into)`, state.className);

@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { hostname } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { PgValidationError } from "@pg/core";
+import { requirePath } from "./arguments";
 
 /** The files of a run directory. */
 export const RUN_FILE = "run.json";
@@ -109,6 +110,7 @@ export type DirectoryContents = "empty" | "run" | "other";
  * console.log(directoryContents(directory)); // run
  */
 export function directoryContents(directory: string): DirectoryContents {
+  requirePath("directoryContents", "directory", directory);
   const entries = existsSync(directory) ? readdirSync(directory) : [];
   if (entries.includes(RUN_FILE) || entries.includes(SUMMARY_FILE)) return "run";
   return entries.every((entry) => entry === LOCK_FILE) ? "empty" : "other";
@@ -128,6 +130,7 @@ export function directoryContents(directory: string): DirectoryContents {
  * console.log(readdirSync(directory).join(" ")); // .pg-lock
  */
 export function clearRunDirectory(directory: string): void {
+  requirePath("clearRunDirectory", "directory", directory);
   for (const entry of readdirSync(directory)) {
     if (entry !== LOCK_FILE) rmSync(join(directory, entry), { recursive: true, force: true });
   }
@@ -202,6 +205,10 @@ export class RunLock {
 
   /** Takes the lock of `directory`, taking over a stale one (its owner is gone) after saying so. */
   static acquire(where: string, directory: string, command: string, log: (line: string) => void = () => {}): RunLock {
+    if (typeof where !== "string" || where === "") throw new PgValidationError("RunLock.acquire", "where", "the name of the caller, for messages", where);
+    requirePath(where, "--out", directory);
+    if (typeof command !== "string") throw new PgValidationError(where, "command", "the command line, a string", command);
+    if (typeof log !== "function") throw new PgValidationError(where, "log", "a function receiving each line", log);
     const path = join(directory, LOCK_FILE);
     const me: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command };
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -238,6 +245,7 @@ export class RunLock {
 
   /** The process that holds `directory`'s lock and is still running (on this host, or any other host), if any. */
   static liveOwner(directory: string): LockOwner | undefined {
+    requirePath("RunLock.liveOwner", "directory", directory);
     const owner = readOwner(join(directory, LOCK_FILE));
     return owner !== undefined && (owner.hostname !== hostname() || isAlive(owner.pid)) ? owner : undefined;
   }

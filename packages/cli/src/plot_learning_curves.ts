@@ -1,4 +1,4 @@
-import { PgShapeError, PgValidationError, requirePositiveInteger } from "@pg/core";
+import { PgShapeError, PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import type { TopLevelSpec } from "vega-lite";
 import { smoothUniform } from "./smooth_uniform";
 
@@ -81,12 +81,30 @@ function requireText(parameter: string, value: unknown): string {
   return value;
 }
 
+const LEARNING_CURVES_OPTION_KEYS = [
+  "curves",
+  "title",
+  "yLabel",
+  "xLabel",
+  "logY",
+  "smoothing",
+  "references",
+  "maxPoints",
+  "width",
+  "height",
+  "legendTitle",
+] as const satisfies readonly (keyof LearningCurvesOptions)[];
+true satisfies OptionKeysCover<LearningCurvesOptions, typeof LEARNING_CURVES_OPTION_KEYS>;
+const CURVE_KEYS = ["name", "iterations", "values"] as const satisfies readonly (keyof LearningCurve)[];
+const REFERENCE_KEYS = ["name", "value"] as const satisfies readonly (keyof ReferenceLevel)[];
+
 function isNumberArray(value: unknown): value is readonly number[] | Float64Array {
   return value instanceof Float64Array || (Array.isArray(value) && value.every((entry) => typeof entry === "number"));
 }
 
 function resolveLearningCurvesOptions(options: LearningCurvesOptions): ResolvedLearningCurvesOptions {
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);
+  requireKnownKeys(WHERE, "options", options, LEARNING_CURVES_OPTION_KEYS);
   const resolved: ResolvedLearningCurvesOptions = {
     curves: options.curves,
     title: requireText("title", options.title),
@@ -114,6 +132,7 @@ function resolveLearningCurvesOptions(options: LearningCurvesOptions): ResolvedL
   resolved.curves.forEach((curve: LearningCurve, index) => {
     const at = `curves[${index}]`;
     if (curve === null || typeof curve !== "object") throw new PgValidationError(WHERE, at, "an object { name, iterations, values }", curve);
+    requireKnownKeys(WHERE, at, curve, CURVE_KEYS);
     if (typeof curve.name !== "string" || curve.name.length === 0) throw new PgValidationError(WHERE, `${at}.name`, "a non-empty string", curve.name);
     if (names.has(curve.name)) throw new PgValidationError(WHERE, `${at}.name`, "a name no other curve has", curve.name);
     names.add(curve.name);
@@ -128,6 +147,7 @@ function resolveLearningCurvesOptions(options: LearningCurvesOptions): ResolvedL
   resolved.references.forEach((reference: ReferenceLevel, index) => {
     const at = `references[${index}]`;
     if (reference === null || typeof reference !== "object") throw new PgValidationError(WHERE, at, "an object { name, value }", reference);
+    requireKnownKeys(WHERE, at, reference, REFERENCE_KEYS);
     requireText(`${at}.name`, reference.name);
     const value = reference.value;
     if (typeof value !== "number" || !Number.isFinite(value) || (resolved.logY && value <= 0)) {
@@ -191,7 +211,8 @@ function prepareCurve(curve: LearningCurve, options: ResolvedLearningCurvesOptio
  * @returns the SVG and, per curve, how many samples were dropped and how many points were drawn.
  * @throws {@link PgValidationError} for an empty `curves`, a repeated or empty curve name, non-numeric arrays, a
  *   non-positive-integer `smoothing`/`width`/`height`, `maxPoints` < 2, or a reference level that is not finite (or
- *   not > 0 on a log axis); {@link PgShapeError} when a curve's `values` and `iterations` differ in length or are empty.
+ *   not > 0 on a log axis), or a key unknown to the options, a curve or a reference (the closest one suggested);
+ *   {@link PgShapeError} when a curve's `values` and `iterations` differ in length or are empty.
  * @example
  * import { learningCurvesSvg } from "@pg/cli";
  * const { svg, droppedPoints, plottedPoints } = await learningCurvesSvg({

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PgValidationError, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { learningCurvesSvg, type LearningCurve, type ReferenceLevel } from "./plot_learning_curves";
 import { readMetricsCsv } from "./read_metrics_csv";
 
@@ -45,6 +45,8 @@ export interface PlotRunResult {
 }
 
 const WHERE = "plotRun";
+const PLOT_RUN_OPTION_KEYS = ["directory", "metric", "smoothing", "title", "yLabel", "xAxis", "logY", "references", "file"] as const satisfies readonly (keyof PlotRunOptions)[];
+true satisfies OptionKeysCover<PlotRunOptions, typeof PLOT_RUN_OPTION_KEYS>;
 
 function readSummaryMethods(directory: string): { experiment: string; averageWindow: number; methods: string[] } {
   const path = join(directory, "summary.json");
@@ -73,7 +75,8 @@ function readSummaryMethods(directory: string): { experiment: string; averageWin
  * @param options - {@link PlotRunOptions}.
  * @returns where the SVG went, which methods were drawn or skipped, and the dropped samples per method.
  * @throws {@link PgValidationError} if summary.json is missing or lists no methods, a listed CSV is missing or lacks the
- *   metric column, `metric`/`xAxis` is unknown, `smoothing` is not a positive integer, or no method has any rows.
+ *   metric column, `metric`/`xAxis` is unknown, `smoothing` is not a positive integer, `file` is not a path, an option
+ *   key is unknown (the closest one suggested), or no method has any rows.
  * @example
  * import { MetricsCsv, plotRun } from "@pg/cli";
  * import { mkdtempSync, writeFileSync } from "node:fs";
@@ -90,6 +93,8 @@ function readSummaryMethods(directory: string): { experiment: string; averageWin
  */
 export async function plotRun(options: PlotRunOptions): Promise<PlotRunResult> {
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);
+  requireKnownKeys(WHERE, "options", options, PLOT_RUN_OPTION_KEYS);
+  if (options.file !== undefined && (typeof options.file !== "string" || options.file.trim() === "")) throw new PgValidationError(WHERE, "options.file", "a file path", options.file);
   const directories = typeof options.directory === "string" ? [options.directory] : options.directory;
   if (!Array.isArray(directories) || directories.length === 0 || directories.some((d) => typeof d !== "string" || d.length === 0)) {
     throw new PgValidationError(WHERE, "directory", "a directory path or a non-empty list of them", options.directory);

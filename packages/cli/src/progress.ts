@@ -1,3 +1,5 @@
+import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
+
 /** What a progress line shows. */
 export interface ProgressState {
   readonly label: string;
@@ -11,12 +13,23 @@ export interface ProgressState {
 }
 
 /**
- * Formats one progress line: label, bar, iteration, loss, it/s and ETA.
+ * Formats one progress line: label, bar, iteration, loss, it/s and ETA. The loss is printed as it is, NaN and
+ * Infinity included: a diverged run must show it.
+ * @throws {@link PgValidationError} unless `state` has a string label, finite step and elapsed, a total > 0, and
+ * `width` is a positive integer.
  * @example
  * import { formatProgress } from "@pg/cli";
  * console.log(formatProgress({ label: "pg", step: 50, total: 100, loss: 0.00012, elapsed: 10 }, 10)); // pg [#####-----] 50/100 loss 1.200e-4 5.0 it/s ETA 0:10
  */
 export function formatProgress(state: ProgressState, width = 24): string {
+  const where = "formatProgress";
+  if (typeof state !== "object" || state === null) throw new PgValidationError(where, "state", "an object { label, step, total, loss, elapsed }", state);
+  if (typeof state.label !== "string") throw new PgValidationError(where, "state.label", "a string", state.label);
+  for (const key of ["step", "elapsed"] as const) {
+    if (typeof state[key] !== "number" || !Number.isFinite(state[key])) throw new PgValidationError(where, `state.${key}`, "a finite number", state[key]);
+  }
+  if (typeof state.total !== "number" || !(state.total > 0) || !Number.isFinite(state.total)) throw new PgValidationError(where, "state.total", "a finite number > 0", state.total);
+  requirePositiveInteger(where, "width", width);
   const fraction = Math.min(1, state.step / state.total);
   const filled = Math.round(fraction * width);
   const rate = state.elapsed > 0 ? (state.step - (state.resumedAfter ?? 0)) / state.elapsed : 0;
@@ -25,7 +38,8 @@ export function formatProgress(state: ProgressState, width = 24): string {
 }
 
 /**
- * Seconds as h:mm:ss or m:ss.
+ * Seconds as h:mm:ss or m:ss; "--:--" for anything that is not a finite number (an ETA not known yet), deliberately
+ * without an error.
  * @example
  * import { formatDuration } from "@pg/cli";
  * console.log(formatDuration(59.6), formatDuration(3725), formatDuration(NaN)); // 1:00 1:02:05 --:--
@@ -40,7 +54,8 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * A number in 4 significant digits, exponent form when small or large.
+ * A number in 4 significant digits, exponent form when small or large; NaN and ±Infinity are printed as they are,
+ * deliberately without an error (a diverged loss must show in the table).
  * @example
  * import { formatNumber } from "@pg/cli";
  * console.log(formatNumber(0.25), formatNumber(1 / 3), formatNumber(0.00012), formatNumber(123456), formatNumber(0)); // 0.2500 0.3333 1.200e-4 1.235e+5 0.000
@@ -70,6 +85,7 @@ export class ProgressBar {
   private lastDraw = 0;
   private lastDecile = -1;
 
+  /** @throws {@link PgValidationError} for a label that is not a string, a total or resumedAfter that is not an integer ≥ 1 or ≥ 0, or a stream without `write`. */
   constructor(
     private readonly label: string,
     private readonly total: number,
@@ -77,9 +93,15 @@ export class ProgressBar {
     /** The step the bar resumes after (rates count only the steps since). */
     private readonly resumedAfter = 0,
   ) {
+    const where = "ProgressBar";
+    if (typeof label !== "string") throw new PgValidationError(where, "label", "a string", label);
+    requirePositiveInteger(where, "total", total);
+    if (typeof stream !== "object" || stream === null || typeof stream.write !== "function") throw new PgValidationError(where, "stream", "a writable stream (e.g. process.stderr)", stream);
+    requireNonNegativeInteger(where, "resumedAfter", resumedAfter);
     this.stream = stream;
   }
 
+  /** Redraws the bar at `step`. Not validated: it runs every step, with the runner's own numbers. */
   update(step: number, loss: number): void {
     const now = performance.now();
     const state = { label: this.label, step, total: this.total, loss, elapsed: (now - this.start) / 1000, resumedAfter: this.resumedAfter };

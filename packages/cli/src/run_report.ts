@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { median, PgValidationError } from "@pg/core";
+import { median, PgValidationError, requireKnownKeys, type OptionKeysCover } from "@pg/core";
 import { COLORMAP_NAMES, colormapColorUnchecked, type ColormapName } from "./colormap";
 import type { FieldPanelLayout } from "./field_images";
 import { learningCurvesSvg } from "./plot_learning_curves";
@@ -22,6 +22,8 @@ export interface RunReportResult {
 }
 
 const WHERE = "writeRunReport";
+const RUN_REPORT_OPTION_KEYS = ["out"] as const satisfies readonly (keyof RunReportOptions)[];
+true satisfies OptionKeysCover<RunReportOptions, typeof RUN_REPORT_OPTION_KEYS>;
 
 /** Escapes text for HTML content and attribute values (and for SVG inlined in HTML). */
 function escapeHtml(text: string): string {
@@ -428,7 +430,7 @@ img.fields { image-rendering: pixelated; max-width: 100%; }
  * @returns where the page went and its size.
  * @throws {@link PgValidationError} naming `directory` if it is not a readable directory or has no run.json; naming
  *   run.json, summary.json or examples.json when one exists but is not a JSON object; naming `options.out` if it is
- *   not a non-empty string; the errors of {@link readMetricsCsv} for a broken CSV.
+ *   not a non-empty string, and an option key it does not know (e.g. `options.output`, with `out` suggested); the errors of {@link readMetricsCsv} for a broken CSV.
  * @example
  * import { writeRunReport } from "@pg/cli";
  * import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -447,6 +449,7 @@ img.fields { image-rendering: pixelated; max-width: 100%; }
 export async function writeRunReport(directory: string, options: RunReportOptions = {}): Promise<RunReportResult> {
   if (typeof directory !== "string" || directory.length === 0) throw new PgValidationError(WHERE, "directory", "a run directory path", directory);
   if (options === null || typeof options !== "object") throw new PgValidationError(WHERE, "options", "an options object", options);
+  requireKnownKeys(WHERE, "options", options, RUN_REPORT_OPTION_KEYS);
   if (options.out !== undefined && (typeof options.out !== "string" || options.out.length === 0)) {
     throw new PgValidationError(WHERE, "options.out", "a file path", options.out);
   }

@@ -1,7 +1,9 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { PgValidationError } from "@pg/core";
 import { networkConfigOf, saveNetwork } from "@pg/nets";
+import { requireMethod, requirePath } from "./arguments";
 
 /** Where runExperiment keeps each method's trained network, relative to `--out`. */
 export const TRAINED_NETWORKS_DIRECTORY = "networks";
@@ -31,6 +33,8 @@ function firstNonFiniteWeight(model: tf.LayersModel): string | undefined {
  * @param method - the method name (the sub-directory).
  * @param model - the network being trained.
  * @returns whether it saved, and where or why not.
+ * @throws {@link PgValidationError} for an empty `out`, a method name that cannot be a directory name, or a `model`
+ * that is not a tf.LayersModel (a model that is one but cannot be saved is an outcome, not an error).
  * @example
  * import { saveTrainedNetwork } from "@pg/cli";
  * import { loadNetwork, mlp } from "@pg/nets";
@@ -46,6 +50,9 @@ function firstNonFiniteWeight(model: tf.LayersModel): string | undefined {
  * console.log(JSON.stringify(await saveTrainedNetwork(out, "plain", plain))); // {"saved":false,"reason":"the network was not built by a @pg/nets builder"}
  */
 export async function saveTrainedNetwork(out: string, method: string, model: tf.LayersModel): Promise<SaveOutcome> {
+  requirePath("saveTrainedNetwork", "out", out);
+  requireMethod("saveTrainedNetwork", "method", method);
+  if (!(model instanceof tf.LayersModel)) throw new PgValidationError("saveTrainedNetwork", "model", "a tf.LayersModel", model);
   if (networkConfigOf(model) === undefined) return { saved: false, reason: "the network was not built by a @pg/nets builder" };
   const bad = firstNonFiniteWeight(model);
   if (bad !== undefined) return { saved: false, reason: `a weight is not finite (${bad})` };
@@ -66,6 +73,7 @@ export async function saveTrainedNetwork(out: string, method: string, model: tf.
  * Puts back a save that a kill left aside (`networks/<method>.previous` with no `networks/<method>`), and removes an
  * unfinished `.partial`; a run that resumes calls it before anything reads the network.
  * @returns the network's directory.
+ * @throws {@link PgValidationError} for an empty `out` or a method name that cannot be a directory name.
  * @example
  * import { recoverTrainedNetwork } from "@pg/cli";
  * import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
@@ -79,6 +87,8 @@ export async function saveTrainedNetwork(out: string, method: string, model: tf.
  * console.log(existsSync(directory), existsSync(`${directory}.previous`), existsSync(`${directory}.partial`)); // true false false
  */
 export function recoverTrainedNetwork(out: string, method: string): string {
+  requirePath("recoverTrainedNetwork", "out", out);
+  requireMethod("recoverTrainedNetwork", "method", method);
   const directory = join(out, TRAINED_NETWORKS_DIRECTORY, method);
   const previous = `${directory}.previous`;
   if (existsSync(previous)) {

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { PgValidationError, type SchemeState } from "@pg/core";
+import { PgValidationError, requireNonNegativeInteger, type SchemeState } from "@pg/core";
 import type { RandomState } from "@pg/data";
 import type { WeightSnapshot } from "@pg/nets";
+import { requireMethod, requirePath } from "./arguments";
 import { writeFileAtomic } from "./atomic_file";
 import type { OptimizerState } from "./optimizer_state";
 
@@ -32,8 +33,13 @@ export interface TrainingCheckpoint<R = unknown> {
   readonly runner: R;
 }
 
-/** The checkpoint file of `method` in the run directory `out`. */
+/**
+ * The checkpoint file of `method` in the run directory `out`.
+ * @throws {@link PgValidationError} for an empty `out` or a method name that cannot be part of a file name.
+ */
 export function checkpointPath(out: string, method: string): string {
+  requirePath("checkpointPath", "out", out);
+  requireMethod("checkpointPath", "method", method);
   return join(out, CHECKPOINTS_DIRECTORY, `${method}.ckpt`);
 }
 
@@ -41,6 +47,8 @@ export function checkpointPath(out: string, method: string): string {
  * Writes a checkpoint in one file (structured-clone serialisation keeps Float32/Float64 arrays exact): written beside
  * the old one, synced, then renamed over it, so the previous checkpoint stays valid until the new one is complete.
  * {@link readCheckpoint} reads it back.
+ * @throws {@link PgValidationError} for an empty `out`, a `checkpoint.method` that cannot be part of a file name or a
+ * `checkpoint.iteration` that is not a non-negative integer.
  * @example
  * import { checkpointPath, readCheckpoint, writeCheckpoint } from "@pg/cli";
  * import { mkdtempSync } from "node:fs";
@@ -56,6 +64,11 @@ export function checkpointPath(out: string, method: string): string {
  * console.log(back.iteration, back.weights["dense_0/kernel"][0] === weights["dense_0/kernel"][0], readCheckpoint(out, "pg")); // 7 true undefined
  */
 export function writeCheckpoint<R>(out: string, checkpoint: Omit<TrainingCheckpoint<R>, "format" | "savedAt">): string {
+  const where = "writeCheckpoint";
+  requirePath(where, "out", out);
+  if (typeof checkpoint !== "object" || checkpoint === null) throw new PgValidationError(where, "checkpoint", "a checkpoint { method, iteration, weights, … }", checkpoint);
+  requireMethod(where, "checkpoint.method", checkpoint.method);
+  requireNonNegativeInteger(where, "checkpoint.iteration", checkpoint.iteration);
   mkdirSync(join(out, CHECKPOINTS_DIRECTORY), { recursive: true });
   const path = checkpointPath(out, checkpoint.method);
   writeFileAtomic(path, serialize({ format: FORMAT, savedAt: new Date().toISOString(), ...checkpoint }), { durable: true });
@@ -64,9 +77,12 @@ export function writeCheckpoint<R>(out: string, checkpoint: Omit<TrainingCheckpo
 
 /**
  * Reads the checkpoint of `method`, or undefined when the run has none for it.
- * @throws {@link PgValidationError} when the file is not a checkpoint of this format or belongs to another method.
+ * @throws {@link PgValidationError} when the file is not a checkpoint of this format or belongs to another method;
+ * for an empty `out` or a method name that cannot be part of a file name.
  */
 export function readCheckpoint<R>(out: string, method: string): TrainingCheckpoint<R> | undefined {
+  requirePath("readCheckpoint", "out", out);
+  requireMethod("readCheckpoint", "method", method);
   const path = checkpointPath(out, method);
   if (!existsSync(path)) return undefined;
   let value: unknown;

@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { softBoxMask } from "@pg/numerics";
 import type { RandomStream } from "./random";
 
@@ -13,7 +13,7 @@ export interface HeatRectanglesOptions {
 /** Every key of {@link HeatRectanglesOptions}: anything else is refused as a misspelling. */
 const HEAT_RECTANGLES_OPTION_KEYS = ["batch", "shape"] as const satisfies readonly (keyof HeatRectanglesOptions)[];
 // A compile error here means an option of HeatRectanglesOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof HeatRectanglesOptions, (typeof HEAT_RECTANGLES_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<HeatRectanglesOptions, typeof HEAT_RECTANGLES_OPTION_KEYS>;
 
 /** Candidate rectangles per example: always drawn, whatever the count, so the stream does not depend on it. */
 const CANDIDATES = 10;

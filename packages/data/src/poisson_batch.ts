@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { noiseField } from "@pg/numerics";
 import type { RandomStream } from "./random";
 
@@ -13,7 +13,7 @@ export interface PoissonBatchOptions {
 /** Every key of {@link PoissonBatchOptions}: anything else is refused as a misspelling. */
 const POISSON_BATCH_OPTION_KEYS = ["batch", "shape"] as const satisfies readonly (keyof PoissonBatchOptions)[];
 // A compile error here means an option of PoissonBatchOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof PoissonBatchOptions, (typeof POISSON_BATCH_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<PoissonBatchOptions, typeof POISSON_BATCH_OPTION_KEYS>;
 
 /** One batch of Poisson ground truth x* (SPEC §7.1 "Data"); y* = P(x*) is the physics' business, not data's. */
 export interface PoissonBatch {

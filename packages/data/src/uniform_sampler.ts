@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import type { RandomStream } from "./random";
 
 /** Options of {@link uniformSampler}. */
@@ -12,7 +12,7 @@ export interface UniformSamplerOptions {
 /** Every key of {@link UniformSamplerOptions}: anything else is refused as a misspelling. */
 const UNIFORM_SAMPLER_OPTION_KEYS = ["low", "high"] as const satisfies readonly (keyof UniformSamplerOptions)[];
 // A compile error here means an option of UniformSamplerOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof UniformSamplerOptions, (typeof UNIFORM_SAMPLER_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<UniformSamplerOptions, typeof UNIFORM_SAMPLER_OPTION_KEYS>;
 
 /** Draws batches of ground-truth parameters from U[low, high); made by {@link uniformSampler}. */
 export interface UniformSampler {

@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import type { RandomStream } from "./random";
 
 /** Samples per wave packet, at ξ = 0, 1, …, 255 (SPEC §4). */
@@ -26,7 +26,7 @@ export interface WavePacketsOptions {
 /** Every key of {@link WavePacketsOptions}: anything else is refused as a misspelling. */
 const WAVE_PACKETS_OPTION_KEYS = ["batch", "noise"] as const satisfies readonly (keyof WavePacketsOptions)[];
 // A compile error here means an option of WavePacketsOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof WavePacketsOptions, (typeof WAVE_PACKETS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<WavePacketsOptions, typeof WAVE_PACKETS_OPTION_KEYS>;
 
 /** One batch of wave-packet data made by {@link wavePackets}. */
 export interface WavePacketBatch {

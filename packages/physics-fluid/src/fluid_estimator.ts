@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { centerOfMass } from "./center_of_mass";
 import { FLUID_DT, FLUID_STEPS, requireFiniteVectorField, requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidStep } from "./fluid_step";
@@ -34,7 +34,7 @@ export interface FluidEstimatorOptions {
 /** Every key of {@link FluidEstimatorOptions}: anything else is refused as a misspelling. */
 const FLUID_ESTIMATOR_OPTION_KEYS = ["consistentVortexPosition", "forward", "pressureSolver"] as const satisfies readonly (keyof FluidEstimatorOptions)[];
 // A compile error here means an option of FluidEstimatorOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof FluidEstimatorOptions, (typeof FLUID_ESTIMATOR_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<FluidEstimatorOptions, typeof FLUID_ESTIMATOR_OPTION_KEYS>;
 
 /** Result of {@link fluidEstimator}; every array is per example. */
 export interface FluidEstimate {

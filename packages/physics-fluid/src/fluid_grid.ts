@@ -1,4 +1,4 @@
-import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 
 /**
  * A periodic 2-D grid of nx × ny square cells of size dx (SPEC §0, §2.5). Cell (i, j) is centred at
@@ -47,7 +47,7 @@ export const SAMPLE_OFFSETS = Object.freeze({
 /** Every key of {@link FluidGrid}: anything else (`dy`, `size`) is refused as a misspelling. */
 const FLUID_GRID_KEYS = ["nx", "ny", "dx"] as const satisfies readonly (keyof FluidGrid)[];
 // A compile error here means a field of FluidGrid is missing from the list (and would be refused).
-true satisfies [Exclude<keyof FluidGrid, (typeof FLUID_GRID_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<FluidGrid, typeof FLUID_GRID_KEYS>;
 
 /**
  * Validates a grid and returns it.

@@ -8,6 +8,7 @@ import {
   type InverseSolver,
   type Physics,
   type StopReason,
+  type OptionKeysCover,
 } from "@pg/core";
 import { FLUID_GRID, SAMPLE_OFFSETS, requireFluidGrid, requireVectorField, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidEstimator, type FluidEstimatorOptions } from "./fluid_estimator";
@@ -35,7 +36,7 @@ export interface FluidPhysicsOptions extends SimulateFluidOptions {
 /** Every key of {@link FluidPhysicsOptions}: anything else is refused as a misspelling. */
 const FLUID_PHYSICS_OPTION_KEYS = ["grid", ...SIMULATE_FLUID_OPTION_KEYS] as const satisfies readonly (keyof FluidPhysicsOptions)[];
 // A compile error here means an option of FluidPhysicsOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof FluidPhysicsOptions, (typeof FLUID_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<FluidPhysicsOptions, typeof FLUID_PHYSICS_OPTION_KEYS>;
 
 /** Options of {@link fluidInverse}: those of {@link fluidEstimator} but `forward`, which the solver takes from the physics. */
 export type FluidInverseOptions = Omit<FluidEstimatorOptions, "forward">;
@@ -43,7 +44,7 @@ export type FluidInverseOptions = Omit<FluidEstimatorOptions, "forward">;
 /** Every key of {@link FluidInverseOptions}: anything else is refused as a misspelling. */
 const FLUID_INVERSE_OPTION_KEYS = ["consistentVortexPosition", "pressureSolver"] as const satisfies readonly (keyof FluidInverseOptions)[];
 // A compile error here means an option of FluidInverseOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof FluidInverseOptions, (typeof FLUID_INVERSE_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<FluidInverseOptions, typeof FLUID_INVERSE_OPTION_KEYS>;
 
 /** The fluid experiment's P for one batch: the initial markers m₀ are part of the physics, x = v₀, y = m(t = 2). */
 export interface FluidPhysics extends Physics {

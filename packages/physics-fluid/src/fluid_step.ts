@@ -1,4 +1,4 @@
-import { PgValidationError, requireFinite, requireKnownKeys, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireFinite, requireKnownKeys, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import type { ConjugateGradientStopReason } from "@pg/numerics";
 import { FLUID_DT, requireFluidGrid, SAMPLE_OFFSETS, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { advectStaggeredUnchecked, macCormackInto, macCormackScratch, requireFiniteStaggeredVelocity } from "./mac_cormack";
@@ -40,8 +40,8 @@ const FLUID_STEP_OPTION_KEYS = [
   "pressureSolver",
 ] as const satisfies readonly (keyof FluidStepOptions)[];
 // A compile error here means a key of FluidState or FluidStepOptions is missing from its list (and would be refused).
-true satisfies [Exclude<keyof FluidState, (typeof FLUID_STATE_KEYS)[number]>] extends [never] ? true : false;
-true satisfies [Exclude<keyof FluidStepOptions, (typeof FLUID_STEP_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<FluidState, typeof FLUID_STATE_KEYS>;
+true satisfies OptionKeysCover<FluidStepOptions, typeof FLUID_STEP_OPTION_KEYS>;
 
 /** Result of {@link fluidStep}. */
 export interface FluidStepResult {

@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requirePositiveInteger, type Objective } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type Objective, type OptionKeysCover } from "@pg/core";
 import { fft2, fftfreq, ifft2 } from "@pg/numerics";
 import { FLUID_GRID, requireFluidGrid, requireScalarField, type FluidGrid } from "./fluid_grid";
 
@@ -20,7 +20,7 @@ export interface FrequencyLossOptions {
 /** Every key of {@link FrequencyLossOptions}: anything else is refused as a misspelling. */
 const FREQUENCY_LOSS_OPTION_KEYS = ["grid", "falloff", "threshold"] as const satisfies readonly (keyof FrequencyLossOptions)[];
 // A compile error here means an option of FrequencyLossOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof FrequencyLossOptions, (typeof FREQUENCY_LOSS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<FrequencyLossOptions, typeof FREQUENCY_LOSS_OPTION_KEYS>;
 
 /** The fluid objective returned by {@link frequencyLoss}: an {@link Objective} plus its resolved settings. */
 export interface FrequencyLoss extends Objective {

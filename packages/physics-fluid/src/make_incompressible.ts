@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requireNonNegativeInteger, requireOneOf, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireNonNegativeInteger, requireOneOf, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { conjugateGradient, fft2, ifft2, laplacianOperator, type ConjugateGradientStopReason, type LinearOperator } from "@pg/numerics";
 import { requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { requireFiniteStaggeredVelocity } from "./mac_cormack";
@@ -38,7 +38,7 @@ const MAKE_INCOMPRESSIBLE_OPTION_KEYS = [
   "solver",
 ] as const satisfies readonly (keyof MakeIncompressibleOptions)[];
 // A compile error here means an option of MakeIncompressibleOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof MakeIncompressibleOptions, (typeof MAKE_INCOMPRESSIBLE_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<MakeIncompressibleOptions, typeof MAKE_INCOMPRESSIBLE_OPTION_KEYS>;
 
 /** Result of {@link makeIncompressible}; non-convergence is reported here per example, never thrown. */
 export interface MakeIncompressibleResult {

@@ -1,4 +1,4 @@
-import { PgValidationError, requireKnownKeys, requireOneOf, requirePositive, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requireOneOf, requirePositive, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { FLUID_DT, FLUID_STEPS, requireFiniteVectorField, requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./fluid_grid";
 import { fluidStepUnchecked } from "./fluid_step";
 import { PRESSURE_SOLVERS, makeIncompressibleUnchecked, type PressureSolver } from "./make_incompressible";
@@ -28,7 +28,7 @@ export const SIMULATE_FLUID_OPTION_KEYS = [
   "pressureSolver",
 ] as const satisfies readonly (keyof SimulateFluidOptions)[];
 // A compile error here means an option of SimulateFluidOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof SimulateFluidOptions, (typeof SIMULATE_FLUID_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<SimulateFluidOptions, typeof SIMULATE_FLUID_OPTION_KEYS>;
 
 /** {@link SimulateFluidOptions} with the defaults filled in and every value checked. @internal */
 export interface ResolvedSimulateFluidOptions {

@@ -1,4 +1,4 @@
-import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { requireFiniteVectorField, requireFluidGrid, type FluidGrid } from "./fluid_grid";
 
 /** Radius (standard deviation of the Gaussian envelope, physical units) of the fluid experiment's vortex (SPEC §7.3). */
@@ -29,8 +29,8 @@ export interface SwirlStrengthOptions {
 const SWIRL_OPTION_KEYS = ["centre", "radius"] as const satisfies readonly (keyof SwirlOptions)[];
 const SWIRL_STRENGTH_OPTION_KEYS = ["centre", "normalisation"] as const satisfies readonly (keyof SwirlStrengthOptions)[];
 // A compile error here means a key of SwirlOptions or SwirlStrengthOptions is missing from its list (and would be refused).
-true satisfies [Exclude<keyof SwirlOptions, (typeof SWIRL_OPTION_KEYS)[number]>] extends [never] ? true : false;
-true satisfies [Exclude<keyof SwirlStrengthOptions, (typeof SWIRL_STRENGTH_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<SwirlOptions, typeof SWIRL_OPTION_KEYS>;
+true satisfies OptionKeysCover<SwirlStrengthOptions, typeof SWIRL_STRENGTH_OPTION_KEYS>;
 
 /**
  * The vortex of the fluid experiment (SPEC §7.3 data generation step 6, estimator step 7) as a cell-centred vector

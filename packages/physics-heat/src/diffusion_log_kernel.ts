@@ -1,3 +1,4 @@
+import type { OptionKeysCover } from "@pg/core";
 import { fftfreq } from "@pg/numerics";
 import { requireOptions, resolveDiffusivityTime, resolveShape } from "./heat_grid";
 
@@ -12,7 +13,7 @@ export interface DiffusionLogKernelOptions {
 /** Every key of {@link DiffusionLogKernelOptions}: anything else is refused as a misspelling. */
 const DIFFUSION_LOG_KERNEL_OPTION_KEYS = ["shape", "diffusivityTime"] as const satisfies readonly (keyof DiffusionLogKernelOptions)[];
 // A compile error here means an option of DiffusionLogKernelOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof DiffusionLogKernelOptions, (typeof DIFFUSION_LOG_KERNEL_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<DiffusionLogKernelOptions, typeof DIFFUSION_LOG_KERNEL_OPTION_KEYS>;
 
 /**
  * The log-attenuation ℓ(k) = (2π)²·|k|²·ν t of spectral diffusion (SPEC §2.4, §7.2 step 2), with k = (fftfreq(nx),

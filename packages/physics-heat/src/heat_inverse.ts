@@ -5,6 +5,7 @@ import {
   type InverseSolver,
   type SolveProblem,
   type StopReason,
+  type OptionKeysCover,
 } from "@pg/core";
 import { logKernelOf } from "./diffusion_log_kernel";
 import type { HeatPhysics } from "./heat_physics";
@@ -22,7 +23,7 @@ export interface HeatInverseOptions {
 /** Every key of {@link HeatInverseOptions}: anything else is refused as a misspelling. */
 const HEAT_INVERSE_OPTION_KEYS = ["relativeUncertainty", "absoluteUncertainty"] as const satisfies readonly (keyof HeatInverseOptions)[];
 // A compile error here means an option of HeatInverseOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof HeatInverseOptions, (typeof HEAT_INVERSE_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<HeatInverseOptions, typeof HEAT_INVERSE_OPTION_KEYS>;
 
 /**
  * The heat experiment's inverse-physics solver ("Adam + PG (inverse physics)", SPEC §7.2): with the residual

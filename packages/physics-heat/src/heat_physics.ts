@@ -1,4 +1,4 @@
-import { requireBatchArray, requireFinite, requirePositiveInteger, type Physics } from "@pg/core";
+import { requireBatchArray, requireFinite, requirePositiveInteger, type Physics, type OptionKeysCover } from "@pg/core";
 import { fft2, ifft2 } from "@pg/numerics";
 import { logKernelOf } from "./diffusion_log_kernel";
 import { requireOptions, resolveDiffusivityTime, resolveShape } from "./heat_grid";
@@ -14,7 +14,7 @@ export interface HeatPhysicsOptions {
 /** Every key of {@link HeatPhysicsOptions}: anything else is refused as a misspelling. */
 const HEAT_PHYSICS_OPTION_KEYS = ["shape", "diffusivityTime"] as const satisfies readonly (keyof HeatPhysicsOptions)[];
 // A compile error here means an option of HeatPhysicsOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof HeatPhysicsOptions, (typeof HEAT_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<HeatPhysicsOptions, typeof HEAT_PHYSICS_OPTION_KEYS>;
 
 /**
  * The heat equation of SPEC §7.2 as a {@link Physics}: y = P(x) diffuses every example of x for ν·t on a periodic

@@ -1,4 +1,4 @@
-import { PgNonFiniteError, PgValidationError, requireBatchArray, requireKnownKeys, requirePositiveInteger } from "@pg/core";
+import { PgNonFiniteError, PgValidationError, requireBatchArray, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { fft2, ifft2 } from "@pg/numerics";
 import { logKernelOf } from "./diffusion_log_kernel";
 import { resolveDiffusivityTime, resolveShape } from "./heat_grid";
@@ -21,7 +21,7 @@ export interface InverseDiffusionOptions {
 /** Every key of {@link InverseDiffusionOptions}: anything else is refused as a misspelling. */
 const INVERSE_DIFFUSION_OPTION_KEYS = ["batch", "shape", "diffusivityTime", "uncertainty"] as const satisfies readonly (keyof InverseDiffusionOptions)[];
 // A compile error here means an option of InverseDiffusionOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof InverseDiffusionOptions, (typeof INVERSE_DIFFUSION_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<InverseDiffusionOptions, typeof INVERSE_DIFFUSION_OPTION_KEYS>;
 
 /** What {@link inverseDiffusion} returns; every array is batch × nx × ny, bin (kx, ky) at kx·ny + ky. */
 export interface InverseDiffusionResult {

@@ -6,6 +6,7 @@ import {
   requirePositive,
   requirePositiveInteger,
   type Physics,
+  type OptionKeysCover,
 } from "@pg/core";
 import {
   conjugateGradient,
@@ -52,7 +53,7 @@ const POISSON_PHYSICS_OPTION_KEYS = [
   "reuseLastForward",
 ] as const satisfies readonly (keyof PoissonPhysicsOptions)[];
 // A compile error here means an option of PoissonPhysicsOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof PoissonPhysicsOptions, (typeof POISSON_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<PoissonPhysicsOptions, typeof POISSON_PHYSICS_OPTION_KEYS>;
 
 /** What {@link PoissonPhysicsOptions.onWarning} receives when CG did not converge for some examples. */
 export interface PoissonWarning {

@@ -6,6 +6,7 @@ import {
   requirePositiveInteger,
   type NewtonDerivatives,
   type Physics,
+  type OptionKeysCover,
 } from "@pg/core";
 import { sinClosestMinimum } from "./sin_closest_minimum";
 
@@ -23,7 +24,7 @@ export interface SinPhysicsOptions {
 /** Every key of {@link SinPhysicsOptions}: anything else is refused as a misspelling. */
 const SIN_PHYSICS_OPTION_KEYS = ["a"] as const satisfies readonly (keyof SinPhysicsOptions)[];
 // A compile error here means an option of SinPhysicsOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof SinPhysicsOptions, (typeof SIN_PHYSICS_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<SinPhysicsOptions, typeof SIN_PHYSICS_OPTION_KEYS>;
 
 /**
  * The single-parameter problem y = P_a(x) = sin(a/x) of SPEC §5 ([P] §3.1, App. B.2) for one batch of parameters a.

@@ -6,6 +6,7 @@ import {
   requirePositiveInteger,
   type Objective,
   type Physics,
+  type OptionKeysCover,
 } from "@pg/core";
 
 const X_SHAPE: readonly number[] = Object.freeze([2]);
@@ -26,7 +27,7 @@ export interface WavePacketPhysicsOptions {
 /** Every key of {@link WavePacketPhysicsOptions}: anything else is refused as a misspelling. */
 const WAVE_PACKET_OPTION_KEYS = ["samples", "frequency", "width"] as const satisfies readonly (keyof WavePacketPhysicsOptions)[];
 // A compile error here means an option of WavePacketPhysicsOptions is missing from the list (and would be refused).
-true satisfies [Exclude<keyof WavePacketPhysicsOptions, (typeof WAVE_PACKET_OPTION_KEYS)[number]>] extends [never] ? true : false;
+true satisfies OptionKeysCover<WavePacketPhysicsOptions, typeof WAVE_PACKET_OPTION_KEYS>;
 
 /**
  * The wave packet of SPEC §4 ([P] Fig. 1, App. B.1) as a batched {@link Physics}: x = (ξ₀, A) per example

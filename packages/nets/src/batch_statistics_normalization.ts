@@ -38,8 +38,9 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
   readonly epsilon: number;
   /**
    * When set (data-parallel training), sums per-channel statistics across replicas so every replica normalises with
-   * the statistics of the whole batch, exactly as one process would. Must be differentiable (its gradient is the
-   * same cross-replica sum). Set through {@link setCrossReplicaSum}.
+   * the statistics of the whole batch, exactly as one process would. Applied only to calls with `training: true`
+   * (the training step every replica runs); predictions use their own batch. Must be differentiable (its gradient
+   * is the same cross-replica sum). Set through {@link setCrossReplicaSum}.
    */
   crossReplicaSum: ((values: tf.Tensor1D) => tf.Tensor1D) | undefined;
   private gamma: tf.LayerVariable | undefined;
@@ -61,13 +62,16 @@ export class BatchStatisticsNormalization extends tf.layers.Layer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict = {}): tf.Tensor {
     return tf.tidy(() => {
       const x = singleTensor(this.name, inputs);
       if (this.gamma === undefined || this.beta === undefined) {
         throw new PgShapeError(this.name, "layer", "been built before it is called", "an unbuilt layer");
       }
-      return normalizeWithBatchStatistics(x, this.gamma.read(), this.beta.read(), this.epsilon, this.crossReplicaSum);
+      // Replicas sum their statistics only in a training step, which every replica runs at once. An inference call
+      // (a prediction, the probe before saving) runs in one replica alone: waiting for the others would never end.
+      const sum = kwargs["training"] === true ? this.crossReplicaSum : undefined;
+      return normalizeWithBatchStatistics(x, this.gamma.read(), this.beta.read(), this.epsilon, sum);
     });
   }
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { PgValidationError } from "@pg/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BatchStatisticsNormalization, unet } from "../src/index";
+import { BatchStatisticsNormalization, serializeNetwork, setCrossReplicaSum, unet } from "../src/index";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -92,5 +92,28 @@ describe("BatchStatisticsNormalization", () => {
     expect(() => new BatchStatisticsNormalization({ epsilon: 0 })).toThrow(
       "BatchStatisticsNormalization: epsilon must be a finite number > 0; received 0.",
     );
+  });
+});
+
+describe("the cross-replica sum", () => {
+  it("is used by training calls only: a prediction, or the probe before saving, runs in one replica alone", () => {
+    const model = unet({ levels: 2, inputChannels: 1, outputChannels: 1, seed: 3 });
+    let calls = 0;
+    setCrossReplicaSum(model, (values) => {
+      calls++;
+      return values;
+    });
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 4 * 4 }, (_, i) => Math.sin(i)), [2, 4, 4, 1]);
+    tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
+    const inTraining = calls;
+    expect(inTraining).toBeGreaterThan(0);
+    tf.dispose(model.predict(x) as tf.Tensor);
+    tf.dispose(model.apply(x) as tf.Tensor);
+    // Saving probes the network's output: with the sum in place it used to wait for replicas that never came.
+    expect(serializeNetwork(model).weights.byteLength).toBeGreaterThan(0);
+    expect(calls).toBe(inTraining);
+    setCrossReplicaSum(model, undefined);
+    x.dispose();
+    model.dispose();
   });
 });

@@ -52,6 +52,7 @@ describe("examples/sin", () => {
     await expect(run("--batch", "ten")).rejects.toThrow(/--batch must be a positive integer; received "ten"\./);
     await expect(run("--methods", "adam,lbfgs")).rejects.toThrow(/--methods must be a comma-separated list of "adam", "supervised", "pg-inverse", "pg-newton", "pg-ig"; received "lbfgs"\./);
     await expect(run("--speed", "3")).rejects.toThrow(/sin: flag must be one of --iterations, .*; received "--speed"\./);
-    await expect(runExperiment(sinExperiment(), ["--backend", "gpu"], quiet)).rejects.toThrow(/initBackend: backend must be one of "tensorflow-gpu", "tensorflow", "webgpu", "webgl", "wasm", "cpu"; received "gpu"\./);
+    const out = mkdtempSync(join(tmpdir(), "pg-sin-"));
+    await expect(runExperiment(sinExperiment(), ["--backend", "gpu", "--out", out], quiet)).rejects.toThrow(/pg train: --backend must be one of tensorflow-gpu, tensorflow, webgpu, webgl, wasm, cpu; received "gpu"\./);
   });
 });

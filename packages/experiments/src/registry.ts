@@ -90,7 +90,7 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
     name: "heat",
     description: HEAT_DESCRIPTION,
     // Measured for this registry: `pg train heat --iterations 6`, wasm, 2 replicas at batch 128 (the s/iter column).
-    secondsPerIteration: { adam: 1.5, "pg-inverse": 1.5, "pg-lbfgsb": 8.4 },
+    secondsPerIteration: { adam: 0.83, "pg-inverse": 0.89, "pg-lbfgsb": 7.9 },
     environment: [],
     create: (environment) => {
       requireEnvironment("heat", environment);
@@ -136,7 +136,7 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
  * @example
  * import { experimentEntry } from "@pg/experiments";
  * const heat = experimentEntry("heat");
- * console.log(heat.create().name, heat.secondsPerIteration["pg-lbfgsb"]); // heat 8.4
+ * console.log(heat.create().name, heat.secondsPerIteration["pg-lbfgsb"]); // heat 7.9
  * try {
  *   experimentEntry("haet");
  * } catch (error) {

@@ -4,7 +4,8 @@ import { firstNonFinite, requirePositiveInteger } from "./validate";
 
 /**
  * The batch mean of per-example Σ|a − b| over all non-batch entries: the "x MAE" (x_l1) the paper plots for Poisson
- * and heat (SPEC §0 `l1`, §7.1, §7.2) — a sum over cells, not a mean.
+ * and heat (the authors' code logs the per-example sum of |x − x*| over cells, averaged over the batch) — a sum over
+ * cells, not a mean.
  * @throws {@link PgValidationError} unless a and b are Float64Arrays and `batch` a positive integer;
  *   {@link PgShapeError} if their lengths differ or are not a multiple of the batch; {@link PgNonFiniteError} naming
  *   `a` or `b` if it holds NaN or ±Infinity (the metric would be NaN).

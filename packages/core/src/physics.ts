@@ -62,7 +62,7 @@ function requireMatchingLengths(where: string, y: Float64Array, yTarget: Float64
 }
 
 /**
- * L = ½‖y − y*‖² per example, summed over all non-batch entries (SPEC §0, `l2`). `value` and `gradient` check the
+ * L = ½‖y − y*‖² per example, summed over all non-batch entries (as the authors' code's `l2_loss`, with its ½). `value` and `gradient` check the
  * lengths (PgShapeError naming `y` or `yTarget`) but not finiteness: NaN in, NaN out, for the solvers to report.
  */
 export const halfSquaredError: Objective = {

@@ -415,5 +415,5 @@ export function proxyLoss(x: Float64Array, xTilde: Float64Array, batch: number, 
   return reduction === "mean" ? (0.5 * sum) / batch : 0.5 * sum;
 }
 
-/** How per-example losses are combined over a batch; the paper uses both (SPEC §0). */
+/** How per-example losses are combined over a batch; the paper uses both (Poisson and heat sum over the batch, the fluid averages). */
 export type Reduction = "sum" | "mean";

@@ -53,7 +53,7 @@ export interface ConjugateGradientResult {
   readonly residualNorms: Float64Array;
 }
 
-/** Divergence test of SPEC §2.3: ‖r‖²/‖r₀‖² above this after at least {@link DIVERGENCE_MIN_ITERATIONS}. */
+/** Divergence test of PhiFlow's CG, which the authors' code solves with: ‖r‖²/‖r₀‖² above this after at least {@link DIVERGENCE_MIN_ITERATIONS}. */
 const DIVERGENCE_RATIO = 1e5;
 const DIVERGENCE_MIN_ITERATIONS = 8;
 /** The residual is recomputed as b − A·x every this many iterations, to shed accumulated rounding (Shewchuk §B2). */
@@ -75,7 +75,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 /**
  * Solves A·x = b for every example of a batch by the conjugate gradient method (Shewchuk 1994, "An Introduction to
  * the Conjugate Gradient Method Without the Agonizing Pain", §B2), each example with its own α, β and stopping test
- * (SPEC §2.3): stop when ‖r‖² ≤ max(rtol²·‖b‖², atol²), when ‖r‖²/‖r₀‖² > 1e5 after ≥ 8 iterations ('diverged'), or
+ * (PhiFlow's rule): stop when ‖r‖² ≤ max(rtol²·‖b‖², atol²), when ‖r‖²/‖r₀‖² > 1e5 after ≥ 8 iterations ('diverged'), or
  * after `maxIterations` ('maxIterations'). A negative definite A such as the Dirichlet {@link laplacianOperator}
  * works as is. The loop allocates nothing; `apply` is called on one example at a time.
  *

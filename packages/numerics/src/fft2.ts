@@ -21,7 +21,7 @@ export interface ComplexField {
 }
 
 /**
- * Unnormalised forward 2-D DFT of a batch of complex fields (SPEC §0 "FFT"):
+ * Unnormalised forward 2-D DFT of a batch of complex fields (numpy's and PhiFlow's convention):
  * F_{kx,ky} = Σ_{i,j} u_{i,j} e^{−2πi (kx·i/nx + ky·j/ny)}, applied axis by axis (y, then x).
  * Power-of-two axis lengths use fft.js (radix-4); other lengths a direct DFT (n ≤ 16) or Bluestein's algorithm.
  * @param real - real parts, Float64Array of length batch × nx × ny, row-major (index (b·nx + i)·ny + j); not modified.
@@ -43,7 +43,7 @@ export function fft2(real: Float64Array, imaginary: Float64Array, options: Fft2O
 }
 
 /**
- * Inverse 2-D DFT with the 1/(nx·ny) normalisation, so `ifft2(fft2(u)) = u` (SPEC §0 "FFT"):
+ * Inverse 2-D DFT with the 1/(nx·ny) normalisation, so `ifft2(fft2(u)) = u` (numpy's convention):
  * u_{i,j} = (1/(nx·ny)) Σ_{kx,ky} F_{kx,ky} e^{+2πi (kx·i/nx + ky·j/ny)}.
  * @param real - real parts of the spectrum, Float64Array of length batch × nx × ny, layout as {@link fft2} returns.
  * @param imaginary - imaginary parts, same layout.

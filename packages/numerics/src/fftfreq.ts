@@ -2,8 +2,8 @@ import { requirePositive, requirePositiveInteger } from "@pg/core";
 
 /**
  * The DFT sample frequencies of an axis of `n` cells, exactly as numpy.fft.fftfreq: f = (0, 1, …, ⌈n/2⌉ − 1,
- * −⌊n/2⌋, …, −1) · (1/(n·spacing)), in cycles per unit length (cycles per cell for spacing 1; SPEC §0
- * "Frequencies"). Entry k is the frequency of DFT bin k of {@link fft2}; `fftfreq(n)[k] · n` is the signed integer
+ * −⌊n/2⌋, …, −1) · (1/(n·spacing)), in cycles per unit length (cycles per cell for spacing 1, the
+ * unit of the heat kernel and the fluid loss). Entry k is the frequency of DFT bin k of {@link fft2}; `fftfreq(n)[k] · n` is the signed integer
  * index j used by the noise generator and the heat kernel.
  * @param n - number of cells along the axis; a positive integer.
  * @param spacing - cell size dx, a finite number > 0. @defaultValue 1

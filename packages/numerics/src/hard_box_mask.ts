@@ -19,7 +19,7 @@ const HARD_BOX_MASK_OPTION_KEYS = ["shape", "spacing", "lower", "upper"] as cons
 true satisfies [Exclude<keyof HardBoxMaskOptions, (typeof HARD_BOX_MASK_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /**
- * The hard mask of an axis-aligned box (SPEC §2.2): 1 where the cell centre c = ((i + ½)·dx, (j + ½)·dx) satisfies
+ * The hard mask of an axis-aligned box (as PhiFlow samples a box): 1 where the cell centre c = ((i + ½)·dx, (j + ½)·dx) satisfies
  * lower ≤ c ≤ upper on both axes (both bounds inclusive), else 0.
  * @param options - {@link HardBoxMaskOptions}.
  * @returns a new Float64Array of length nx × ny with entries 0 or 1, index i·ny + j.

@@ -49,7 +49,7 @@ function resolveLaplacian(where: string, options: LaplacianOperatorOptions, fiel
 }
 
 /**
- * The 5-point Laplacian of a batch of cell-centred scalar fields (SPEC §2.3):
+ * The 5-point Laplacian of a batch of cell-centred scalar fields (PhiFlow's `laplace`):
  * (∇²u)_{i,j} = (u_{i+1,j} + u_{i−1,j} + u_{i,j+1} + u_{i,j−1} − 4u_{i,j}) / dx², with ghost cells 0 (`'dirichlet'`)
  * or wrapped around (`'periodic'`). The Dirichlet operator is symmetric negative definite; the periodic one is
  * symmetric negative semi-definite with the constants as its null space.

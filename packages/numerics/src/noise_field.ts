@@ -38,7 +38,7 @@ const NOISE_FIELD_OPTION_KEYS = ["batch", "shape", "size", "scale", "smoothness"
 // A compile error here means an option of NoiseFieldOptions is missing from the list (and would be refused).
 true satisfies [Exclude<keyof NoiseFieldOptions, (typeof NOISE_FIELD_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
-/** Modes with κ² at or below this are dropped (SPEC §2.1 step 3). */
+/** Modes with κ² at or below this are dropped, DC and the lowest modes (as PhiFlow's `Noise`). */
 const LOWEST_WAVE_NUMBER_SQUARED = 0.1;
 
 /** Signed integer DFT index of bin k on an axis of n cells: fftfreq(n)[k]·n. */
@@ -74,7 +74,7 @@ function resolveMask(where: string, options: NoiseMaskOptions): ResolvedMask {
 }
 
 /**
- * The spectral mask of {@link noiseField} (SPEC §2.1 step 3): 1 for DFT bins with κ² = κx² + κy² > 0.1, where
+ * The spectral mask of {@link noiseField} (PhiFlow's `Noise`): 1 for DFT bins with κ² = κx² + κy² > 0.1, where
  * κ_d = j_d·scale/L_d and j_d = fftfreq(n_d)·n_d is the signed integer index, else 0 (DC and the lowest modes).
  * @param options - {@link NoiseMaskOptions}.
  * @returns a new Uint8Array of length nx × ny; bin (kx, ky) at index kx·ny + ky, as in {@link fft2}.
@@ -92,8 +92,8 @@ export function noiseMask(options: NoiseMaskOptions): Uint8Array {
 }
 
 /**
- * A batch of smooth random fields with zero mean and unit standard deviation per example (SPEC §2.1, PhiFlow
- * `Noise`): a white complex spectrum R = a + ib, a, b ~ N(0, 1), is weighted by (1/κ²)^smoothness on the modes
+ * A batch of smooth random fields with zero mean and unit standard deviation per example (PhiFlow's
+ * `Noise`, which the authors' code draws data with): a white complex spectrum R = a + ib, a, b ~ N(0, 1), is weighted by (1/κ²)^smoothness on the modes
  * kept by {@link noiseMask} (0 elsewhere), transformed by the inverse DFT, and its real part is normalised per
  * example over all cells and channels: divided by the population standard deviation, then the mean is subtracted.
  *
@@ -171,7 +171,7 @@ export function noiseField(stream: NormalSource, options: NoiseFieldOptions): Fl
   return field;
 }
 
-/** Divides by the population standard deviation, then subtracts the mean (SPEC §2.1 step 6). */
+/** Divides by the population standard deviation, then subtracts the mean, in that order as PhiFlow does. */
 function normaliseExample(values: Float64Array): void {
   const n = values.length;
   let mean = 0;

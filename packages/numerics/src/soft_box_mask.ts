@@ -18,7 +18,7 @@ const SOFT_BOX_MASK_OPTION_KEYS = ["shape", "spacing", "center", "halfSize"] as 
 true satisfies [Exclude<keyof SoftBoxMaskOptions, (typeof SOFT_BOX_MASK_OPTION_KEYS)[number]>] extends [never] ? true : false;
 
 /**
- * The soft (anti-aliased) mask of an axis-aligned box (SPEC §2.2, PhiFlow `SoftGeometryMask` with balance ½): for
+ * The soft (anti-aliased) mask of an axis-aligned box (PhiFlow `SoftGeometryMask` with balance ½): for
  * the cell centre c = ((i + ½)·dx, (j + ½)·dx), d = max_d(|c_d − p_d| − h_d) is the signed L∞ distance to the box
  * surface (negative inside), r = ‖(dx/2, dx/2)‖₂ = dx/√2, and the value is clip(½ − d/r, 0, 1).
  * @param options - {@link SoftBoxMaskOptions}.

@@ -32,7 +32,7 @@ describe("fftfreq", () => {
     expect(Array.from(fftfreq(c.n, c.spacing))).toEqual(c.expected);
   });
 
-  it("reproduces the heat kernel K(j) = exp(−(2π)²·f²·8) of SPEC §2.4/§12 on a 64-cell axis", () => {
+  it("reproduces the heat kernel K(j) = exp(−(2π)²·f²·8) of the heat experiment (ν·t = 8) on a 64-cell axis", () => {
     const f = fftfreq(64);
     const kernel = (j: number) => Math.exp(-((2 * Math.PI) ** 2) * f[j]! ** 2 * 8);
     expect(kernel(1)).toBeCloseTo(0.925791, 6);

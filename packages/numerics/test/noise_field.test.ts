@@ -32,7 +32,10 @@ function signedIndex(k: number, n: number): number {
   return k < Math.ceil(n / 2) ? k : k - n;
 }
 
-/** SPEC §2.1 written out directly: draws in (example, x, y, channel) order, O(N²) inverse DFT, normalisation. */
+/**
+ * The noise recipe written out directly: white complex spectrum drawn in (example, x, y, channel) order, weights
+ * (1/κ²)^smoothness on the kept modes, O(N²) inverse DFT, normalisation.
+ */
 function referenceNoise(
   stream: NormalSource,
   batch: number,
@@ -108,7 +111,7 @@ describe("noiseMask", () => {
 });
 
 describe("noiseField", () => {
-  it("matches SPEC §2.1 written out directly (6 × 5, 2 channels, 2 examples, smoothness 1.5)", () => {
+  it("matches the noise recipe written out directly (6 × 5, 2 channels, 2 examples, smoothness 1.5)", () => {
     const options = { batch: 2, shape: [6, 5] as const, size: [6, 5] as const, scale: 1.5, smoothness: 1.5, channels: 2 };
     const field = noiseField(normalSource(1), options);
     const expected = referenceNoise(normalSource(1), 2, [6, 5], [6, 5], 1.5, 1.5, 2);

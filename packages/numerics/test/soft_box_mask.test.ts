@@ -6,7 +6,7 @@ describe("softBoxMask", () => {
   const mask = softBoxMask({ shape: [20, 20], center: [10, 10], halfSize: [2.3, 1.2] });
   const at = (i: number, j: number) => mask[i * 20 + j]!;
 
-  it("reproduces the SPEC §2.2 reference values for p = (10, 10), h = (2.3, 1.2), dx = 1", () => {
+  it("reproduces values computed by hand from clip(½ − d/r, 0, 1) for p = (10, 10), h = (2.3, 1.2), dx = 1", () => {
     expect(at(7, 9)).toBeCloseTo(0.21716, 5);
     expect(at(8, 9)).toBe(1);
     expect(at(12, 11)).toBeCloseTo(0.07574, 5);

@@ -25,16 +25,17 @@ const POSITION_SPREAD = 0.8;
 const DRAWS_PER_EXAMPLE = 1 + 2 * CANDIDATES + 3 * CANDIDATES;
 
 /**
- * Ground-truth initial heat x* of the heat experiment ([C] `generate_heat_example`; SPEC §7.2 "Data" steps 1–4): per
+ * Ground-truth initial heat x* of the heat experiment (as the authors' code's `generate_heat_example` draws it; paper App. B.4): per
  * example, 4–10 overlapping soft-edged rectangles of additive heat in [0, 1) each, on a periodic grid of unit cells.
  * Each example takes exactly 51 `stream.uniform()` draws, in this fixed order:
  * 1. count = ⌊4 + 7·U⌋ ∈ {4, …, 10};
  * 2. for i = 0…9: the centre p_i = ((U − ½)·0.8·nx + nx/2, (U − ½)·0.8·ny + ny/2), x then y (U[6.4, 57.6) on 64 cells);
  * 3. for i = 0…9: the half-size h = (10·U, 10·U), x then y, then the strength s = U (used only when i < count, else
- *    0); the centre is clipped to [h, n − h] per axis and x* += s·SoftMask(p_i, h) (SPEC §2.2, dx = 1).
+ *    0); the centre is clipped to [h, n − h] per axis and x* += s·SoftMask(p_i, h) (the soft box mask, dx = 1).
  * So the stream position after a batch is always 51·batch draws on, whatever counts were drawn. Every value is in
- * [0, 10): each of at most 10 terms is a mask ≤ 1 times a strength < 1. Unlike [C], which draws each quantity for the
- * whole batch at once, draws are grouped per example (SPEC §10.16: TS streams differ anyway).
+ * [0, 10): each of at most 10 terms is a mask ≤ 1 times a strength < 1. Unlike the authors' code, which draws each quantity for
+ * the whole batch at once, draws are grouped per example (our random stream differs from theirs anyway, so the
+ * numbers cannot match draw for draw).
  * @param stream - the seeded stream to advance (see {@link random}); re-seed it per method for identical data.
  * @param options - {@link HeatRectanglesOptions}.
  * @returns a new Float64Array of batch × nx × ny, example b's cell (i, j) at (b·nx + i)·ny + j (NHWC, one channel).

@@ -6,7 +6,7 @@ import type { RandomStream } from "./random";
 export interface PoissonBatchOptions {
   /** Number of examples; a positive integer (128 in the paper). */
   readonly batch: number;
-  /** Grid [nx, ny] (axis 0 = x), positive integers; [C] 64 × 64, [P] 80 × 60. dx = 1, so the physical size is `shape`. */
+  /** Grid [nx, ny] (axis 0 = x), positive integers; the authors' code 64 × 64, the paper 80 × 60. dx = 1, so the physical size is `shape`. */
   readonly shape: readonly [number, number];
 }
 
@@ -15,7 +15,7 @@ const POISSON_BATCH_OPTION_KEYS = ["batch", "shape"] as const satisfies readonly
 // A compile error here means an option of PoissonBatchOptions is missing from the list (and would be refused).
 true satisfies OptionKeysCover<PoissonBatchOptions, typeof POISSON_BATCH_OPTION_KEYS>;
 
-/** One batch of Poisson ground truth x* (SPEC §7.1 "Data"); y* = P(x*) is the physics' business, not data's. */
+/** One batch of Poisson ground truth x* (paper App. B.3); y* = P(x*) is the physics' business, not data's. */
 export interface PoissonBatch {
   /** x*, Float64Array of length batch × nx × ny, example b's cell (i, j) at (b·nx + i)·ny + j (NHWC with C = 1). */
   readonly x: Float64Array;
@@ -23,14 +23,14 @@ export interface PoissonBatch {
   readonly shape: readonly [number, number];
 }
 
-/** Spectral scale s and smoothness σ of the Poisson noise (SPEC §2.1, §7.1: Noise(scale 10, smoothness 1)). */
+/** Spectral scale s and smoothness σ of the Poisson noise: Noise(scale 10, smoothness 1), as in the authors' code. */
 const POISSON_NOISE_SCALE = 10;
 const POISSON_NOISE_SMOOTHNESS = 1;
 
 /**
- * Draws the Poisson experiment's ground truth (SPEC §7.1): x* = Noise(scale 10, smoothness 1) on the grid with
+ * Draws the Poisson experiment's ground truth (paper App. B.3): x* = Noise(scale 10, smoothness 1) on the grid with
  * physical size equal to the resolution (dx = 1, so κ = j·10/N per axis and the 13 lowest modes of a 64 × 64 grid
- * are dropped), normalised to zero mean and unit population standard deviation per example (SPEC §2.1). The stream
+ * are dropped), normalised to zero mean and unit population standard deviation per example (as PhiFlow's `Noise`). The stream
  * advances by exactly 2 × batch × nx × ny normal draws, whatever the grid's mask, so the same seed gives the same
  * batches for every method. The targets y* = P(x*) are computed by the caller with the physics.
  * @param stream - the seeded {@link RandomStream} of the run; advanced.

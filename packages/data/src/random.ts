@@ -21,7 +21,7 @@ export interface RandomState {
 /**
  * A seeded stream of random numbers (xoshiro128** on 32-bit integers, seeded by splitmix32; normals by the
  * Box–Muller transform). It is the only source of randomness in @pg: the same seed gives the same stream for every
- * method, which is how the paper compares methods (SPEC §0 "Fair comparison", §14 "RNG"). All draws advance one
+ * method, which is how the authors' code compares methods (it re-seeds the data before each method's run). All draws advance one
  * shared state; {@link RandomStream.state} checkpoints it.
  */
 export interface RandomStream {

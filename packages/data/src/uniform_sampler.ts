@@ -32,7 +32,7 @@ export interface UniformSampler {
 
 /**
  * A sampler of uniform parameters, the ground truth of the toy problems; for sin(a/x) a ~ U[0.1, 10.1) with a
- * fresh batch of 1000 per iteration (SPEC §5.1).
+ * fresh batch of 1000 per iteration (paper App. B.2).
  * @param options - {@link UniformSamplerOptions}; validated once, here.
  * @returns a {@link UniformSampler}.
  * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested), `low` or

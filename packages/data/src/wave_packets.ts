@@ -1,11 +1,11 @@
 import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import type { RandomStream } from "./random";
 
-/** Samples per wave packet, at ξ = 0, 1, …, 255 (SPEC §4). */
+/** Samples per wave packet, at ξ = 0, 1, …, 255 (the paper says "256 entries"; integer positions are our reading). */
 export const WAVE_PACKET_SAMPLES = 256;
 
 /**
- * The ranges the ground truth is drawn from (SPEC §4): ξ₀ ~ U[25.6, 230.4) (= [0.1, 0.9)·256), A ~ U[1, 4); and the
+ * The ranges the ground truth is drawn from (paper App. B.1): ξ₀ ~ U[25.6, 230.4) (= [0.1, 0.9)·256), A ~ U[1, 4); and the
  * fixed carrier frequency f = 4 rad/sample and envelope width σ = 20 samples of every packet.
  */
 export const WAVE_PACKET_DATA = Object.freeze({
@@ -37,7 +37,7 @@ export interface WavePacketBatch {
 }
 
 /**
- * Draws a batch of noisy wave packets (SPEC §4, [P] App. B.1): per example ξ₀ ~ U[25.6, 230.4), A ~ U[1, 4) and
+ * Draws a batch of noisy wave packets (paper App. B.1): per example ξ₀ ~ U[25.6, 230.4), A ~ U[1, 4) and
  * y*(ξ) = A·sin(4ξ)·exp(−½(ξ − ξ₀)²/20²) + n(ξ) with n(ξ) ~ N(0, noise²) i.i.d. at ξ = 0…255.
  *
  * Draw order, fixed: example by example, `stream.uniform(25.6, 230.4)` for ξ₀, then `stream.uniform(1, 4)` for A, then

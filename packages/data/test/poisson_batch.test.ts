@@ -45,7 +45,7 @@ describe("poissonBatch", () => {
     }
   });
 
-  it("is Noise(scale 10, smoothness 1) with physical size equal to the resolution (SPEC §7.1)", () => {
+  it("is Noise(scale 10, smoothness 1) with physical size equal to the resolution (paper App. B.3)", () => {
     const { x } = poissonBatch(random(3), { batch: 2, shape: [80, 60] });
     const reference = noiseField(random(3), { batch: 2, shape: [80, 60], size: [80, 60], scale: 10, smoothness: 1 });
     expect(Array.from(x)).toEqual(Array.from(reference));

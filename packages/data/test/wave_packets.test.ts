@@ -2,7 +2,7 @@ import { PgValidationError } from "@pg/core";
 import { describe, expect, it } from "vitest";
 import { WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, random, wavePackets, type RandomStream } from "../src/index.js";
 
-/** The SPEC §4 packet, written out independently: A·sin(4ξ)·exp(−½(ξ − ξ₀)²/20²). */
+/** The paper's packet (App. B.1), written out independently: A·sin(4ξ)·exp(−½(ξ − ξ₀)²/20²). */
 function packet(xi: number, center: number, amplitude: number): number {
   return amplitude * Math.sin(4 * xi) * Math.exp(-0.5 * ((xi - center) / 20) ** 2);
 }
@@ -20,7 +20,7 @@ function expectValidationError(run: () => unknown, message: string): void {
 }
 
 describe("wavePackets", () => {
-  it("states the data of SPEC §4", () => {
+  it("states the data of the paper's App. B.1", () => {
     expect(WAVE_PACKET_SAMPLES).toBe(256);
     expect(WAVE_PACKET_DATA).toEqual({ center: { low: 25.6, high: 230.4 }, amplitude: { low: 1, high: 4 }, frequency: 4, width: 20 });
     expect(Object.isFrozen(WAVE_PACKET_DATA)).toBe(true);

@@ -12,7 +12,7 @@ export interface BatchStatisticsNormalizationArgs extends LayerArguments {
 
 /**
  * Batch normalisation that always uses the statistics of the batch it is given, in training and in inference
- * (SPEC §0: the reference networks are never put in eval mode):
+ * (the authors' code never puts its networks in eval mode, so they always normalise with batch statistics):
  *   y = γ · (x − μ_B) / √(σ²_B + ε) + β,
  * with μ_B and the biased variance σ²_B taken per channel (last axis) over the batch and every spatial position.
  * γ starts at 1 and β at 0; both are trainable. No running averages are kept, so there are no non-trainable weights.

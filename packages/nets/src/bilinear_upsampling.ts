@@ -63,7 +63,7 @@ export const upsampleBilinear2x: (x: tf.Tensor4D) => tf.Tensor4D = tf.customGrad
 });
 
 /**
- * Layer wrapping {@link upsampleBilinear2x}: the U-net's Up2 (SPEC §2.8). No weights. Spatial sizes may be unknown.
+ * Layer wrapping {@link upsampleBilinear2x}: the U-net's Up2 (PhiFlow ≥ 2.1, align_corners = False). No weights. Spatial sizes may be unknown.
  * @throws {@link PgValidationError} for an argument tfjs layers do not take (e.g. a misspelt `name`).
  * @example
  * import { BilinearUpsampling2D } from "@pg/nets";

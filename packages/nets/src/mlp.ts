@@ -49,7 +49,7 @@ function resolveMlpOptions(options: MlpOptions): Required<MlpOptions> {
 }
 
 /**
- * A fully connected network (PhiFlow `dense_net`, SPEC §2.8): Dense layers with bias, `activation` after every hidden
+ * A fully connected network (PhiFlow `dense_net`): Dense layers with bias, `activation` after every hidden
  * layer, linear output. Weights and biases start from PyTorch's default U(−1/√fanIn, 1/√fanIn), seeded per layer.
  *
  * Layers are named `dense_0 … dense_H` (the last one is the output), so weight names are `dense_i/kernel` and

@@ -56,7 +56,7 @@ export interface PytorchInitializers {
 }
 
 /**
- * PyTorch's default initialisation of `Linear` and `Conv` layers (SPEC §0): weights and biases ~ U(−1/√fanIn, 1/√fanIn).
+ * PyTorch's default initialisation of `Linear` and `Conv` layers, which the authors' networks start from: weights and biases ~ U(−1/√fanIn, 1/√fanIn).
  * For weights this is `kaiming_uniform_(a = √5)`, whose bound gain·√(3/fanIn) with gain = √(2/(1 + 5)) is 1/√fanIn.
  * @param fanIn - inputs feeding one output unit: `inputSize` for Dense, `inputChannels × kernel area` for convolutions.
  * @param seed - the network seed; see {@link deriveSeed}.

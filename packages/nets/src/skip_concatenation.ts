@@ -4,9 +4,10 @@ import type { LayerArguments } from "./layer_arguments";
 import { requireLayerArguments } from "./option_checks";
 
 /**
- * Joins a U-net skip tensor and the upsampled decoder tensor along channels, skip first (SPEC §2.8):
+ * Joins a U-net skip tensor and the upsampled decoder tensor along channels, skip first (as PhiFlow's `u_net`):
  * `concat[e_ℓ, Up2(d)]`. When pooling floored an odd size (60 → 30 → 15 → 7), Up2 returns one cell fewer than the
- * skip; the upsampled tensor is then padded with zeros at the high end of each spatial axis (SPEC §7.1).
+ * skip; the upsampled tensor is then padded with zeros at the high end of each spatial axis (as PhiFlow 2.0
+ * did; needed for the paper's 80 × 60 Poisson grid).
  *
  * Inputs: `[skip, upsampled]`, both NHWC; spatial sizes may be unknown. Output: skip's height and width, channels
  * `skipChannels + upsampledChannels`. No weights.

@@ -29,7 +29,7 @@ export interface UNetOptions {
   /** Non-negative integer; the same seed gives bit-identical initial weights. */
   readonly seed: number;
   /**
-   * 'zero' (PhiFlow 2.1, SPEC default; Dirichlet problems) or 'circular' (PhiFlow ≥ 2.2; periodic problems).
+   * 'zero' (PhiFlow 2.1, our default; Dirichlet problems) or 'circular' (PhiFlow ≥ 2.2; periodic problems).
    * @defaultValue 'zero'
    */
   readonly padding?: UNetPadding;
@@ -122,7 +122,7 @@ function convolution3x3(
   return layer.apply(padded) as tf.SymbolicTensor;
 }
 
-/** DC(a→b) of SPEC §2.8: Conv3×3(a→b) → BN → ReLU → Conv3×3(b→b) → BN → ReLU. */
+/** DC(a→b), PhiFlow's double convolution block: Conv3×3(a→b) → BN → ReLU → Conv3×3(b→b) → BN → ReLU. */
 function doubleConvolution(
   x: tf.SymbolicTensor,
   inputChannels: number,
@@ -143,7 +143,7 @@ function doubleConvolution(
 }
 
 /**
- * The U-net of SPEC §2.8 (PhiFlow's PyTorch `u_net(in, out, levels, filters, batch_norm=True)`), in NHWC float32.
+ * The U-net of the paper's App. B.3 (PhiFlow's PyTorch `u_net(in, out, levels, filters, batch_norm=True)`), in NHWC float32.
  *
  * - DC(a→b) = Conv3×3(bias, padding 1) → BN → ReLU → Conv3×3 → BN → ReLU, BN always on batch statistics.
  * - Encoder: e₀ = DC(C_in→f)(input); e_ℓ = DC(f→f)(MaxPool2×2(e_{ℓ−1})), ℓ = 1 … levels − 1.

@@ -7,7 +7,7 @@ import { pytorchInitializers } from "./pytorch_initialization";
 
 /** Weight initialisation schemes of {@link waveCnn}. */
 export const WAVE_CNN_INITIALIZATIONS = ["pytorch", "glorot"] as const;
-/** `'pytorch'`: U(±1/√fanIn) weights and biases (SPEC §0); `'glorot'`: Glorot-uniform weights, zero biases. */
+/** `'pytorch'`: U(±1/√fanIn) weights and biases (PyTorch's default); `'glorot'`: Glorot-uniform weights, zero biases. */
 export type WaveCnnInitialization = (typeof WAVE_CNN_INITIALIZATIONS)[number];
 
 /** Options of {@link waveCnn}. */
@@ -26,7 +26,7 @@ export interface WaveCnnOptions {
 const WAVE_CNN_OPTION_KEYS = ["seed", "initialization"] as const satisfies readonly (keyof WaveCnnOptions)[];
 true satisfies OptionKeysCover<WaveCnnOptions, typeof WAVE_CNN_OPTION_KEYS>;
 
-/** Samples of the wave-packet signal the network reads (SPEC §4). */
+/** Samples of the wave-packet signal the network reads (paper App. B.1: 256 entries). */
 const SIGNAL_LENGTH = 256;
 /** Channels of every convolution. */
 const FILTERS = 16;
@@ -34,7 +34,8 @@ const FILTERS = 16;
 const BLOCKS = 5;
 
 /**
- * The wave-packet 1-D CNN of SPEC §2.8 (DEFAULT reconstruction of [P] B.1), 17,522 parameters:
+ * The wave-packet 1-D CNN of the paper's App. B.1 as we reconstruct it (the paper leaves details open and the network
+ * is not in the authors' code; docs/reproduction.md, "Wave packet", gives our reading), 17,522 parameters:
  * input [256, 1]; 5 × [MaxPool1d(2) → Conv1d(k = 3, 16, 'same') → ReLU → Conv1d(k = 3, 16, 'same') → ReLU];
  * flatten (8 × 16 = 128) → Dense 64 + ReLU → Dense 32 + ReLU → Dense 2.
  *

@@ -16,7 +16,8 @@ function requireModel(where: string, model: unknown): tf.LayersModel {
 
 /**
  * Copies every weight of `model` (trainable or not) into a plain object of Float32Arrays. The copies do not change
- * when the model trains: use this to start every compared method from the same initial weights (SPEC §0).
+ * when the model trains: use this to start every compared method from the same initial weights, as the authors'
+ * code does.
  * @param model - a tfjs LayersModel.
  * @returns a {@link WeightSnapshot} keyed by the weights' scoped names (`originalName` in tfjs, without the `_1`
  *   suffixes tfjs adds to keep variable names unique across models).

@@ -16,8 +16,8 @@ const DIFFUSION_LOG_KERNEL_OPTION_KEYS = ["shape", "diffusivityTime"] as const s
 true satisfies OptionKeysCover<DiffusionLogKernelOptions, typeof DIFFUSION_LOG_KERNEL_OPTION_KEYS>;
 
 /**
- * The log-attenuation ℓ(k) = (2π)²·|k|²·ν t of spectral diffusion (SPEC §2.4, §7.2 step 2), with k = (fftfreq(nx),
- * fftfreq(ny)) in cycles per cell: diffusion multiplies DFT bin k by K(k) = e^{−ℓ(k)}, and the full inverse by e^{ℓ(k)}.
+ * The log-attenuation ℓ(k) = (2π)²·|k|²·ν t of spectral diffusion (PhiFlow's `diffuse.fourier`; step 2 of
+ * {@link inverseDiffusion}), with k = (fftfreq(nx), fftfreq(ny)) in cycles per cell: diffusion multiplies DFT bin k by K(k) = e^{−ℓ(k)}, and the full inverse by e^{ℓ(k)}.
  * ℓ is 0 at DC and largest at the Nyquist corner (157.9137 for 64 × 64 and ν t = 8).
  * @param options - {@link DiffusionLogKernelOptions}.
  * @returns a new Float64Array of length nx × ny; bin (kx, ky) at index kx·ny + ky, the layout of `fft2` (@pg/numerics).

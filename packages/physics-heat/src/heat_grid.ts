@@ -1,10 +1,10 @@
 // Internal: option checks shared by the heat functions, run once per call at the public boundary.
 import { PgValidationError, requireKnownKeys } from "@pg/core";
 
-/** The paper's grid: 64 × 64 unit cells (SPEC §7.2). */
+/** The paper's grid: 64 × 64 unit cells (App. B.4). */
 export const DEFAULT_SHAPE: readonly [number, number] = Object.freeze([64, 64] as const);
 
-/** The paper's ν·t (SPEC §2.4, §7.2). */
+/** The paper's ν·t (App. B.4, as in the authors' code). */
 export const DEFAULT_DIFFUSIVITY_TIME = 8;
 
 /**

@@ -14,9 +14,9 @@ import { invertDiffusion } from "./inverse_diffusion";
 
 /** Options of {@link heatInverse}: the per-cell uncertainty U = relativeUncertainty·|r| + absoluteUncertainty. */
 export interface HeatInverseOptions {
-  /** Factor of |r| in U (SPEC §7.2: 1e-6); finite and ≥ 0. @defaultValue 1e-6 */
+  /** Factor of |r| in U (the authors' code: 1e-6); finite and ≥ 0. @defaultValue 1e-6 */
   readonly relativeUncertainty?: number;
-  /** Constant added to U (the single-example optimisation of SPEC §7.2 uses 1e-8); finite and ≥ 0. @defaultValue 0 */
+  /** Constant added to U (the authors' single-example optimisation uses 1e-8); finite and ≥ 0. @defaultValue 0 */
   readonly absoluteUncertainty?: number;
 }
 
@@ -26,7 +26,7 @@ const HEAT_INVERSE_OPTION_KEYS = ["relativeUncertainty", "absoluteUncertainty"] 
 true satisfies OptionKeysCover<HeatInverseOptions, typeof HEAT_INVERSE_OPTION_KEYS>;
 
 /**
- * The heat experiment's inverse-physics solver ("Adam + PG (inverse physics)", SPEC §7.2): with the residual
+ * The heat experiment's inverse-physics solver ("Adam + PG (inverse physics)", paper App. B.4): with the residual
  * r = y* − P(x) and U = 1e-6·|r| per cell, x̃ = x + InvDiffuse(r, ν·t, U) ({@link inverseDiffusion}), for ν·t and the
  * grid of the problem's {@link HeatPhysics}. One application per `solve`; each example reports `maxIterations` (its
  * one step), or `nonFinite` when x̃ would hold NaN/±Infinity there.

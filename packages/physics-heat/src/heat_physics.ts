@@ -17,7 +17,7 @@ const HEAT_PHYSICS_OPTION_KEYS = ["shape", "diffusivityTime"] as const satisfies
 true satisfies OptionKeysCover<HeatPhysicsOptions, typeof HEAT_PHYSICS_OPTION_KEYS>;
 
 /**
- * The heat equation of SPEC §7.2 as a {@link Physics}: y = P(x) diffuses every example of x for ν·t on a periodic
+ * The heat equation of the paper (§3.3, App. B.4) as a {@link Physics}: y = P(x) diffuses every example of x for ν·t on a periodic
  * grid. x and y are batch × nx × ny × 1 (NHWC, axis 0 = x, cell (i, j) at index i·ny + j of its example).
  */
 export interface HeatPhysics extends Physics {
@@ -41,9 +41,10 @@ export interface HeatPhysics extends Physics {
 }
 
 /**
- * Spectral diffusion on a periodic grid of unit cells (SPEC §2.4; PhiFlow `diffuse.fourier`): P(x) = Re(IDFT(DFT(x)·K)),
+ * Spectral diffusion on a periodic grid of unit cells (PhiFlow `diffuse.fourier`): P(x) = Re(IDFT(DFT(x)·K)),
  * K(k) = exp(−(2π)²·|k|²·ν t) with k = fftfreq per axis, so every Fourier mode decays by its own factor and the mean
- * (k = 0) is kept exactly. The adjoint is P itself. Computed in Float64 (SPEC §0 "Precision").
+ * (k = 0) is kept exactly. The adjoint is P itself. Computed in Float64, as the authors' code
+ * runs this experiment's physics.
  * @param options - {@link HeatPhysicsOptions}; validated once, here. The kernel is computed once, here.
  * @returns a {@link HeatPhysics} with xShape = yShape = [nx, ny, 1].
  * @throws {@link PgValidationError} if `options` has an unknown key (the closest known one is suggested), `shape`

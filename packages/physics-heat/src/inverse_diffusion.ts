@@ -37,14 +37,14 @@ export interface InverseDiffusionResult {
 
 /** Below it a frequency is treated as noise and damped; at or above {@link AMPLIFY_THRESHOLD} it is amplified. */
 const DAMP_THRESHOLD = 0.5;
-/** "1σ of evidence is required to amplify" (SPEC §7.2 step 7). */
+/** "1σ of evidence is required to amplify" (the authors' code's threshold and its comment). */
 const AMPLIFY_THRESHOLD = 0.68;
 /** Equal priors of signal and noise. */
 const PRIOR = 0.5;
 
 /**
- * The probabilistic inverse of spectral diffusion used as the heat experiment's inverse-physics solver ([C]
- * `heat/inv_diffuse.py`; SPEC §7.2 "InvDiffuse", steps 1–9), in Float64. Per example and DFT bin k of the residual r:
+ * The probabilistic inverse of spectral diffusion used as the heat experiment's inverse-physics solver (the
+ * authors' code's `heat/inv_diffuse.py`, with its constants), in Float64. Per example and DFT bin k of the residual r:
  * 1. σ_n = √(Σ_cells U²), the noise amplitude of every frequency;
  * 2. ℓ(k) = (2π)²|k|²·ν t, k = fftfreq per axis;  3. R = DFT(r), unnormalised;
  * 4. E(k) = N_x·e^{−ℓ(k)}, the amplitude a diffused "reasonable" signal would have (N_x = nx);

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { PgShapeError, PgValidationError, float64ToTensor, requireFinite, type Batch, type Physics } from "@pg/core";
 
 /**
- * The heat experiment's mean fix (SPEC §7.2, §10.8, §13 item 4) as a differentiable output transform: every example
+ * The heat experiment's mean fix (applied to every method's output in the authors' code) as a differentiable output transform: every example
  * of the network output is shifted to the mean of its target, x ← x + mean(y*) − mean(x). Diffusion keeps the mean,
  * so mean(y*) = mean(x*) and the label is never touched. Built from tfjs ops, so its vector–Jacobian product
  * g ↦ g − mean(g) (per example) projects the gradient onto zero-mean fields. Pass it as `outputTransform` to core's

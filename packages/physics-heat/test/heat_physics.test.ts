@@ -16,7 +16,7 @@ function mode(jx: number, jy: number, amplitude = 1): Float64Array {
 describe("diffusionLogKernel", () => {
   const logKernel = diffusionLogKernel();
 
-  // Tolerance: half a unit in the last digit quoted by the SPEC, relative.
+  // Expected: exp(−(2π)²·(j/64)²·8) to the digits quoted; tolerance half a unit in the last digit, relative.
   it.each([
     [1, 0.925791, 1e-6],
     [2, 0.734603, 1e-6],
@@ -24,7 +24,7 @@ describe("diffusionLogKernel", () => {
     [8, 7.19188e-3, 1e-6],
     [16, 2.6753e-9, 2e-5],
     [32, 5.12e-35, 1e-3],
-  ])("attenuates axis index %i by the SPEC §2.4/§12 reference value %f", (j, expected, tolerance) => {
+  ])("attenuates axis index %i by exp(−(2π)²·(j/64)²·8) = %f", (j, expected, tolerance) => {
     // Along x (bin (j, 0)) and along y (bin (0, j)) alike, and for the negative frequency −j too.
     for (const at of [j * 64, j, ((64 - j) % 64) * 64, (64 - j) % 64]) {
       expect(Math.abs(Math.exp(-(logKernel[at] as number)) / expected - 1)).toBeLessThan(tolerance);

@@ -30,8 +30,8 @@ function modes(terms: readonly (readonly [number, number, number, number])[]): F
 }
 
 /**
- * SPEC §7.2 steps 1–9 written out with a direct O(n²) DFT, one example, as an independent reference: no FFT, no
- * shared code with the package.
+ * The nine steps of `inverseDiffusion` (as the authors' `heat/inv_diffuse.py` computes them) written out with a
+ * direct O(n²) DFT, one example, as an independent reference: no FFT, no shared code with the package.
  */
 function referenceInverse(r: Float64Array, u: Float64Array, nx: number, ny: number, diffusivityTime: number): Float64Array {
   const sigma = Math.sqrt(u.reduce((s, v) => s + v * v, 0));
@@ -81,7 +81,7 @@ describe("inverseDiffusion", () => {
   const physics = heatPhysics();
   const logKernel = diffusionLogKernel();
 
-  it("matches SPEC §7.2 steps 1–9 computed with a direct DFT, example by example", () => {
+  it("matches the nine steps of the authors' inverse computed with a direct DFT, example by example", () => {
     for (const [shape, diffusivityTime, scale] of [
       [[8, 6], 0.5, 0.05],
       [[7, 8], 1, 0.3],
@@ -145,7 +145,7 @@ describe("inverseDiffusion", () => {
     }
   });
 
-  it("damps (p ≤ 0.5), passes (0.5 < p < 0.68) or amplifies (p ≥ 0.68) a mode as SPEC §7.2 steps 5–8 say", () => {
+  it("damps (p ≤ 0.5), passes (0.5 < p < 0.68) or amplifies (p ≥ 0.68) a mode as steps 5–8 of the inverse say", () => {
     // One cosine mode at bin (2, 0): |R| = 2048·a there; a constant U = c gives σ_n = 64·c.
     const at = 2 * 64;
     const l = logKernel[at] as number;

@@ -4,7 +4,7 @@ import type { PoissonPhysics } from "./poisson_physics";
 const NAME = "poissonInverse";
 
 /**
- * The Poisson PG inverse solver ("Adam + PG", SIP; SPEC §7.1): x̃ = x − ∇²(P(x) − y*) via
+ * The Poisson PG inverse solver ("Adam + PG", SIP; paper App. B.3): x̃ = x − ∇²(P(x) − y*) via
  * {@link PoissonPhysics.inverse}, wrapped as an {@link InverseSolver} in the manner of `analyticInverse` from
  * @pg/solvers, with one difference: the stop reasons come from the CG solve of P(x). Per example the result reports
  * `converged` when that solve converged and x̃ is finite; `maxIterations` when CG ran out of iterations (x̃ then

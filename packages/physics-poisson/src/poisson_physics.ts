@@ -16,9 +16,9 @@ import {
   type LinearOperator,
 } from "@pg/numerics";
 
-/** Options of {@link poissonPhysics}: the grid and the CG settings of every solve (SPEC §2.3, §7.1). */
+/** Options of {@link poissonPhysics}: the grid and the CG settings of every solve (the authors' code's by default). */
 export interface PoissonPhysicsOptions {
-  /** Grid size [nx, ny] (axis 0 = x); positive integers. [C] uses 64 × 64, [P] 80 × 60. @defaultValue [64, 64] */
+  /** Grid size [nx, ny] (axis 0 = x); positive integers. The authors' code uses 64 × 64, the paper 80 × 60. @defaultValue [64, 64] */
   readonly shape?: readonly [number, number];
   /** Cell size dx on both axes; a finite number > 0. @defaultValue 1 */
   readonly spacing?: number;
@@ -29,7 +29,7 @@ export interface PoissonPhysicsOptions {
   /** CG iteration budget per example and solve; a positive integer. @defaultValue 1000 */
   readonly maxIterations?: number;
   /**
-   * Called once per solve in which CG did not converge for some example (SPEC §2.3: the original raises; here the
+   * Called once per solve in which CG did not converge for some example (the authors' code raises an error; here the
    * last iterate is returned and the caller is told). Never called for a reused forward result.
    * @defaultValue none: non-convergence is then visible only through {@link PoissonPhysics.lastSolve}
    */
@@ -37,7 +37,7 @@ export interface PoissonPhysicsOptions {
   /**
    * Return the stored result when `forward` is called again with the same batch and bit-identical x (only the most
    * recent forward call is kept). A PG step evaluates P at the prediction twice, in the inverse and for the logged
-   * loss; with reuse it costs one solve, as in [C]. @defaultValue true
+   * loss; with reuse it costs one solve, as in the authors' code. @defaultValue true
    */
   readonly reuseLastForward?: boolean;
 }
@@ -87,7 +87,7 @@ export interface PoissonSolveReport {
 }
 
 /**
- * Poisson's equation as a physics (SPEC §7.1): y = P(x) = ∇⁻²x, i.e. y solves ∇²y = x with the 5-point Laplacian and
+ * Poisson's equation as a physics (paper App. B.3): y = P(x) = ∇⁻²x, i.e. y solves ∇²y = x with the 5-point Laplacian and
  * zero Dirichlet ghost cells, by CG from y₀ = 0 per example. x and y are cell-centred scalar fields, xShape = yShape =
  * [nx, ny, 1], row-major (example b, cell (i, j) at (b·nx + i)·ny + j).
  */
@@ -114,12 +114,13 @@ export interface PoissonPhysics extends Physics {
   forward(x: Float64Array, batch: number): Float64Array;
   /**
    * The vector–Jacobian product (∂P/∂x)ᵀdy = ∇⁻²dy: P is linear and ∇² symmetric, so the adjoint is one more CG
-   * solve with the same settings and zero initial guess (SPEC §2.3). `x` is validated but not otherwise used.
+   * solve with the same settings and zero initial guess (the implicit gradient of a linear solve). `x` is validated but not otherwise used.
    * @throws as {@link PoissonPhysics.forward}, for `x` and `dy`.
    */
   adjoint(x: Float64Array, dy: Float64Array, batch: number): Float64Array;
   /**
-   * The PG correction x̃ = x − ∇²(P(x) − y*) with the same discrete Laplacian as the solve (SPEC §7.1, §13.2). For
+   * The PG correction x̃ = x − ∇²(P(x) − y*) with the same discrete Laplacian as the solve (another stencil or
+   * boundary would silently break the identity below). For
    * y* = P(x*) it equals x* up to the CG tolerance, whatever x is (Theorem 3 with λ = 1). One forward solve; the
    * report of that solve is in {@link PoissonPhysics.lastSolve}.
    * @throws as {@link PoissonPhysics.forward}, for `x` and `yTarget`.
@@ -246,7 +247,7 @@ class PoissonPhysicsImplementation implements PoissonPhysics {
     this.requireField(where, "x", x, batch);
     this.requireField(where, "yTarget", yTarget, batch);
     const y = this.solveForward(where, x, batch);
-    // x̃ = x − ∇²(P(x) − y*): the same zero-ghost 5-point stencil and dx as the CG operator (SPEC §13.2).
+    // x̃ = x − ∇²(P(x) − y*): the same zero-ghost 5-point stencil and dx as the CG operator, else x̃ ≠ x*.
     const residual = new Float64Array(y.length);
     for (let i = 0; i < y.length; i++) residual[i] = (y[i] as number) - (yTarget[i] as number);
     const correction = this.applyLaplacian(residual, batch);
@@ -328,8 +329,8 @@ class PoissonPhysicsImplementation implements PoissonPhysics {
 }
 
 /**
- * Builds Poisson's equation as a {@link Physics} (SPEC §7.1, [P] §3.2, App. B.3): P(x) = ∇⁻²x with the 5-point
- * Laplacian (zero Dirichlet ghost cells, /dx², SPEC §2.3) solved per example by conjugate gradient from zero, its
+ * Builds Poisson's equation as a {@link Physics} (paper §3.2, App. B.3): P(x) = ∇⁻²x with the 5-point
+ * Laplacian (zero Dirichlet ghost cells, /dx², as in the authors' code) solved per example by conjugate gradient from zero, its
  * adjoint (one more CG solve) and the PG correction x − ∇²(P(x) − y*) (`inverse`).
  * @param options - {@link PoissonPhysicsOptions}; validated once, here.
  * @returns a {@link PoissonPhysics} with xShape = yShape = [nx, ny, 1].

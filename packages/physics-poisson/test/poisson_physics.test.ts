@@ -190,7 +190,7 @@ describe("poissonPhysics: forward and adjoint", () => {
   });
 });
 
-describe("poissonPhysics: the PG correction (SPEC §7.1, §9)", () => {
+describe("poissonPhysics: the PG correction x − ∇²(P(x) − y*) equals x*", () => {
   it("returns x* from any prediction: x − ∇²(P(x) − P(x*)) = x* to 1e-4 at rtol 1e-5 and to 1e-10 at rtol 1e-12", () => {
     for (const [relativeTolerance, bound] of [
       [1e-5, 1e-4],
@@ -219,7 +219,7 @@ describe("poissonPhysics: the PG correction (SPEC §7.1, §9)", () => {
   });
 });
 
-describe("poissonPhysics: non-convergence is reported, never thrown (SPEC §2.3)", () => {
+describe("poissonPhysics: non-convergence is reported, never thrown (the authors' code raises)", () => {
   it("calls onWarning once per solve and records maxIterations in lastSolve when CG cannot converge in 3 iterations", () => {
     const warnings: PoissonWarning[] = [];
     const physics = poissonPhysics({ shape: [32, 32], maxIterations: 3, onWarning: (w) => warnings.push(w) });

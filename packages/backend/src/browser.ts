@@ -11,3 +11,4 @@ export {
 } from "./select_backend";
 export { registerTrainingKernels } from "./register_training_kernels";
 export { selfTestTrainingKernels, type TrainingKernelsSelfTestResult } from "./training_kernels_self_test";
+export { describeTrainingKernels } from "./training_kernels_description";

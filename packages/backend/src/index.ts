@@ -11,3 +11,4 @@ export {
 export { dataParallel, defaultReplicas, measureFreeCores, type DataParallelOptions, type DataParallelEngine } from "./data_parallel";
 export { registerTrainingKernels } from "./register_training_kernels";
 export { selfTestTrainingKernels, type TrainingKernelsSelfTestResult } from "./training_kernels_self_test";
+export { describeTrainingKernels } from "./training_kernels_description";

@@ -1,6 +1,6 @@
 // The package's table of bad inputs: every public entry point of @pg/backend, called as a new user might get it wrong,
 // must throw (or reject with) the right error class with a message that starts with the function and names the
-// parameter. New entry points add their rows here. (selfTestTrainingKernels takes no argument: it has no row.)
+// parameter. New entry points add their rows here. (selfTestTrainingKernels and describeTrainingKernels take no argument: they have no row.)
 import * as tf from "@tensorflow/tfjs";
 import { PgShapeError, PgValidationError, backprop, scheme, type Physics } from "@pg/core";
 import { badInputSuite, type BadInputCase } from "@pg/core/testing";

@@ -7,6 +7,7 @@ import { compareRuns, formatComparison } from "./compare_runs";
 import { formatTable } from "./summary_table";
 import { readRunRecord, resumeExperiment, runExperiment, type ExperimentSource, type ExperimentSummary } from "./run_experiment";
 import { writeRunReport } from "./run_report";
+import { formatVerification, verifyRun } from "./verify_run";
 
 /** Where a command writes: its results to `out`, messages and progress to `err`. */
 export interface CommandStreams {
@@ -22,6 +23,7 @@ Usage:
   pg list                         the built-in experiments, their methods, defaults and time per iteration
   pg compare <run-dir>...         x-error ratios between methods, iterations to reach a baseline's best, step times
   pg report <run-dir>             one self-contained HTML page: settings, summary, learning curves, field images
+  pg verify <run-dir>             re-train a run's first rows from its run.json and check its CSVs bit for bit
 
 <experiment> is a built-in name (pg list) or the path of a module whose default export is an experiment definition.
 "pg <command> --help" tells more. Exit status: 0 done, 1 a method stopped on an error, 2 bad usage,
@@ -75,6 +77,14 @@ Example: pg compare runs/heat --at 100,300`,
 Writes one HTML file that needs no network to view (default <run-dir>/report.html): the run's settings, the summary
 table, the learning curves and the field images with their labels and colour scale.
 Example: pg report runs/heat`,
+  verify: `pg verify <run-dir> [--rows N]
+
+Proves that a run's CSVs came from the command recorded beside them: trains every method again for the first N
+iterations (default 50) from run.json — same experiment and environment, batch, seed, backend and replica count —
+in a temporary directory that is removed afterwards, and compares each <method>.csv cell by cell (every column but
+seconds). Needs only run.json and the CSVs. Results agree bit for bit only on the same kernels; run.json records
+them and a note says when they differ. Exit status 0 when identical, 1 when a cell differs.
+Example: pg verify docs/results/heat --rows 50`,
 };
 
 /** Parses `--name value` flags of the read-only commands; positional arguments come back in order. */
@@ -185,7 +195,7 @@ function numberList(where: string, flag: string, text: string | undefined): numb
 }
 
 /**
- * The `pg` command: `train`, `resume`, `list`, `compare`, `report`, and `--help` on each.
+ * The `pg` command: `train`, `resume`, `list`, `compare`, `report`, `verify`, and `--help` on each.
  * @param argv - the arguments after `pg`.
  * @returns the exit status: 0 done, 1 a method stopped on an error, 2 bad usage or input, 130/143 interrupted.
  * @throws {@link PgValidationError} only when `argv` is not an array of strings or a stream has no `write`; every other
@@ -270,6 +280,17 @@ export async function runCommand(argv: readonly string[], streams: CommandStream
         const { path, bytes } = await writeRunReport(positional[0] as string, out === undefined ? {} : { out });
         print(`pg report: wrote ${path} (${Math.round(bytes / 1024)} KiB)`);
         return 0;
+      }
+      case "verify": {
+        const { positional, flags } = parseFlags("pg verify", rest, ["rows"]);
+        if (positional.length !== 1) throw new PgValidationError("pg verify", "<run-dir>", "one run directory", positional);
+        const directory = positional[0] as string;
+        const rows = numberList("pg verify", "rows", flags.get("rows"))?.[0];
+        const record = readRunRecord(directory, "pg verify");
+        const definition = await recordedExperiment("pg verify", record.experiment);
+        const result = await verifyRun(directory, definition, { log: print, progress: streams.err, ...(rows === undefined ? {} : { rows }) });
+        print(formatVerification(result));
+        return result.identical ? 0 : 1;
       }
       default:
         return 2;

@@ -34,6 +34,7 @@ export { fieldImagePng, writeFieldImages, FIELD_IMAGE_AXES, type FieldPanel, typ
 export { LastExamples, writeExperimentFigures, fieldRange, type KeptExamples, type ExperimentFiguresOptions } from "./example_figures";
 export { compareRuns, formatComparison, type CompareRunsOptions, type ComparisonMetric, type ComparedMethod, type ComparisonAtIteration, type RunComparison } from "./compare_runs";
 export { writeRunReport, type RunReportOptions, type RunReportResult } from "./run_report";
+export { verifyRun, formatVerification, type VerifyRunOptions, type VerifyRunResult, type VerifiedMethod, type RowDifference } from "./verify_run";
 export {
   allocatorDecision,
   restartWithAllocatorSettings,

@@ -17,7 +17,7 @@ import {
   type StepReport,
   type OptionKeysCover,
 } from "@pg/core";
-import { BACKEND_NAMES, dataParallel, defaultReplicas, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
+import { BACKEND_NAMES, dataParallel, defaultReplicas, describeTrainingKernels, initBackend, measureFreeCores, type BackendName, type BackendSelection } from "@pg/backend";
 import { random, restoreRandom } from "@pg/data";
 import { requireExperimentDefinition, requireMethodPlan, type ExperimentDefinition, type MethodPlan, type RunArguments } from "@pg/experiments";
 import { countParameters, restoreWeights, snapshotWeights, type WeightSnapshot } from "@pg/nets";
@@ -56,6 +56,11 @@ export interface RunSession {
   readonly method?: string;
   readonly fromIteration?: number;
   readonly pid: number;
+  /**
+   * The kernels this session trained on (`describeTrainingKernels()` of @pg/backend, e.g. "wasm + training kernels +
+   * native x86-64-v4"): results agree bit for bit only on the same kernels. Absent in runs recorded before it existed.
+   */
+  readonly kernels?: string;
 }
 
 /** run.json: what reproduces and resumes a run. */
@@ -664,7 +669,7 @@ export async function runExperiment<P extends Physics>(
       updatedAt: startedAt,
       status: "running",
       command,
-      sessions: [{ startedAt, status: "running", pid: process.pid }],
+      sessions: [{ startedAt, status: "running", pid: process.pid, kernels: describeTrainingKernels() }],
     };
     const context: RunContext<P> = { definition, args: { ...args, replicas }, out, selection, replicas, log, progress: settings.progress, interrupt, record, methods: {} };
     writeRecord(context, "running");
@@ -763,6 +768,7 @@ export async function resumeExperiment<P extends Physics>(directory: string, def
       startedAt: now,
       status: "running",
       pid: process.pid,
+      kernels: describeTrainingKernels(),
       ...(current === undefined || fromIteration === undefined ? {} : { method: current, fromIteration }),
     };
     const context: RunContext<P> = {

@@ -394,6 +394,33 @@ describe("pg resume", () => {
   );
 });
 
+describe("pg verify", () => {
+  it(
+    "re-trains a data-parallel run's first rows from its run.json and finds them identical; a changed cell is found (exit 1)",
+    async () => {
+      const out = freshPath("verify");
+      const flags = ["--iterations", "12", "--methods", METHODS.join(","), "--backend", "wasm", "--replicas", "2"];
+      await expectExit(["train", FIXTURE, ...flags, "--out", out], 0);
+      const record = readJson<RunRecord>(join(out, "run.json"));
+      expect(record.sessions[0]?.kernels).toMatch(/^wasm \+ training kernels/);
+      // Only run.json and the CSVs are needed, as in a results folder.
+      rmSync(join(out, "checkpoints"), { recursive: true, force: true });
+      rmSync(join(out, "networks"), { recursive: true, force: true });
+      const verified = await expectExit(["verify", out, "--rows", "8"], 0);
+      for (const method of METHODS) expect(verified.stdout).toContain(`${method}: the first 8 rows are identical (iteration, loss, x_err, proxy_loss)`);
+      expect(verified.stdout).not.toContain("note:");
+      const path = join(out, `${METHODS[1]}.csv`);
+      const lines = readFileSync(path, "utf8").split("\n");
+      lines[3] = (lines[3] as string).split(",").map((cell, column) => (column === 2 ? String(Number(cell) * (1 + 1e-6)) : cell)).join(",");
+      writeFileSync(path, lines.join("\n"));
+      const changed = await expectExit(["verify", out, "--rows", "8"], 1);
+      expect(changed.stdout).toContain(`${METHODS[0]}: the first 8 rows are identical`);
+      expect(changed.stdout).toContain(`${METHODS[1]}: differs at iteration 3, column loss`);
+    },
+    LONG_TEST_MILLISECONDS,
+  );
+});
+
 describe("--out", () => {
   it(
     "refuses a second pg train on a live run's directory, and the first run still completes with the reference result",

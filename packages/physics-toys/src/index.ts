@@ -5,3 +5,11 @@ export { squareToySteps, squareToyLoss, type SquareToySteps, type SquareToyStepR
 export { trajectory } from "./square_toy_trajectory";
 export type { SquareToyPoint } from "./square_toy_point";
 export { wavePacketPhysics, type WavePacketPhysics, type WavePacketPhysicsOptions } from "./wave_packet_physics";
+export { expPhysics, type ExpPhysics } from "./exp_physics";
+export {
+  rotatedSinPhysics,
+  DEGREES_PI,
+  type RotatedSinPhysics,
+  type RotatedSinPhysicsOptions,
+  type RotatedSinLossDerivatives,
+} from "./rotated_sin_physics";

@@ -1,4 +1,5 @@
-// Internal: the analytic inverse of sin(a/x) for one example (SPEC §5.2). Used by SinPhysics.closestMinimum.
+// Internal: the analytic inverse of sin(a/x) for one example, the minimum closest in phase to a guess.
+// Used by SinPhysics.closestMinimum.
 
 /**
  * Largest branch index |n| used. Beyond it the phase 3π/2 + 2πn (≈ 6.6e6 rad) would lose the digits that make

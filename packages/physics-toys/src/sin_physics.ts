@@ -15,7 +15,7 @@ const SHAPE: readonly number[] = Object.freeze([1]);
 /** Options of {@link sinPhysics}. */
 export interface SinPhysicsOptions {
   /**
-   * The frequency parameter a of each example (the network input; SPEC §5.1 draws a ~ U[0.1, 10.1)). Length = batch;
+   * The frequency parameter a of each example (the network input; the paper draws a ~ U[0.1, 10.1)). Length = batch;
    * every entry finite and > 0. Copied, so later changes to the caller's array have no effect.
    */
   readonly a: Float64Array;
@@ -27,7 +27,7 @@ const SIN_PHYSICS_OPTION_KEYS = ["a"] as const satisfies readonly (keyof SinPhys
 true satisfies OptionKeysCover<SinPhysicsOptions, typeof SIN_PHYSICS_OPTION_KEYS>;
 
 /**
- * The single-parameter problem y = P_a(x) = sin(a/x) of SPEC §5 ([P] §3.1, App. B.2) for one batch of parameters a.
+ * The single-parameter problem y = P_a(x) = sin(a/x) of the paper (§3.1, App. B.2) for one batch of parameters a.
  * x and y have one entry per example (xShape = yShape = [1]); `batch` must equal `a.length` in every call.
  */
 export interface SinPhysics extends Physics {
@@ -51,7 +51,7 @@ export interface SinPhysics extends Physics {
    */
   jacobianDiagonal(x: Float64Array, batch: number): Float64Array;
   /**
-   * First and second derivative of f(x) = sin(a/x) itself, not of L (SPEC §5.3): gradient f′ = −(a/x²)cos(a/x),
+   * First and second derivative of f(x) = sin(a/x) itself, not of L (the paper's Newton variant): gradient f′ = −(a/x²)cos(a/x),
    * curvature f″ = (2a/x³)cos(a/x) − (a²/x⁴)sin(a/x). The paper runs Newton on P because y* = −1 is the minimum
    * of P, so minimising P and minimising L = ½(P + 1)² have the same solutions. `yTarget` does not enter the
    * formulas but is checked like `x`: length batch and finite.
@@ -59,7 +59,7 @@ export interface SinPhysics extends Physics {
    */
   newtonDerivatives(x: Float64Array, yTarget: Float64Array, batch: number): NewtonDerivatives;
   /**
-   * The analytic inverse ("Adam + PG (Inv.phys.)", SPEC §5.2): for each example the minimum x̃ = a/(3π/2 + 2πn) of
+   * The analytic inverse ("Adam + PG (Inv.phys.)" in the paper): for each example the minimum x̃ = a/(3π/2 + 2πn) of
    * sin(a/x) closest in phase a/x to the guess x, with n = round(a/(2πx) − ¾) clamped to n ≥ 0 for x > 0 and
    * n ≤ −1 for x < 0. x̃ has the sign of x; x = ±0 counts as 0⁺ (a very large n, |n| ≤ 2²⁰, also the cap for
    * tiny |x|); a very large |x| gives the outermost minimum 2a/(3π) or −2a/π.
@@ -122,7 +122,7 @@ class SinPhysicsImplementation implements SinPhysics {
       const phase = a / xi;
       const cosine = Math.cos(phase);
       const x2 = xi * xi;
-      // SPEC §5.3: f′ = −(a/x²)cos(a/x); f″ = (2a/x³)cos(a/x) − (a²/x⁴)sin(a/x).
+      // f′ = −(a/x²)cos(a/x); f″ = (2a/x³)cos(a/x) − (a²/x⁴)sin(a/x).
       gradient[i] = (-a / x2) * cosine;
       curvature[i] = ((2 * a) / (x2 * xi)) * cosine - ((a * a) / (x2 * x2)) * Math.sin(phase);
     }
@@ -152,8 +152,8 @@ class SinPhysicsImplementation implements SinPhysics {
 }
 
 /**
- * Builds the sin(a/x) physics of SPEC §5 for one batch of parameters a: forward y = sin(a/x), its adjoint, the
- * diagonal Jacobian, Newton derivatives of P (§5.3) and the analytic inverse to the closest minimum (§5.2).
+ * Builds the sin(a/x) physics of the paper (§3.1) for one batch of parameters a: forward y = sin(a/x), its adjoint, the
+ * diagonal Jacobian, Newton derivatives of P and the analytic inverse to the closest minimum.
  * @param options - {@link SinPhysicsOptions}; `a` is validated and copied here.
  * @returns a {@link SinPhysics} whose batch is `a.length`.
  * @throws {@link PgValidationError} if `options` has a key other than `a` (the closest known one is suggested), `a` is
@@ -194,7 +194,7 @@ export function sinPhysics(options: SinPhysicsOptions): SinPhysics {
 
 /**
  * Where sin(a/x) and its derivatives are evaluated for a prediction x: x itself, except that ±0 is taken as +0⁺
- * (SPEC §5.2's convention), represented by 1e-300 so that a/x stays finite for every a < 1e8. A float32 network can
+ * (the convention of the analytic inverse), represented by 1e-300 so that a/x stays finite for every a < 1e8. A float32 network can
  * output exactly 0; without this the objective there would be sin(±∞) = NaN.
  */
 function evaluationPoint(x: number): number {

@@ -1,7 +1,7 @@
 import { requirePositiveInteger } from "@pg/core";
 
 /**
- * The target y* = −1 of the sin(a/x) problem (SPEC §5.1): the minimum of P, so every x with a/x = 3π/2 + 2πn solves
+ * The target y* = −1 of the sin(a/x) problem: the minimum of P, so every x with a/x = 3π/2 + 2πn solves
  * the inverse problem exactly.
  * @example
  * import { SIN_TARGET } from "@pg/physics-toys";

@@ -3,7 +3,7 @@ import { requireBatchArray, requireFinite, requirePositiveInteger, type NewtonDe
 const SHAPE: readonly number[] = Object.freeze([2]);
 
 /**
- * The 2-D toy of SPEC §3.1 ([P] Fig. 2a) as a batched {@link Physics}: y = (x₁, x₂²), x and y of shape [2] per
+ * The 2-D toy of the paper's Fig. 2a as a batched {@link Physics}: y = (x₁, x₂²), x and y of shape [2] per
  * example, stored [x₁, x₂] back to back. Its objective is the core default L = ½‖y − y*‖²; the step rules of
  * {@link squareToySteps} use the paper's L = ‖y‖² instead, which differs by the factor 2 only.
  */
@@ -21,7 +21,7 @@ export interface SquareToyPhysics extends Physics {
   /**
    * Per-component first and second derivatives of L = ½‖y − y*‖², which is separable: gradient
    * (x₁ − y₁*, 2x₂(x₂² − y₂*)) and curvature (1, 6x₂² − 2y₂*). For y* = 0 the Newton step −gradient/curvature is
-   * −(x₁, x₂/3), the Newton rule of SPEC §3.1. Validates as `forward`, also `yTarget` (length and finiteness).
+   * −(x₁, x₂/3), the Newton rule of Fig. 2a. Validates as `forward`, also `yTarget` (length and finiteness).
    */
   newtonDerivatives(x: Float64Array, yTarget: Float64Array, batch: number): NewtonDerivatives;
 }
@@ -36,7 +36,7 @@ function requireInputs(where: string, batch: number, arrays: Readonly<Record<str
 }
 
 /**
- * Builds the 2-D toy physics y = (x₁, x₂²) of SPEC §3.1 with its adjoint, diagonal Jacobian and Newton derivatives.
+ * Builds the 2-D toy physics y = (x₁, x₂²) of the paper's Fig. 2a with its adjoint, diagonal Jacobian and Newton derivatives.
  * @returns a {@link SquareToyPhysics}; it holds no state, so one instance serves every batch size.
  * @example
  * import { squareToyPhysics } from "@pg/physics-toys";

@@ -1,4 +1,4 @@
-// Internal: the point type and its validation for the 2-D toy (SPEC §3.1).
+// Internal: the point type and its validation for the 2-D toy y = (x₁, x₂²).
 import { PgValidationError, requirePositive } from "@pg/core";
 
 /** One point x = [x₁, x₂] (or y = [y₁, y₂]) of the 2-D toy problem. */

@@ -3,7 +3,7 @@ import { requirePoint, requireStepSize, type SquareToyPoint } from "./square_toy
 /** One update rule of the 2-D toy: maps a point x and a step size η to the next point. Pure. */
 export type SquareToyStepRule = (x: SquareToyPoint, stepSize: number) => SquareToyPoint;
 
-/** The four update rules compared in [P] Fig. 2a; see {@link squareToySteps}. */
+/** The four update rules compared in the paper's Fig. 2a; see {@link squareToySteps}. */
 export interface SquareToySteps {
   /**
    * Gradient descent on L = ‖y‖² = x₁² + x₂⁴: x ← x − η∇L = x − η(2x₁, 4x₂³).
@@ -29,7 +29,7 @@ export interface SquareToySteps {
 }
 
 /**
- * The step rules of the 2-D toy y = (x₁, x₂²), L = ‖y‖² (no ½) of SPEC §3.1, as pure functions on one point
+ * The step rules of the 2-D toy y = (x₁, x₂²), L = ‖y‖² (no ½) of the paper's Fig. 2a, as pure functions on one point
  * [x₁, x₂]. Use {@link trajectory} to iterate one; the paper starts at (3, 3).
  * @example
  * import { squareToySteps } from "@pg/physics-toys";
@@ -66,7 +66,7 @@ export const squareToySteps: SquareToySteps = Object.freeze({
 });
 
 /**
- * The paper's objective of the 2-D toy, L = ‖y(x)‖² = x₁² + x₂⁴ (SPEC §3.1; no ½, unlike the core default).
+ * The paper's objective of the 2-D toy, L = ‖y(x)‖² = x₁² + x₂⁴ (Fig. 2a; no ½, unlike the core default).
  * @param x - a point [x₁, x₂].
  * @returns L(x).
  * @throws {@link PgValidationError} if `x` is not two finite numbers.

@@ -3,7 +3,7 @@ import { requirePoint, requireStepSize, type SquareToyPoint } from "./square_toy
 import type { SquareToyStepRule } from "./square_toy_steps";
 
 /**
- * Iterates a step rule of the 2-D toy: x₀ = start, x_{k+1} = rule(x_k, stepSize), as drawn in [P] Fig. 2a
+ * Iterates a step rule of the 2-D toy: x₀ = start, x_{k+1} = rule(x_k, stepSize), as drawn in the paper's Fig. 2a
  * (e.g. PG with η = 0.05 for 100 steps, GD with η = 0.005 for 1000, both from (3, 3)).
  * @param rule - one of {@link squareToySteps}, or any {@link SquareToyStepRule}.
  * @param start - the starting point [x₁, x₂].

@@ -11,13 +11,13 @@ import {
 
 const X_SHAPE: readonly number[] = Object.freeze([2]);
 
-/** Options of {@link wavePacketPhysics}; the defaults are the paper's (SPEC §4). */
+/** Options of {@link wavePacketPhysics}; the defaults are the paper's (App. B.1). */
 export interface WavePacketPhysicsOptions {
   /** Number of samples ξ = 0, 1, …, samples − 1 (a positive integer). @defaultValue 256 */
   readonly samples?: number;
   /**
    * Carrier frequency f in radians per sample (finite). f = 4 is above Nyquist (π) and aliases to |4 − 2π| ≈ 2.283;
-   * it is used literally (SPEC §4). @defaultValue 4
+   * it is used literally, as the paper states it. @defaultValue 4
    */
   readonly frequency?: number;
   /** Envelope width σ in samples (finite, > 0). @defaultValue 20 */
@@ -30,10 +30,10 @@ const WAVE_PACKET_OPTION_KEYS = ["samples", "frequency", "width"] as const satis
 true satisfies OptionKeysCover<WavePacketPhysicsOptions, typeof WAVE_PACKET_OPTION_KEYS>;
 
 /**
- * The wave packet of SPEC §4 ([P] Fig. 1, App. B.1) as a batched {@link Physics}: x = (ξ₀, A) per example
+ * The wave packet of the paper (Fig. 1, App. B.1) as a batched {@link Physics}: x = (ξ₀, A) per example
  * (xShape [2], stored [ξ₀, A] back to back), y = the `samples` values
  * y(ξ) = A · sin(f·ξ) · exp(−½(ξ − ξ₀)²/σ²) at ξ = 0, 1, …, samples − 1 (yShape [samples]).
- * Its objective is L = ‖y − y*‖², without the ½ ([P] App. B.1), with ∂L/∂y = 2(y − y*).
+ * Its objective is L = ‖y − y*‖², without the ½ (the paper, App. B.1), with ∂L/∂y = 2(y − y*).
  */
 export interface WavePacketPhysics extends Physics {
   readonly samples: number;
@@ -61,7 +61,7 @@ export interface WavePacketPhysics extends Physics {
 }
 
 /**
- * L = ‖y − y*‖² per example, summed over the samples, without the ½ of the core default (SPEC §4 "Objective").
+ * L = ‖y − y*‖² per example, summed over the samples, without the ½ of the core default (the paper's objective, App. B.1).
  * `yShape` is the physics' [samples]; the lengths of `y` and `yTarget` are checked at both entries, their values not
  * (see {@link WavePacketPhysics.objective}).
  */
@@ -167,7 +167,7 @@ class WavePacketPhysicsImplementation implements WavePacketPhysics {
 }
 
 /**
- * Builds the wave-packet physics of SPEC §4: forward y(ξ; ξ₀, A) = A·sin(f·ξ)·exp(−½(ξ − ξ₀)²/σ²) on the integer
+ * Builds the wave-packet physics of the paper (App. B.1): forward y(ξ; ξ₀, A) = A·sin(f·ξ)·exp(−½(ξ − ξ₀)²/σ²) on the integer
  * sample grid ξ = 0…samples − 1, its closed-form adjoint, and the objective ‖y − y*‖² (no ½).
  * @param options - {@link WavePacketPhysicsOptions}; validated once, here.
  * @returns a {@link WavePacketPhysics}; it holds no per-batch state, so one instance serves every batch size.

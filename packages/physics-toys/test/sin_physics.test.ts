@@ -6,7 +6,7 @@ import { SIN_TARGET, sinPhysics, sinTargets } from "../src/index.js";
 
 const TWO_PI = 2 * Math.PI;
 
-/** a ~ U[0.1, 10.1), the sin parameters of SPEC §5.1. */
+/** a ~ U[0.1, 10.1), the sin parameters of the paper. */
 function sampleParameters(stream: RandomStream, count: number): Float64Array {
   return uniformSampler({ low: 0.1, high: 10.1 }).sample(stream, count);
 }
@@ -41,7 +41,7 @@ function expectError(run: () => unknown, errorClass: typeof PgValidationError | 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The invariants of SPEC §9 for the analytic inverse, as a checker that can be pointed at any inverse.
+// The invariants of the analytic inverse (a solution, the sign of x, within π in phase), as a checker that can be pointed at any inverse.
 //
 // Classification of the outermost positive branch: a pair (a, x) is on it when x > 0 and the phase a/x < π/2,
 // i.e. x > 2a/π. There the unclamped rounding round(a/(2πx) − ¾) gives n = −1 (a negative x̃), the clamp gives
@@ -105,7 +105,7 @@ function checkSinInverse(a: Float64Array, x: Float64Array, xTilde: Float64Array)
   };
 }
 
-/** The SPEC §5.2 formula with a pluggable rounding and clamp, to show the checker catches wrong variants. */
+/** The closest-minimum formula with a pluggable rounding and clamp, to show the checker catches wrong variants. */
 function variantInverse(
   a: Float64Array,
   x: Float64Array,
@@ -195,7 +195,7 @@ describe("sinPhysics", () => {
     expect(relativeDifference(curvature, secondDifference)).toBeLessThan(1e-4); // second differences lose digits
   });
 
-  it("gives the raw Newton step −f′/f″ = x²cos(a/x) / (2x·cos(a/x) − a·sin(a/x)) of SPEC §5.3", () => {
+  it("gives the raw Newton step −f′/f″ = x²cos(a/x) / (2x·cos(a/x) − a·sin(a/x))", () => {
     const a = Float64Array.of(0.3, 1, 4.2, 9.9);
     const x = Float64Array.of(0.7, -1.3, 2.9, -0.45);
     const physics = sinPhysics({ a });
@@ -217,7 +217,7 @@ describe("sinPhysics", () => {
   });
 });
 
-describe("sinPhysics.closestMinimum (SPEC §5.2, §9)", () => {
+describe("sinPhysics.closestMinimum", () => {
   const count = 10_000;
   const stream = random(2022);
   const a = sampleParameters(stream, count);
@@ -240,7 +240,7 @@ describe("sinPhysics.closestMinimum (SPEC §5.2, §9)", () => {
     expect(report.maxOuterDistance).toBeLessThanOrEqual(1.5 * Math.PI);
   });
 
-  it("reproduces the SPEC formula n = round(a/(2πx) − ¾) with its clamps exactly", () => {
+  it("reproduces the formula n = round(a/(2πx) − ¾) with its clamps exactly", () => {
     const reference = variantInverse(a, x, (phaseIndex, xi) => {
       const n = Math.round(phaseIndex - 0.75);
       return xi > 0 ? Math.max(n, 0) : Math.min(n, -1);

@@ -91,7 +91,7 @@ describe("squareToyPhysics", () => {
     expect(relativeDifference(curvature, secondDifference)).toBeLessThan(1e-5);
   });
 
-  it("gives the Newton rule of SPEC §3.1 as −gradient/curvature for y* = 0", () => {
+  it("gives the Newton rule of Fig. 2a as −gradient/curvature for y* = 0", () => {
     const x = Float64Array.of(3, 3, -0.7, 1.9);
     const { gradient, curvature } = physics.newtonDerivatives(x, new Float64Array(4), 2);
     const newtonPoint = x.map((xi, i) => xi - (gradient[i] as number) / (curvature[i] as number));

@@ -5,6 +5,8 @@ import { PgNonFiniteError, PgShapeError, PgValidationError } from "@pg/core";
 import { badInputSuite, type BadInputCase } from "@pg/core/testing";
 import { describe, expect, it } from "vitest";
 import {
+  expPhysics,
+  rotatedSinPhysics,
   sinPhysics,
   sinTargets,
   squareToyLoss,
@@ -12,6 +14,7 @@ import {
   squareToySteps,
   trajectory,
   wavePacketPhysics,
+  type RotatedSinPhysicsOptions,
   type SinPhysicsOptions,
   type SquareToyPoint,
   type WavePacketPhysicsOptions,
@@ -20,6 +23,8 @@ import {
 const sin = sinPhysics({ a: Float64Array.of(1, 2, 3) });
 const square = squareToyPhysics();
 const wave = wavePacketPhysics({ samples: 4 });
+const exp = expPhysics();
+const rotated = rotatedSinPhysics();
 const ok3 = Float64Array.of(0.5, 1, 1.5);
 const ok4 = Float64Array.of(1, 2, 3, 4);
 const withBad = (values: Float64Array, at: number, bad: number): Float64Array => values.map((v, i) => (i === at ? bad : v));
@@ -85,6 +90,43 @@ const cases: BadInputCase[] = [
   { name: "wavePacketPhysics.objective.value: batch 0", call: () => wave.objective.value(ok4, ok4, 0), error: PgValidationError, where: "wavePacketPhysics.objective.value", parameter: "batch" },
   { name: "wavePacketPhysics.objective.gradient: y of the wrong length", call: () => wave.objective.gradient(ok3, ok4, 1), error: PgShapeError, where: "wavePacketPhysics.objective.gradient", parameter: "y must have length" },
   { name: "wavePacketPhysics.objective.gradient: yTarget a plain array", call: () => wave.objective.gradient(ok4, asAny<Float64Array>([1, 2, 3, 4]), 1), error: PgShapeError, where: "wavePacketPhysics.objective.gradient", parameter: "yTarget must have type Float64Array" },
+  // the exponential
+  { name: "expPhysics.forward: NaN in x", call: () => exp.forward(withBad(ok3, 1, Number.NaN), 3), error: PgNonFiniteError, where: "expPhysics.forward", parameter: "parameter x must be finite" },
+  { name: "expPhysics.forward: batch 0", call: () => exp.forward(ok3, 0), error: PgValidationError, where: "expPhysics.forward", parameter: "batch" },
+  { name: "expPhysics.forward: x of batch 4 for batch 3", call: () => exp.forward(ok4, 3), error: PgShapeError, where: "expPhysics.forward", parameter: "x must have length" },
+  { name: "expPhysics.adjoint: Infinity in dy", call: () => exp.adjoint(ok3, withBad(ok3, 0, Infinity), 3), error: PgNonFiniteError, where: "expPhysics.adjoint", parameter: "parameter dy must be finite" },
+  { name: "expPhysics.adjoint: dy too short", call: () => exp.adjoint(ok3, ok3.subarray(0, 2), 3), error: PgShapeError, where: "expPhysics.adjoint", parameter: "dy must have length" },
+  { name: "expPhysics.jacobianDiagonal: −Infinity in x", call: () => exp.jacobianDiagonal(withBad(ok3, 2, -Infinity), 3), error: PgNonFiniteError, where: "expPhysics.jacobianDiagonal", parameter: "parameter x must be finite" },
+  { name: "expPhysics.newtonDerivatives: NaN in yTarget", call: () => exp.newtonDerivatives(ok3, withBad(ok3, 1, Number.NaN), 3), error: PgNonFiniteError, where: "expPhysics.newtonDerivatives", parameter: "parameter yTarget must be finite" },
+  { name: "expPhysics.newtonDerivatives: yTarget a plain array", call: () => exp.newtonDerivatives(ok3, asAny<Float64Array>([1, 2, 3]), 3), error: PgShapeError, where: "expPhysics.newtonDerivatives", parameter: "yTarget must have type Float64Array" },
+  { name: "expPhysics.inverse: y = 0 has no logarithm", call: () => exp.inverse(Float64Array.of(1, 0, 2), 3), error: PgValidationError, where: "expPhysics.inverse", parameter: "y must be a Float64Array of numbers > 0" },
+  { name: "expPhysics.inverse: negative y", call: () => exp.inverse(Float64Array.of(-1), 1), error: PgValidationError, where: "expPhysics.inverse", parameter: "y[0] is -1" },
+  { name: "expPhysics.inverse: NaN in y", call: () => exp.inverse(withBad(ok3, 0, Number.NaN), 3), error: PgNonFiniteError, where: "expPhysics.inverse", parameter: "parameter y must be finite" },
+  { name: "expPhysics.inverse: batch 1.5", call: () => exp.inverse(ok3, 1.5), error: PgValidationError, where: "expPhysics.inverse", parameter: "batch" },
+  // the rotated sin
+  {
+    name: "rotatedSinPhysics: misspelt option illconditioning",
+    call: () => rotatedSinPhysics(asAny<RotatedSinPhysicsOptions>({ illconditioning: 10 })),
+    error: PgValidationError,
+    where: "rotatedSinPhysics",
+    parameter: 'options.illconditioning must be one of the known options "illConditioning", "angle", "scale"; received 10. Did you mean "illConditioning"?',
+  },
+  { name: "rotatedSinPhysics: options not an object", call: () => rotatedSinPhysics(asAny<RotatedSinPhysicsOptions>(10)), error: PgValidationError, where: "rotatedSinPhysics", parameter: "options" },
+  { name: "rotatedSinPhysics: ill-conditioning 0", call: () => rotatedSinPhysics({ illConditioning: 0 }), error: PgValidationError, where: "rotatedSinPhysics", parameter: "options.illConditioning" },
+  { name: "rotatedSinPhysics: ill-conditioning Infinity", call: () => rotatedSinPhysics({ illConditioning: Infinity }), error: PgValidationError, where: "rotatedSinPhysics", parameter: "options.illConditioning" },
+  { name: "rotatedSinPhysics: angle NaN", call: () => rotatedSinPhysics({ angle: Number.NaN }), error: PgValidationError, where: "rotatedSinPhysics", parameter: "options.angle" },
+  { name: "rotatedSinPhysics: angle a string", call: () => rotatedSinPhysics({ angle: asAny<number>("45") }), error: PgValidationError, where: "rotatedSinPhysics", parameter: "options.angle" },
+  { name: "rotatedSinPhysics: negative scale", call: () => rotatedSinPhysics({ scale: -10 }), error: PgValidationError, where: "rotatedSinPhysics", parameter: "options.scale" },
+  { name: "rotatedSinPhysics.forward: NaN in x", call: () => rotated.forward(withBad(ok4, 3, Number.NaN), 2), error: PgNonFiniteError, where: "rotatedSinPhysics.forward", parameter: "parameter x must be finite" },
+  { name: "rotatedSinPhysics.forward: odd length", call: () => rotated.forward(ok3, 2), error: PgShapeError, where: "rotatedSinPhysics.forward", parameter: "x must have length" },
+  { name: "rotatedSinPhysics.forward: batch 0", call: () => rotated.forward(ok4, 0), error: PgValidationError, where: "rotatedSinPhysics.forward", parameter: "batch" },
+  { name: "rotatedSinPhysics.adjoint: Infinity in dy", call: () => rotated.adjoint(ok4, withBad(ok4, 1, Infinity), 2), error: PgNonFiniteError, where: "rotatedSinPhysics.adjoint", parameter: "parameter dy must be finite" },
+  { name: "rotatedSinPhysics.adjoint: dy of the wrong length", call: () => rotated.adjoint(ok4, ok3, 2), error: PgShapeError, where: "rotatedSinPhysics.adjoint", parameter: "dy must have length" },
+  { name: "rotatedSinPhysics.lossDerivatives: NaN in yTarget", call: () => rotated.lossDerivatives(ok4, withBad(ok4, 0, Number.NaN), 2), error: PgNonFiniteError, where: "rotatedSinPhysics.lossDerivatives", parameter: "parameter yTarget must be finite" },
+  { name: "rotatedSinPhysics.lossDerivatives: x too short", call: () => rotated.lossDerivatives(ok3, ok4, 2), error: PgShapeError, where: "rotatedSinPhysics.lossDerivatives", parameter: "x must have length" },
+  { name: "rotatedSinPhysics.closestSolution: |y₁*| > 1", call: () => rotated.closestSolution(ok4, Float64Array.of(0, 0, 1.5, 0), 2), error: PgValidationError, where: "rotatedSinPhysics.closestSolution", parameter: "yTarget must be targets with |y₁*| ≤ 1" },
+  { name: "rotatedSinPhysics.closestSolution: Infinity in x", call: () => rotated.closestSolution(withBad(ok4, 2, Infinity), ok4.map((v) => v / 4), 2), error: PgNonFiniteError, where: "rotatedSinPhysics.closestSolution", parameter: "parameter x must be finite" },
+  { name: "rotatedSinPhysics.closestSolution: yTarget of batch 1 for batch 2", call: () => rotated.closestSolution(ok4, Float64Array.of(0, 0), 2), error: PgShapeError, where: "rotatedSinPhysics.closestSolution", parameter: "yTarget must have length" },
 ];
 
 badInputSuite(cases, { describe, it, expect });

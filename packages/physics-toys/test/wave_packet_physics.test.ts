@@ -3,7 +3,7 @@ import { checkAdjoint, checkFiniteDifferences, relativeDifference, testRandom } 
 import { describe, expect, it } from "vitest";
 import { wavePacketPhysics } from "../src/index.js";
 
-/** The SPEC §4 formula, written out independently of the implementation. */
+/** The paper's formula (App. B.1), written out independently of the implementation. */
 function packet(xi: number, center: number, amplitude: number, frequency = 4, width = 20): number {
   return amplitude * Math.sin(frequency * xi) * Math.exp(-0.5 * ((xi - center) / width) ** 2);
 }

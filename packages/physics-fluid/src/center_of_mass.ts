@@ -3,7 +3,7 @@ import { requireFiniteScalarField } from "./periodic_interpolation";
 import { requireFluidGrid, type FluidGrid } from "./fluid_grid";
 
 /**
- * The centre of mass of every example of a cell-centred scalar field (SPEC §2.7): com(m) = Σ_cells m·c / Σ_cells m,
+ * The centre of mass of every example of a cell-centred scalar field (the authors' estimator's): com(m) = Σ_cells m·c / Σ_cells m,
  * with the cell-centre positions c = ((i + ½)·dx, (j + ½)·dx), in physical units. It is **not** periodic-aware: a blob
  * that wraps around the boundary is averaged across the whole domain, as in the authors' code.
  * @param marker - batch × nx × ny, index (b·nx + i)·ny + j; not modified. Every example needs Σ m ≠ 0.

@@ -1,5 +1,6 @@
 /**
- * The fluid step's energy rescale (SPEC §2.5 step 4) and its vector–Jacobian product. Per example and velocity
+ * The fluid step's energy rescale (step 4 of {@link fluidStep}; the authors' code rescales each component, the paper
+ * speaks of the total energy) and its vector–Jacobian product. Per example and velocity
  * component: u' = u·f with f = sqrt(E₀/E₁), E₀ = mean(w²) of the component before the step (w) and E₁ = mean(u²)
  * after the projection (u); f = 0 when E₁ = 0.
  * @internal used by the fluid step and its adjoint; not part of the public API.

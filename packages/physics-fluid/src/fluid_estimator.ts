@@ -8,15 +8,15 @@ import { simulateFluid, type FluidTrajectory } from "./simulate_fluid";
 import { PRESSURE_SOLVERS, type PressureSolver } from "./make_incompressible";
 import { swirlField, swirlStrength, uniformVelocity } from "./swirl";
 
-/** Total simulated time of the fluid experiment, TIME = FLUID_STEPS·FLUID_DT = 2 (SPEC §7.3). */
+/** Total simulated time of the fluid experiment, TIME = FLUID_STEPS·FLUID_DT = 2 (paper App. B.5). */
 export const FLUID_TIME = FLUID_STEPS * FLUID_DT;
-/** Scale of the vortex correction: Δω = 1e-3 · mean of the nine δ samples (SPEC §7.3 estimator step 6). */
+/** Scale of the vortex correction: Δω = 1e-3 · mean of the nine δ samples (step 6 below; the authors' code's gain). */
 export const FLUID_ESTIMATOR_GAIN = 1e-3;
 
 /** Options of {@link fluidEstimator}. */
 export interface FluidEstimatorOptions {
   /**
-   * Where the reverse run's samples place the vortex after reverse step i: false (the default, as [C] codes it)
+   * Where the reverse run's samples place the vortex after reverse step i: false (the default, the authors' code)
    * q_i = c₀ + (U/TIME)·(STEPS − 1 − i); true, the physically consistent c₀ + (U/TIME)·DT·(STEPS − 1 − i).
    * @defaultValue false
    */
@@ -51,7 +51,7 @@ export interface FluidEstimate {
 }
 
 /**
- * The inverse-physics estimator x̃ = P⁻¹(m₀, m_t* | v̂₀) of the fluid experiment (SPEC §7.3, [C] `estimate_v0`), per
+ * The inverse-physics estimator x̃ = P⁻¹(m₀, m_t* | v̂₀) of the fluid experiment (the authors' code's `estimate_v0`), per
  * example, with c₀ the domain centre, U = c₀ − com(m₀) and TIME = 2:
  * 1. ω̂ = {@link swirlStrength}(v̂₀) (divisor 120.5);
  * 2. forward run P from (m₀, v̂₀) ({@link simulateFluid}), C_f[s] = com(m(s·DT)), s = 0…8, and the final velocity u(2);

@@ -1,7 +1,7 @@
 import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 
 /**
- * A periodic 2-D grid of nx × ny square cells of size dx (SPEC §0, §2.5). Cell (i, j) is centred at
+ * A periodic 2-D grid of nx × ny square cells of size dx (PhiFlow's cell-centred convention). Cell (i, j) is centred at
  * ((i + ½)·dx, (j + ½)·dx); axis 0 is x. Layouts used throughout this package:
  * - scalar cell-centred field (marker, pressure): batch × nx × ny, index (b·nx + i)·ny + j;
  * - cell-centred vector field (the network's v₀, channels x then y last, like the U-net's NHWC output):
@@ -24,11 +24,11 @@ export interface StaggeredVelocity {
   readonly y: Float64Array;
 }
 
-/** The fluid experiment's grid (SPEC §7.3): 64 × 64 cells on a 128 × 128 domain, dx = 2. */
+/** The fluid experiment's grid (paper App. B.5, the authors' code): 64 × 64 cells on a 128 × 128 domain, dx = 2. */
 export const FLUID_GRID: FluidGrid = Object.freeze({ nx: 64, ny: 64, dx: 2 });
-/** Time step of one fluid step (SPEC §7.3). */
+/** Time step of one fluid step (the authors' code). */
 export const FLUID_DT = 0.25;
-/** Steps of the forward operator P: TIME / DT = 2 / 0.25 (SPEC §7.3). */
+/** Steps of the forward operator P: TIME / DT = 2 / 0.25 (the authors' code). */
 export const FLUID_STEPS = 8;
 
 /** Where a field's samples sit inside a cell, in cells: value (i, j) is at ((i + x)·dx, (j + y)·dx). */

@@ -62,7 +62,7 @@ export interface FluidPhysics extends Physics {
 }
 
 /**
- * The fluid experiment's forward operator (SPEC §7.3) as a {@link Physics} for one batch of initial markers m₀:
+ * The fluid experiment's forward operator (paper App. B.5) as a {@link Physics} for one batch of initial markers m₀:
  * x = v₀ (cell-centred velocity, [nx, ny, 2]), P(x) = m(t = 2) ([nx, ny]) after staggering, projecting and 8 fluid
  * steps; the objective is the frequency loss (no ½, an L1 of weighted amplitudes). `adjoint` back-propagates through
  * the whole run — MacCormack with its clamps, every projection (the projector is symmetric, so its transpose is one
@@ -186,7 +186,7 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 }
 
 /**
- * The inverse-physics estimator of SPEC §7.3 ({@link fluidEstimator}) as an {@link InverseSolver} for
+ * The authors' inverse-physics estimator ({@link fluidEstimator}) as an {@link InverseSolver} for
  * {@link fluidPhysics}: y* is m_t*, m₀ comes from the physics, and the forward run from x is the physics' own (kept for
  * its `forward` at the same x). One call is one estimate ("exact" per example); the loss L(x) at the starting point is
  * returned as `objective`.

@@ -16,7 +16,7 @@ export interface FluidState {
   readonly pressureGuess?: Float64Array;
 }
 
-/** Options of {@link fluidStep}; the defaults are the experiment's (SPEC §2.5, §7.3). */
+/** Options of {@link fluidStep}; the defaults are the experiment's (the authors' code). */
 export interface FluidStepOptions {
   /** Time step; a finite number. @defaultValue FLUID_DT = 0.25 */
   readonly dt?: number;
@@ -60,13 +60,14 @@ export interface FluidStepResult {
 }
 
 /**
- * One step of the incompressible inviscid fluid of SPEC §2.5 ([C] `physics_step`), per example:
+ * One step of the incompressible inviscid fluid of the authors' code (`physics_step`), per example:
  * 1. E₀,c = mean(u_c²) per velocity component c;
  * 2. self-advection u ← MacCormack(u, u, dt), component-wise on the faces;
  * 3. projection (u, p') ← MakeIncompressible(u) by CG (rtol 0, atol 1e-4, max 1000), warm-started from `pressureGuess`;
  * 4. u_c ← u_c · sqrt(E₀,c / E₁,c) with E₁,c = mean(u_c²) after step 3 (factor 0 if E₁,c = 0);
  * 5. m' = MacCormack(m, u', dt) with the new velocity, m cell-centred.
- * Per-component energy is therefore kept to rounding; u' is divergence-free only up to the rescale (SPEC §15).
+ * Per-component energy is therefore kept to rounding; u' is divergence-free only up to the rescale
+ * (the two components are scaled by different factors; test divergence after the projection, not after the step).
  * Non-convergence of CG is reported in `converged`/`reasons`, never thrown.
  * @param state - {@link FluidState}: `marker`, `velocity` and optionally `pressureGuess`; not modified.
  * @param grid - a {@link FluidGrid} (FLUID_GRID in the experiment).

@@ -2,9 +2,9 @@ import { PgValidationError, requireKnownKeys, requirePositiveInteger, type Objec
 import { fft2, fftfreq, ifft2 } from "@pg/numerics";
 import { FLUID_GRID, requireFluidGrid, requireScalarField, type FluidGrid } from "./fluid_grid";
 
-/** Default frequency falloff of the fluid loss (SPEC §2.6, PhiFlow `frequency_falloff=80`). */
+/** Default frequency falloff of the fluid loss (PhiFlow `frequency_falloff=80`, the authors' setting). */
 export const FREQUENCY_LOSS_FALLOFF = 80;
-/** Default floor of the squared weighted amplitudes (SPEC §2.6, PhiFlow `threshold=1e-5`). */
+/** Default floor of the squared weighted amplitudes (PhiFlow `threshold=1e-5`, the authors' setting). */
 export const FREQUENCY_LOSS_THRESHOLD = 1e-5;
 
 /** Options of {@link frequencyLoss}. */
@@ -46,7 +46,7 @@ export interface FrequencyLoss extends Objective {
 }
 
 /**
- * The Gaussian frequency weights of the fluid loss (SPEC §2.6): w(kx, ky) = exp(−½·falloff²·(kx² + ky²)) with
+ * The Gaussian frequency weights of the fluid loss (PhiFlow's): w(kx, ky) = exp(−½·falloff²·(kx² + ky²)) with
  * kx = fftfreq(nx), ky = fftfreq(ny) in cycles per cell (independent of dx).
  * @param grid - the grid; nx, ny integers ≥ 2. @defaultValue {@link FLUID_GRID}
  * @param falloff - a finite number ≥ 0. @defaultValue 80
@@ -65,7 +65,7 @@ export function frequencyWeights(grid: FluidGrid = FLUID_GRID, falloff: number =
 }
 
 /**
- * The frequency-weighted L1 loss of the fluid experiment (SPEC §2.6; PhiFlow `frequency_loss(x, n=1,
+ * The frequency-weighted L1 loss of the fluid experiment (PhiFlow `frequency_loss(x, n=1,
  * frequency_falloff=80, threshold=1e-5, ignore_mean=True)`) as a per-example {@link Objective} on cell-centred scalar
  * fields (batch × nx × ny). Per example: r = y − y*, r ← r − mean(r), R = DFT(r) unnormalised, a_k = |R_k·w_k|² with
  * w from {@link frequencyWeights}, and L = Σ_k sqrt(max(a_k, θ)). A zero residual gives nx·ny·√θ (12.95269 on

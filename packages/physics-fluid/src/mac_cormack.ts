@@ -34,7 +34,7 @@ export function macCormackScratch(cells: number): MacCormackScratch {
 }
 
 /**
- * Unchecked MacCormack step of SPEC §2.5 for a batch of scalar fields with sample offset (ox, oy); writes into `out`
+ * Unchecked MacCormack step for a batch of scalar fields with sample offset (ox, oy); writes into `out`
  * (distinct from `field`). All index arithmetic is in the field's index space: the point X of sample (i, j) has the
  * index coordinate (i, j), B = (i, j) − dt·v/dx and F = (i, j) + dt·v/dx.
  * @internal used by {@link macCormack}, {@link advectStaggered} and the fluid step; not part of the public API.
@@ -87,11 +87,12 @@ export function macCormackInto(
 }
 
 /**
- * MacCormack advection of a batch of periodic scalar fields by a staggered velocity, exactly as SPEC §2.5 ([Φ]
- * `advect.mac_cormack`, correction strength 1, Euler integrator). For every sample point X of `field`:
+ * MacCormack advection of a batch of periodic scalar fields by a staggered velocity, exactly as PhiFlow's
+ * `advect.mac_cormack`, which the authors' code calls (correction strength 1, Euler integrator). For every sample
+ * point X of `field`:
  * v = velocity interpolated at X (each component bilinearly from its own face grid); B = X − dt·v, F = X + dt·v;
  * φ̂ = φ(B); φ̃ = φ̂(F), with φ̂ treated as a field on the same sample points; φ_new = φ̂ + ½(φ − φ̃), clamped to the
- * [min, max] of the 2 × 2 nodes of φ around B. Interpolation is bilinear with periodic wrap (SPEC §0).
+ * [min, max] of the 2 × 2 nodes of φ around B. Interpolation is bilinear with periodic wrap, in index space.
  * @param field - Float64Array of length batch × nx × ny, index (b·nx + i)·ny + j; finite; not modified.
  * @param offset - the sample offset of `field`: `SAMPLE_OFFSETS.centre` for the marker, `.xFaces`/`.yFaces` for a
  *   velocity component (see {@link advectStaggered}).
@@ -146,7 +147,7 @@ export function advectStaggeredUnchecked(velocity: StaggeredVelocity, by: Stagge
 }
 
 /**
- * MacCormack advection of a staggered velocity, component by component (SPEC §2.5 step 2): `velocity.x` is advected
+ * MacCormack advection of a staggered velocity, component by component (the step's self-advection): `velocity.x` is advected
  * as a field on the x-faces (`SAMPLE_OFFSETS.xFaces`), `velocity.y` on the y-faces, both by the unchanged
  * `velocityToAdvectBy`. Self-advection is `advectStaggered(u, u, dt, grid, batch)`.
  * @param velocity - the {@link StaggeredVelocity} to move, batch × nx × ny per component; finite; not modified.

@@ -80,7 +80,7 @@ function scatterIndex(target: Float64Array, base: number, nx: number, ny: number
 }
 
 /**
- * Unchecked vector–Jacobian product of `macCormackInto` (SPEC §2.5) for a batch of scalar fields with sample offset
+ * Unchecked vector–Jacobian product of `macCormackInto` for a batch of scalar fields with sample offset
  * (ox, oy). **Adds** ∂L/∂φ into `fieldGradient` (batch × nx × ny, distinct from `field`) and ∂L/∂u into
  * `velocityGradient` (each component batch × nx × ny), so several advections by the same velocity can share one
  * accumulator (self-advection, a fluid step). The forward quantities are recomputed with the forward's exact
@@ -296,7 +296,7 @@ export function macCormackAdjointInto(
 
 /**
  * The exact vector–Jacobian product (reverse-mode derivative) of `macCormack(field, offset, velocity, dt, grid,
- * batch)` (SPEC §2.5) with respect to both the advected field and the advecting staggered velocity, at that point.
+ * batch)` with respect to both the advected field and the advecting staggered velocity, at that point.
  * The velocity enters through v(X) → B = X − dt·v and F = X + dt·v: the derivative includes the bilinear
  * interpolant's derivative with respect to the query point, for φ̂ = φ(B) and for φ̃ = φ̂(F) (where φ̂ itself depends on
  * B). The clamp to [lower, upper] (the 2 × 2 nodes of φ around B): where the forward took the unclamped branch
@@ -373,9 +373,9 @@ export function advectStaggeredAdjointInto(
 }
 
 /**
- * The exact vector–Jacobian product of `advectStaggered(velocity, velocityToAdvectBy, dt, grid, batch)` (SPEC §2.5
- * step 2): `velocity.x` is MacCormack-advected on the x-faces and `velocity.y` on the y-faces, both by
- * `velocityToAdvectBy`, so this is {@link macCormackAdjoint} per component with the offsets `SAMPLE_OFFSETS.xFaces`
+ * The exact vector–Jacobian product of `advectStaggered(velocity, velocityToAdvectBy, dt, grid, batch)` (the
+ * self-advection of the fluid step): `velocity.x` is MacCormack-advected on the x-faces and `velocity.y` on the
+ * y-faces, both by `velocityToAdvectBy`, so this is {@link macCormackAdjoint} per component with the offsets `SAMPLE_OFFSETS.xFaces`
  * and `.yFaces`, the two advecting-velocity cotangents summed. Same clamp convention as {@link macCormackAdjoint}.
  * For self-advection u ↦ advectStaggered(u, u, …) the gradient is the sum of the two returned cotangents.
  * @param velocity - the forward's advected {@link StaggeredVelocity}; finite; not modified.

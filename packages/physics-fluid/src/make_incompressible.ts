@@ -4,7 +4,7 @@ import { requireFluidGrid, type FluidGrid, type StaggeredVelocity } from "./flui
 import { requireFiniteStaggeredVelocity } from "./mac_cormack";
 import { requireFiniteScalarField } from "./periodic_interpolation";
 
-/** Options of {@link makeIncompressible}: the warm start and the CG stopping rule (SPEC §2.3, §2.5). */
+/** Options of {@link makeIncompressible}: the warm start and the CG stopping rule (PhiFlow's, as the authors use them). */
 export interface MakeIncompressibleOptions {
   /**
    * Initial guess of the pressure (the previous step's pressure), batch × nx × ny, cell-centred; finite.
@@ -18,7 +18,7 @@ export interface MakeIncompressibleOptions {
   /** CG iteration budget per example; a non-negative integer. @defaultValue 1000 */
   readonly maxIterations?: number;
   /**
-   * How the pressure equation is solved: `'cg'` as the authors do (SPEC §2.5; tolerances and warm start apply), or
+   * How the pressure equation is solved: `'cg'` as the authors do (tolerances and warm start apply), or
    * `'spectral'` — the periodic 5-point Laplacian is diagonal in Fourier space, so one FFT pair solves it exactly
    * (to rounding; tolerances and the guess are then unused, `iterations` 0). @defaultValue 'cg'
    */
@@ -73,7 +73,7 @@ function divergenceInto(velocity: StaggeredVelocity, grid: FluidGrid, base: numb
 }
 
 /**
- * The divergence of a batch of staggered periodic velocities (SPEC §2.5):
+ * The divergence of a batch of staggered periodic velocities (forward differences, as PhiFlow):
  * div_{ij} = (x_{i+1,j} − x_{ij})/dx + (y_{i,j+1} − y_{ij})/dx, with i + 1 and j + 1 wrapping around. It lives on
  * the cell centres; its sum over a periodic grid is 0 up to rounding.
  * @param velocity - a {@link StaggeredVelocity}, batch × nx × ny per component; finite; not modified.
@@ -246,7 +246,7 @@ export function makeIncompressibleUnchecked(
 }
 
 /**
- * Pressure projection of a batch of staggered periodic velocities (SPEC §2.5 MakeIncompressible): with
+ * Pressure projection of a batch of staggered periodic velocities (PhiFlow's `make_incompressible`): with
  * div_{ij} = (x_{i+1,j} − x_{ij})/dx + (y_{i,j+1} − y_{ij})/dx, solves ∇²p = div − mean(div) (periodic 5-point
  * Laplacian, /dx²) per example by conjugate gradient on the symmetric positive semi-definite system
  * −∇²p = −(div − mean(div)), keeps p zero-mean, and returns x_{ij} − (p_{ij} − p_{i−1,j})/dx,

@@ -139,7 +139,7 @@ function requireQuery(
 }
 
 /**
- * The physical positions of the samples of a field on `grid` with the given offset (SPEC §0): value (i, j) sits at
+ * The physical positions of the samples of a field on `grid` with the given offset (as in PhiFlow): value (i, j) sits at
  * ((i + offset.x)·dx, (j + offset.y)·dx). Repeated for every example, so the result can be passed straight to
  * {@link interpolatePeriodic} as "one query point per sample point of another field".
  * @param grid - a {@link FluidGrid}.
@@ -174,7 +174,7 @@ export function samplePositions(grid: FluidGrid, offset: SampleOffset, batch = 1
 }
 
 /**
- * Bilinear interpolation of a batch of periodic scalar fields at physical points (SPEC §0): the samples of `field`
+ * Bilinear interpolation of a batch of periodic scalar fields at physical points (as in PhiFlow): the samples of `field`
  * sit at ((i + offset.x)·dx, (j + offset.y)·dx), so a point p has the index coordinate p/dx − offset (p/dx − ½ for a
  * cell-centred field, `SAMPLE_OFFSETS.centre`); out-of-range indices wrap around (periodic). Exact at the nodes.
  * @param field - Float64Array of length batch × nx × ny, index (b·nx + i)·ny + j; finite; not modified.
@@ -221,7 +221,7 @@ export function interpolatePeriodic(
 
 /**
  * For every query point, the min and max of the 2 × 2 nodes of `field` that surround it (periodic wrap): the limits
- * of MacCormack's clamp (SPEC §2.5). Same arguments and layout as {@link interpolatePeriodic}; a point exactly on a
+ * of MacCormack's clamp. Same arguments and layout as {@link interpolatePeriodic}; a point exactly on a
  * node uses that node and the next ones in +x and +y.
  * @returns `{ lower, upper }`, each a new Float64Array of length batch × count.
  * @throws as {@link interpolatePeriodic}.

@@ -5,7 +5,7 @@ import { PRESSURE_SOLVERS, makeIncompressibleUnchecked, type PressureSolver } fr
 import { requireFiniteScalarField } from "./periodic_interpolation";
 import { centresToFaces } from "./staggering";
 
-/** Options of {@link simulateFluid}; the defaults are the experiment's (SPEC §7.3). */
+/** Options of {@link simulateFluid}; the defaults are the experiment's (the authors' code). */
 export interface SimulateFluidOptions {
   /** Number of fluid steps; a positive integer. @defaultValue FLUID_STEPS = 8 */
   readonly steps?: number;
@@ -15,7 +15,7 @@ export interface SimulateFluidOptions {
   readonly initialTolerance?: number;
   /** atol of every step's projection (rtol 0). @defaultValue 1e-4 */
   readonly stepTolerance?: number;
-  /** The pressure solve of every projection: `'cg'` (SPEC §2.5) or `'spectral'` (exact, faster). @defaultValue 'cg' */
+  /** The pressure solve of every projection: `'cg'` (as the authors) or `'spectral'` (exact, faster). @defaultValue 'cg' */
   readonly pressureSolver?: PressureSolver;
 }
 
@@ -80,9 +80,9 @@ export interface RecordedFluidTrajectory extends FluidTrajectory {
 }
 
 /**
- * The forward run of the fluid experiment's operator P (SPEC §7.3): the cell-centred velocity v₀ (batch × nx × ny × 2,
+ * The forward run of the fluid experiment's operator P (paper App. B.5): the cell-centred velocity v₀ (batch × nx × ny × 2,
  * the network's output) is staggered and projected (tolerance 1e-5), then the marker m₀ and the velocity are advanced
- * by `steps` fluid steps (SPEC §2.5), each warm-starting its pressure solve from the previous pressure. All frames are
+ * by `steps` fluid steps ({@link fluidStep}), each warm-starting its pressure solve from the previous pressure. All frames are
  * kept; P(v₀) = `markers[steps]`.
  * @param marker - m₀, cell-centred, batch × nx × ny; finite; not modified.
  * @param velocity - v₀, cell-centred, batch × nx × ny × 2 (x then y); finite; not modified.

@@ -3,7 +3,7 @@ import { requireFiniteVectorField, requireFluidGrid, type FluidGrid, type Stagge
 import { requireFiniteStaggeredVelocity } from "./mac_cormack";
 
 /**
- * Samples a cell-centred vector field on the faces of the periodic staggered grid (SPEC §2.5 "Centred → staggered"):
+ * Samples a cell-centred vector field on the faces of the periodic staggered grid (as PhiFlow resamples it):
  * each face takes the mean of the two cells it separates,
  * x[i, j] = ½(v^x_{i−1, j} + v^x_{i, j}) and y[i, j] = ½(v^y_{i, j−1} + v^y_{i, j}), indices wrapping periodically.
  * Linear; its transpose is {@link centeredToStaggeredAdjoint}.
@@ -31,7 +31,7 @@ export function centeredToStaggered(v: Float64Array, grid: FluidGrid, batch: num
 }
 
 /**
- * Averages a staggered velocity to cell centres (SPEC §2.5 "Staggered → centred"): each component is the mean of the
+ * Averages a staggered velocity to cell centres (as PhiFlow resamples it): each component is the mean of the
  * cell's two faces of that component, c^x[i, j] = ½(u^x_{i, j} + u^x_{i+1, j}) and c^y[i, j] = ½(u^y_{i, j} + u^y_{i, j+1}),
  * indices wrapping periodically. Linear; its transpose is {@link staggeredToCenteredAdjoint}.
  * @param u - the staggered velocity ({@link StaggeredVelocity}, x and y each batch × nx × ny); not modified.

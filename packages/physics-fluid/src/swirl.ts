@@ -1,10 +1,10 @@
 import { PgValidationError, requireBatchArray, requireFinite, requireKnownKeys, requirePositive, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
 import { requireFiniteVectorField, requireFluidGrid, type FluidGrid } from "./fluid_grid";
 
-/** Radius (standard deviation of the Gaussian envelope, physical units) of the fluid experiment's vortex (SPEC §7.3). */
+/** Radius (standard deviation of the Gaussian envelope, physical units) of the fluid experiment's vortex (the authors'). */
 export const SWIRL_RADIUS = 20;
 /**
- * The constant 120.5 that the authors' estimator divides by (SPEC §7.3 step 1). It rounds the grid mean of
+ * The constant 120.5 that the authors' estimator divides by (its first step). It rounds the grid mean of
  * |d|²·e^{−|d|²/800} on the fluid grid, 120.5187 (see {@link swirlProjectionConstant}).
  */
 export const SWIRL_NORMALISATION = 120.5;
@@ -33,7 +33,7 @@ true satisfies OptionKeysCover<SwirlOptions, typeof SWIRL_OPTION_KEYS>;
 true satisfies OptionKeysCover<SwirlStrengthOptions, typeof SWIRL_STRENGTH_OPTION_KEYS>;
 
 /**
- * The vortex of the fluid experiment (SPEC §7.3 data generation step 6, estimator step 7) as a cell-centred vector
+ * The vortex of the fluid experiment (in the data, and in the estimator's correction) as a cell-centred vector
  * field: at every cell centre c, with d = c − c₀ (not periodic),
  * v = ω·exp(−½|d|²/R²)·(−d_y, d_x), counter-clockwise for ω > 0.
  * @param strength - ω per example, a Float64Array of length batch; not modified.
@@ -81,7 +81,7 @@ export function swirlField(strength: Float64Array, grid: FluidGrid, batch: numbe
 }
 
 /**
- * The estimator's "strength of the current guess" (SPEC §7.3 estimator step 1), an angular-momentum projection about
+ * The estimator's "strength of the current guess" (its first step), an angular-momentum projection about
  * c₀ per example: ω̂ = (1/(nx·ny))·Σ_cells [v_y·(c_x − c₀,x) − v_x·(c_y − c₀,y)] / 120.5. For v = {@link swirlField}(ω)
  * this is ω·120.5187/120.5 on the fluid grid (ω to 1.6e-4 relative); a uniform field gives 0.
  * @param v0 - cell-centred vector field, batch × nx × ny × 2; not modified.
@@ -131,7 +131,7 @@ export function swirlStrength(v0: Float64Array, grid: FluidGrid, batch: number, 
 /**
  * The grid mean of |d|²·exp(−½|d|²/R²) over the cell centres, d = c − c₀: what {@link swirlStrength} would have to
  * divide by to return exactly ω for a pure {@link swirlField}(ω). On the fluid grid (R = 20) it is 120.5187; the
- * authors' code uses the rounded {@link SWIRL_NORMALISATION} = 120.5 (SPEC §7.3, §12).
+ * authors' code uses the rounded {@link SWIRL_NORMALISATION} = 120.5.
  * @param grid - the grid ({@link FluidGrid}).
  * @param options - {@link SwirlOptions}: centre (default the domain centre) and radius (default 20).
  * @returns the mean, in (physical units)².
@@ -160,7 +160,7 @@ export function swirlProjectionConstant(grid: FluidGrid, options?: SwirlOptions)
 }
 
 /**
- * A velocity that is constant over the domain, per example, as a cell-centred vector field (SPEC §7.3: the uniform
+ * A velocity that is constant over the domain, per example, as a cell-centred vector field (the uniform
  * part u_unif = (c₀ − com(m₀))/TIME of the data generation and of the estimator's correction).
  * @param u - (u_x, u_y) per example, a Float64Array of batch × 2 (example b at 2b, 2b + 1); not modified.
  * @param grid - the grid ({@link FluidGrid}).

@@ -39,7 +39,7 @@ function guess(m0: Float64Array, omega: readonly number[]): Float64Array {
 }
 
 describe("fluidEstimator", () => {
-  it("returns the layout of SPEC §7.3 and x̃ = u_unif + Swirl(ω̂ + Δω) exactly", () => {
+  it("returns the documented layout and x̃ = u_unif + Swirl(ω̂ + Δω) exactly", () => {
     const m0 = blocks([
       [10, 14],
       [40, 36],

@@ -36,7 +36,7 @@ function initialVelocity(seed: number, batch: number): StaggeredVelocity {
 }
 
 /**
- * An experiment-like marker (SPEC §7.3 data generation, simplified): in a 28-cell box, 1 on the 300 cells where a
+ * An experiment-like marker (the fluid experiment's data, simplified): in a 28-cell box, 1 on the 300 cells where a
  * smooth random field is largest, 0 elsewhere.
  */
 function initialMarker(seed: number, batch: number): Float64Array {
@@ -83,7 +83,7 @@ function simulate(state: FluidState, steps: number, batch: number): { states: Fl
 }
 
 describe("fluidStep", () => {
-  it("is SPEC §2.5 composed of the public parts: advect, project (rtol 0, atol 1e-4, warm start), rescale, advect the marker", () => {
+  it("is the authors' fluid step composed of the public parts: advect, project (rtol 0, atol 1e-4, warm start), rescale, advect the marker", () => {
     const velocity = initialVelocity(1, BATCH);
     const marker = initialMarker(2, BATCH);
     const pressureGuess = smoothField(testRandom(3), SAMPLE_OFFSETS.centre, BATCH);

@@ -38,7 +38,7 @@ describe("frequencyWeights", () => {
   const w = frequencyWeights(FLUID_GRID, 80);
   const at = (jx: number, jy: number) => w[(((jx % 64) + 64) % 64) * 64 + (((jy % 64) + 64) % 64)] as number;
 
-  // value and number of significant digits as printed in SPEC §2.6
+  // exp(−½·80²·((jx/64)² + (jy/64)²)), evaluated separately, and the number of significant digits quoted
   it.each([
     [1, 0, 0.45783, 5],
     [1, 1, 0.20961, 5],
@@ -46,7 +46,7 @@ describe("frequencyWeights", () => {
     [2, 1, 0.020116, 5],
     [3, 0, 8.838e-4, 4],
     [4, 0, 3.727e-6, 4],
-  ])("w(%i, %i) matches SPEC §2.6 to its printed digits (%f)", (jx, jy, printed, digits) => {
+  ])("w(%i, %i) matches the closed form to the digits quoted (%f)", (jx, jy, printed, digits) => {
     // every sign and axis order of the frequency gives the same weight
     for (const [a, b] of [
       [jx, jy],
@@ -59,7 +59,7 @@ describe("frequencyWeights", () => {
     }
   });
 
-  it("matches the six-digit values of SPEC §12 and is 1 at DC", () => {
+  it("matches the closed form to six digits and is 1 at DC", () => {
     expect(at(1, 0).toFixed(6)).toBe("0.457833");
     expect(at(1, 1).toFixed(6)).toBe("0.209611");
     expect(at(2, 0).toFixed(7)).toBe("0.0439369");

@@ -57,8 +57,8 @@ function roll(field: Float64Array, di: number, dj: number, batch: number): Float
 }
 
 /**
- * SPEC §2.5 MacCormack written out in physical coordinates with the public interpolation functions: an independent
- * reference for the index-space implementation. Also returns the unclamped value and the clamp limits.
+ * PhiFlow's MacCormack (as the authors' code calls it) written out in physical coordinates with the public
+ * interpolation functions: an independent reference for the index-space implementation. Also returns the unclamped value and the clamp limits.
  */
 function referenceMacCormack(field: Float64Array, offset: SampleOffset, velocity: StaggeredVelocity, dt: number, batch: number) {
   const { px, py } = samplePositions(GRID, offset, batch);
@@ -99,7 +99,7 @@ describe("macCormack", () => {
     }
   });
 
-  it.each(OFFSETS)("matches SPEC §2.5 written out in physical coordinates, for a random velocity (%s)", (_, offset) => {
+  it.each(OFFSETS)("matches MacCormack written out in physical coordinates, for a random velocity (%s)", (_, offset) => {
     const field = smoothField(3, offset, 2);
     const velocity = smoothVelocity(4, 2, 6); // up to 6 · 0.25 / 2 = 0.75 cells per step
     const result = macCormack(field, offset, velocity, FLUID_DT, GRID, 2);

@@ -59,7 +59,7 @@ function velocityField(seed: number, grid: FluidGrid, batch: number, cx: number,
 }
 
 /**
- * Test-local reference of SPEC §2.5 from the public interpolation functions (physical coordinates): the unclamped
+ * Test-local reference of the MacCormack step from the public interpolation functions (physical coordinates): the unclamped
  * value φ̂ + ½(φ − φ̃), the clamp range, and the fractional index parts of B.
  */
 function reference(field: Float64Array, offset: SampleOffset, velocity: StaggeredVelocity, dt: number, grid: FluidGrid, batch: number) {

@@ -7,7 +7,7 @@ import { makeIncompressible, staggeredDivergence } from "../src/make_incompressi
 
 const GRID: FluidGrid = FLUID_GRID; // 64 × 64, dx = 2
 const CELLS = GRID.nx * GRID.ny;
-const STEP_TOLERANCES = { relativeTolerance: 0, absoluteTolerance: 1e-4 }; // SPEC §2.5 step 3
+const STEP_TOLERANCES = { relativeTolerance: 0, absoluteTolerance: 1e-4 }; // the fluid step's projections (the authors' code)
 const TIGHT = { relativeTolerance: 0, absoluteTolerance: 1e-10 };
 
 function randomField(seed: number, length: number): Float64Array {

@@ -11,7 +11,7 @@ import { SWIRL_NORMALISATION, SWIRL_RADIUS, swirlField, swirlProjectionConstant,
 const at = (b: number, i: number, j: number, c: number) => ((b * 64 + i) * 64 + j) * 2 + c;
 
 describe("swirlProjectionConstant", () => {
-  it("is the grid mean of |d|²·e^{−|d|²/800} = 120.519… on the fluid grid (SPEC §7.3, §12)", () => {
+  it("is the grid mean of |d|²·e^{−|d|²/800} = 120.519… on the fluid grid (the authors' code rounds it to 120.5)", () => {
     const constant = swirlProjectionConstant(FLUID_GRID);
     expect(constant.toFixed(4)).toBe("120.5187");
     // brute force, independently: cell centres are at odd offsets −63, −61, …, 63 from c₀ = (64, 64)
@@ -104,7 +104,7 @@ describe("swirlStrength", () => {
     expect(relativeDifference(swirlStrength(sum, FLUID_GRID, 2), swirlStrength(vortex, FLUID_GRID, 2))).toBeLessThan(1e-13);
   });
 
-  it("is the angular-momentum projection of SPEC §7.3 step 1 on a random field, per example", () => {
+  it("is the angular-momentum projection of the estimator's first step on a random field, per example", () => {
     const random = testRandom(3);
     const v = Float64Array.from({ length: 2 * 4096 * 2 }, () => 2 * random() - 1);
     const estimate = swirlStrength(v, FLUID_GRID, 2);

@@ -5,7 +5,7 @@ import { PNG } from "pngjs";
 import { COLORMAP_NAMES, colormapColorUnchecked, type ColormapName } from "./colormap";
 
 /**
- * One scalar field on a cell-centred grid, drawn as one panel. Axis 0 is x, axis 1 is y (SPEC: "Axis 0 is x"), and
+ * One scalar field on a cell-centred grid, drawn as one panel. Axis 0 is x, axis 1 is y (as in the physics packages), and
  * `values` is row-major over `shape`: the value of cell (i, j) is `values[i * ny + j]`, the layout of one example of
  * an NHWC tensor with H = nx, W = ny and one channel.
  */

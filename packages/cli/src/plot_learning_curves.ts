@@ -32,7 +32,7 @@ export interface LearningCurvesOptions {
   readonly xLabel?: string;
   /** Logarithmic y axis; non-positive values are then dropped (and counted). @defaultValue true */
   readonly logY?: boolean;
-  /** Running-average window n of {@link smoothUniform} (SPEC §2.9); 1 draws the raw curve. @defaultValue 1 */
+  /** Running-average window n of {@link smoothUniform}; 1 draws the raw curve. @defaultValue 1 */
   readonly smoothing?: number;
   /** Dashed horizontal reference lines with labels. @defaultValue [] */
   readonly references?: readonly ReferenceLevel[];
@@ -203,8 +203,8 @@ function prepareCurve(curve: LearningCurve, options: ResolvedLearningCurvesOptio
 
 /**
  * Draws learning curves as the paper's figures do: one line per method (colour by name, with a legend), optionally
- * smoothed by a running average of width n in 'valid' mode and drawn at x shifted by ⌊n/2⌋ − 1 samples (SPEC §2.9,
- * {@link smoothUniform}), on a log y axis, with dashed labelled reference levels. A curve with fewer samples than n is
+ * smoothed by a running average of width n in 'valid' mode and drawn at x shifted by ⌊n/2⌋ − 1 samples (PhiFlow's
+ * `smooth_uniform_curve`, {@link smoothUniform}), on a log y axis, with dashed labelled reference levels. A curve with fewer samples than n is
  * drawn as its mean, flat over its x range. Curves longer than `maxPoints` after smoothing are thinned to every k-th
  * point. The chart is a vega-lite layered spec rendered headless by vega (no browser, no canvas).
  * @param options - {@link LearningCurvesOptions}; validated once, here.

@@ -16,7 +16,7 @@ export interface PlotRunOptions {
   readonly directory: string | readonly string[];
   /** The CSV column drawn on the y axis. */
   readonly metric: RunMetric;
-  /** Running-average window (SPEC §2.9). @defaultValue the run's `averageWindow` from summary.json */
+  /** Running-average window (`smoothUniform`, as the paper's figures smooth). @defaultValue the run's `averageWindow` from summary.json */
   readonly smoothing?: number;
   /** Chart title. @defaultValue `"<experiment>: <metric>"` */
   readonly title?: string;

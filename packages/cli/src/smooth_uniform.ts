@@ -4,7 +4,7 @@ import { PgValidationError, requirePositiveInteger } from "@pg/core";
 export interface SmoothUniformResult {
   /**
    * Index shift onto the original samples: smoothed value k belongs at x[k + offset]. It is ⌊width/2⌋ − 1 for
-   * width ≥ 2 (SPEC §2.9: "x shifted by n/2 − 1") and 0 for width 1, which leaves the curve unchanged.
+   * width ≥ 2 (PhiFlow shifts x by n/2 − 1) and 0 for width 1, which leaves the curve unchanged.
    */
   readonly offset: number;
   /** The running means, length max(0, values.length − width + 1) ('valid' mode: only full windows). */
@@ -12,7 +12,7 @@ export interface SmoothUniformResult {
 }
 
 /**
- * Smooths a learning curve the way the paper's figures do (SPEC §2.9, PhiFlow's `smooth_uniform_curve(n)`): a box
+ * Smooths a learning curve the way the paper's figures do (PhiFlow's `smooth_uniform_curve(n)`): a box
  * filter of width n in 'valid' mode, s_k = (1/n)·Σ_{m=k}^{k+n−1} v_m for k = 0 … N − n, drawn at x[k + ⌊n/2⌋ − 1].
  * A curve shorter than the window gives no smoothed values. Sums are kept in O(1) per output with a running sum that
  * is re-summed from scratch every 1024 outputs, so rounding does not accumulate over long runs.

@@ -32,7 +32,7 @@ function pixel(image: PNG, x: number, y: number): [number, number, number, numbe
 }
 
 describe("smoothUniform", () => {
-  it("is a box filter in valid mode placed at x shifted by ⌊n/2⌋ − 1 (SPEC §2.9)", () => {
+  it("is a box filter in valid mode placed at x shifted by ⌊n/2⌋ − 1 (as PhiFlow's smooth_uniform_curve)", () => {
     const values = [4, 8, 6, 2, 10, 0, 3];
     // By hand, width 3: (4+8+6)/3, (8+6+2)/3, (6+2+10)/3, (2+10+0)/3, (10+0+3)/3.
     const three = smoothUniform(values, 3);
@@ -118,7 +118,7 @@ describe("learningCurvesSvg", () => {
     expect(linear.svg).toContain("Y-axis titled 'loss' for a linear scale");
   });
 
-  it("smooths with the SPEC window and places points at the shifted iteration", async () => {
+  it("smooths with the given window and places points at the shifted iteration", async () => {
     const long = Array.from({ length: 20 }, (_, k) => k + 1);
     const { plottedPoints, svg } = await learningCurvesSvg({
       curves: [{ name: "adam", iterations: long, values: long.map((k) => 1 / k) }],

@@ -7,7 +7,7 @@ import { minimizeLbfgsb, type LbfgsbAlgorithmOptions } from "@pg/solvers";
 export const EVALUATION_SEED = 12345;
 /** Seed of the random guesses (independent of the data). */
 export const GUESS_SEED = 54321;
-/** The L-BFGS-B initial guess of [P] App. B.1: ξ₀ = 128, A = 2. */
+/** The L-BFGS-B initial guess of the paper's App. B.1: ξ₀ = 128, A = 2. */
 export const LBFGSB_INITIAL_GUESS: readonly [number, number] = [128, 2];
 /**
  * A fit has diverged when it is non-finite or |ξ₀| or |A| escapes 10× the data range (our reading of the paper's

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeTrainingKernels } from "@pg/backend";
-import { PgValidationError, requirePositiveInteger, type Physics } from "@pg/core";
+import { PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover, type Physics } from "@pg/core";
 import type { ExperimentDefinition } from "@pg/experiments";
 import { readMetricsCsv, type MetricsTable } from "./read_metrics_csv";
 import { readRunRecord, runExperiment } from "./run_experiment";
@@ -45,6 +45,9 @@ export interface VerifyRunResult {
   readonly kernels: { readonly recorded: readonly string[]; readonly now: string };
 }
 
+const VERIFY_RUN_OPTION_KEYS = ["rows", "log", "progress"] as const satisfies readonly (keyof VerifyRunOptions)[];
+true satisfies OptionKeysCover<VerifyRunOptions, typeof VERIFY_RUN_OPTION_KEYS>;
+
 const DEFAULT_ROWS = 50;
 // Wall time is the one column that cannot repeat.
 const UNREPEATABLE_COLUMNS = new Set(["seconds"]);
@@ -57,8 +60,8 @@ const UNREPEATABLE_COLUMNS = new Set(["seconds"]);
  * for bit only on the same kernels (`run.json` records them per session): a note says so when they differ.
  * @param directory - a run directory written by `pg train` (run.json and the CSVs suffice; checkpoints are not needed).
  * @param definition - the experiment run.json names (`pg verify` builds it from the record).
- * @throws {@link PgValidationError} for a directory without run.json or a recorded method without its CSV, or `rows`
- * that is not a positive integer.
+ * @throws {@link PgValidationError} for a directory without run.json or a recorded method without its CSV, an unknown
+ * option (the closest suggested), `rows` that is not a positive integer, or a `definition` that is not one.
  * @example
  * import { runExperiment, verifyRun } from "@pg/cli";
  * import { backprop, scheme } from "@pg/core";
@@ -94,9 +97,14 @@ const UNREPEATABLE_COLUMNS = new Set(["seconds"]);
  */
 export async function verifyRun<P extends Physics>(directory: string, definition: ExperimentDefinition<P>, options: VerifyRunOptions = {}): Promise<VerifyRunResult> {
   const where = "verifyRun";
-  const record = readRunRecord(directory, where);
   if (typeof options !== "object" || options === null) throw new PgValidationError(where, "options", "an options object { rows, log, progress }", options);
+  requireKnownKeys(where, "options", options, VERIFY_RUN_OPTION_KEYS);
   const asked = requirePositiveInteger(where, "options.rows", options.rows ?? DEFAULT_ROWS);
+  if (options.log !== undefined && typeof options.log !== "function") throw new PgValidationError(where, "options.log", "a function (line) => void", options.log);
+  if (typeof definition !== "object" || definition === null || typeof definition.network !== "function") {
+    throw new PgValidationError(where, "definition", "the experiment definition run.json names", definition);
+  }
+  const record = readRunRecord(directory, where);
   const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const methods = record.arguments.methods;
   const recordedTables = new Map<string, MetricsTable>();
@@ -157,12 +165,16 @@ function compareTables(method: string, recorded: MetricsTable, regenerated: Metr
 
 /**
  * The verdict of {@link verifyRun} in lines for people.
+ * @throws {@link PgValidationError} when `result` is not what verifyRun returns.
  * @example
  * import { formatVerification } from "@pg/cli";
  * const same = { identical: true, methods: [{ method: "adam", rows: 50, columns: ["iteration", "loss"] }], kernels: { recorded: ["cpu"], now: "cpu" } };
  * console.log(formatVerification(same)); // adam: the first 50 rows are identical (iteration, loss)
  */
 export function formatVerification(result: VerifyRunResult): string {
+  if (typeof result !== "object" || result === null || !Array.isArray(result.methods) || typeof result.kernels !== "object" || result.kernels === null) {
+    throw new PgValidationError("formatVerification", "result", "what verifyRun returned ({ identical, methods, kernels })", result);
+  }
   const lines = result.methods.map((m) =>
     m.difference === undefined
       ? `${m.method}: the first ${m.rows} rows are identical (${m.columns.join(", ")})`

@@ -42,6 +42,8 @@ import {
   saveTrainedNetwork,
   smoothUniform,
   summaryTable,
+  verifyRun,
+  formatVerification,
   syncDirectory,
   writeCheckpoint,
   writeExperimentFigures,
@@ -122,6 +124,12 @@ const cases: BadInputCase[] = [
   { name: "resumeExperiment: misspelt option", call: () => resumeExperiment(temporary(), experiment(), { logg: () => undefined } as never), error: PgValidationError, where: "resumeExperiment", parameter: "options.logg" },
   { name: "readRunRecord: run.json not JSON", call: () => { const directory = temporary(); writeFileSync(join(directory, "run.json"), "{"); return readRunRecord(directory); }, error: PgValidationError, where: "readRunRecord", parameter: "run.json" },
   { name: "readRunRecord: another format", call: () => { const directory = temporary(); writeFileSync(join(directory, "run.json"), '{"format":"pg-run/0"}'); return readRunRecord(directory); }, error: PgValidationError, where: "readRunRecord", parameter: "run.json format" },
+  // verifyRun, formatVerification
+  { name: "verifyRun: no run there", call: () => verifyRun(temporary(), experiment(), { log: () => undefined }), error: PgValidationError, where: "verifyRun", parameter: "run directory" },
+  { name: "verifyRun: zero rows", call: () => verifyRun(temporary(), experiment(), { rows: 0 }), error: PgValidationError, where: "verifyRun", parameter: "options.rows" },
+  { name: "verifyRun: misspelt option", call: () => verifyRun(temporary(), experiment(), { row: 5 } as never), error: PgValidationError, where: "verifyRun", parameter: "options.row" },
+  { name: "verifyRun: no definition", call: () => verifyRun(temporary(), undefined as never), error: PgValidationError, where: "verifyRun", parameter: "definition" },
+  { name: "formatVerification: not a result", call: () => formatVerification({ identical: true } as never), error: PgValidationError, where: "formatVerification", parameter: "result" },
   { name: "summaryTable: not a summary", call: () => summaryTable({} as never), error: PgValidationError, where: "summaryTable", parameter: "summary" },
   { name: "resumeCommand: out not a string", call: () => resumeCommand(5 as never), error: PgValidationError, where: "resumeCommand", parameter: "out" },
   // compareRuns, formatComparison, writeRunReport

@@ -82,9 +82,8 @@ const UNREPEATABLE_COLUMNS = new Set(["seconds"]);
  *   method: () => ({ scheme: scheme(backprop()), optimizer: train.adam(0.05) }),
  *   xError: () => 0,
  * };
- * const quiet = { log: () => {}, handleSignals: false };
  * const out = mkdtempSync(join(tmpdir(), "pg-"));
- * await runExperiment(experiment, ["--out", out, "--backend", "cpu"], quiet);
+ * await runExperiment(experiment, ["--out", out, "--backend", "cpu"], { log: () => {}, handleSignals: false });
  * const result = await verifyRun(out, experiment, { rows: 4, log: () => {} });
  * console.log(result.identical, result.methods[0].rows, result.methods[0].columns.join(",")); // true 4 iteration,loss,x_err,proxy_loss
  * // a loss the recorded command did not produce is found

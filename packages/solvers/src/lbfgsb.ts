@@ -52,10 +52,11 @@ export interface LbfgsbSolver<P extends Physics = Physics> extends InverseSolver
 
 /**
  * L-BFGS-B on L(x) = ½‖P(x) − y*‖² (or the physics' own objective), run separately for every example of the batch
- * from the given x (SPEC §7.2: per example, maxIterations 32, historySize 10; §4: to convergence). Each objective
- * evaluation calls `physics.forward` and `physics.adjoint` with batch = 1 on that example's slice. See
- * {@link minimizeLbfgsb} for the algorithm and the stop reasons; `iterations` counts accepted steps and `objective`
- * is L at the proposal.
+ * from the given x. As a physical-gradient solver it is usually truncated (the heat experiment takes 32 iterations
+ * with 10 pairs from the network's prediction); run to convergence it gives reference solutions. Truncated runs take
+ * the same iterates as scipy's L-BFGS-B. Each objective evaluation calls `physics.forward` and `physics.adjoint`
+ * with batch = 1 on that example's slice. See {@link minimizeLbfgsb} for the algorithm and the stop reasons;
+ * `iterations` counts accepted steps and `objective` is L at the proposal.
  *
  * Non-finite values are a stop reason, not an error, as for every solver here (per example, so one bad example does
  * not end the batch): an example with NaN/±Infinity in x or yTarget never reaches the physics and stops with

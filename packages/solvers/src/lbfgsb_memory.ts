@@ -58,8 +58,12 @@ export class LbfgsbMemory {
   /**
    * Appends the pair (s, y), dropping the oldest one when full, and rebuilds K and M. Returns false (and clears the
    * memory) if θSᵀS + L D⁻¹ Lᵀ is not numerically positive definite. The caller guarantees sᵀy > 0.
+   *
+   * `products` may give sᵀy and sᵀs of the new pair as the caller computed them: L-BFGS-B takes sᵀy from the
+   * directional derivatives along the step, stp·(∇f(x₊) − ∇f(x))ᵀd, and sᵀs as stp²‖d‖², and uses them for D, SᵀS
+   * and θ = yᵀy / sᵀy.
    */
-  push(s: Float64Array, y: Float64Array): boolean {
+  push(s: Float64Array, y: Float64Array, products?: { readonly sy: number; readonly ss: number }): boolean {
     const m = this.capacity;
     if (this.s.length === m) {
       this.s.shift();
@@ -84,6 +88,10 @@ export class LbfgsbMemory {
       this.yty[k * m + i] = yy;
       this.sty[i * m + k] = dot(si, y);
       this.sty[k * m + i] = dot(s, yi);
+    }
+    if (products !== undefined) {
+      this.sty[k * m + k] = products.sy;
+      this.sts[k * m + k] = products.ss;
     }
     this.theta = (this.yty[k * m + k] as number) / (this.sty[k * m + k] as number);
     if (!this.rebuild()) {
@@ -174,8 +182,9 @@ export class LbfgsbMemory {
     const t = new Float64Array(k * k);
     for (let i = 0; i < k; i++) {
       for (let j = 0; j <= i; j++) {
-        let sum = theta * this.stsAt(i, j);
+        let sum = 0;
         for (let l = 0; l < j; l++) sum += (this.styAt(i, l) * this.styAt(j, l)) / (diagonal[l] as number);
+        sum += theta * this.stsAt(i, j);
         t[i * k + j] = sum;
         t[j * k + i] = sum;
       }

@@ -1,6 +1,6 @@
 import { PgNonFiniteError, PgValidationError, requireKnownKeys, requirePositiveInteger, type StopReason } from "@pg/core";
-import { generalizedCauchyPoint } from "./lbfgsb_cauchy_point";
-import { strongWolfeLineSearch, type LineSearchTrial } from "./lbfgsb_line_search";
+import { generalizedCauchyPoint, unconstrainedCauchyPoint } from "./lbfgsb_cauchy_point";
+import { MoreThuenteSearch, type MoreThuenteSettings } from "./lbfgsb_line_search";
 import { LbfgsbMemory, dot } from "./lbfgsb_memory";
 import { subspaceMinimum } from "./lbfgsb_subspace";
 
@@ -19,7 +19,11 @@ export interface LbfgsbAlgorithmOptions {
   readonly historySize?: number;
   /** Most iterations (accepted steps) (scipy `maxiter`). @defaultValue 15000 */
   readonly maxIterations?: number;
-  /** Most objective evaluations, line searches included (scipy `maxfun`). @defaultValue 15000 */
+  /**
+   * Evaluation budget, line searches included (scipy `maxfun`). As in scipy it is checked after each iteration: a
+   * line search is never cut short, so the run may end a few evaluations (at most `maxLineSearchSteps`) beyond it.
+   * @defaultValue 15000
+   */
   readonly maxEvaluations?: number;
   /** Stop when max_i |proj g_i| ≤ this (scipy `gtol`). @defaultValue 1e-5 */
   readonly gradientTolerance?: number;
@@ -28,7 +32,7 @@ export interface LbfgsbAlgorithmOptions {
    * @defaultValue 2.220446049250313e-9
    */
   readonly relativeDecreaseTolerance?: number;
-  /** Most trials per line search (scipy `maxls`). @defaultValue 20 */
+  /** Most trials per line search (scipy `maxls`); a search without an acceptable step by then fails. @defaultValue 20 */
   readonly maxLineSearchSteps?: number;
 }
 
@@ -75,13 +79,17 @@ export interface LbfgsbResult {
   readonly projectedGradientNorm: number;
   /** Accepted steps. */
   readonly iterations: number;
-  /** Objective evaluations, including rejected line-search trials. */
+  /**
+   * Objective evaluations, including rejected line-search trials (scipy's `nfev`). A trial at exactly the point
+   * evaluated last reuses that evaluation and is not counted.
+   */
   readonly evaluations: number;
   /**
-   * `converged` (see `convergedBy`), `maxIterations` (iteration or evaluation budget spent), `lineSearchFailed`
-   * (no acceptable step even along the projected steepest descent), `nonFinite` (NaN/±Infinity in x0, or from the
-   * objective at the start or on every trial of a line search; x is then the last finite iterate, or x0 itself when
-   * x0 was not finite).
+   * `converged` (see `convergedBy`), `maxIterations` (iteration or evaluation budget spent; checked before the
+   * convergence tests, as scipy does), `lineSearchFailed` (scipy's "ABNORMAL": no acceptable step even along the
+   * projected steepest descent with a cleared memory), `nonFinite` (NaN/±Infinity in x0, or from the objective at the
+   * start or on the last trial of a failed line search; x is then the last finite iterate, or x0 itself when x0 was
+   * not finite).
    */
   readonly reason: StopReason;
   /** The test that ended a converged run; undefined for every other reason. */
@@ -108,10 +116,12 @@ export const LBFGSB_DEFAULTS: ResolvedLbfgsbOptions = Object.freeze({
   maxLineSearchSteps: 20,
 });
 
-/** c₁ and c₂ of the strong Wolfe conditions, as in the original L-BFGS-B code. */
-const SUFFICIENT_DECREASE = 1e-3;
-const CURVATURE = 0.9;
-/** Largest step along an unbounded direction. */
+/**
+ * The line search of L-BFGS-B: sufficient decrease μ = 1e-3, curvature η = 0.9, interval tolerance 0.1, no smallest
+ * step; the largest step is set per iteration.
+ */
+const LINE_SEARCH: Omit<MoreThuenteSettings, "maxStep"> = Object.freeze({ decrease: 1e-3, curvature: 0.9, stepTolerance: 0.1, minStep: 0 });
+/** Largest step along a direction no bound limits. */
 const UNBOUNDED_STEP = 1e10;
 
 /** Validates the algorithm options once and applies the defaults (unknown keys are checked by the caller). */
@@ -191,22 +201,31 @@ export function requireOrderedBounds(
 }
 
 /**
- * Minimises f over the box l ≤ x ≤ u with L-BFGS-B (Byrd, Lu, Nocedal, Zhu 1995), following scipy's
- * `minimize(method='L-BFGS-B')` contract. Each iteration
+ * Minimises f over the box l ≤ x ≤ u with L-BFGS-B (Byrd, Lu, Nocedal, Zhu 1995; Morales, Nocedal 2011), taking the
+ * same iterates as scipy's `minimize(method='L-BFGS-B')` up to rounding, with its contract and defaults. Each iteration
  * 1. finds the generalized Cauchy point along the projected steepest-descent path of the quadratic model
- *    m(z) = gᵀz + ½zᵀBz with the compact limited-memory B = θI − WMWᵀ (§3, §4);
- * 2. minimises the model over the variables still free there (direct primal method, §5.1), backtracking into the box;
- * 3. searches along d = x̄ − x for a step satisfying the strong Wolfe conditions (c₁ = 1e-3, c₂ = 0.9), no longer than
- *    the largest feasible step (the first step is 1/‖d‖ while the memory is empty, else 1);
- * 4. stores (s, y) unless sᵀy ≤ ε yᵀy.
- * If a line search fails, the memory is cleared and the iteration retried from steepest descent; a second failure
- * ends the run. x0 is first projected onto the box, and every point the objective sees lies in the box.
+ *    m(z) = gᵀz + ½zᵀBz with the compact limited-memory B = θI − WMWᵀ (§3, §4); without any bound, and once the
+ *    memory holds pairs, it starts from x itself with every variable free;
+ * 2. minimises the model over the variables still free there (direct primal method, §5.1) when the memory holds
+ *    pairs, projects that point onto the box and falls back to shortening the step if the projection does not
+ *    descend;
+ * 3. searches along d = x̄ − x with the Moré–Thuente line search (sufficient decrease 1e-3, curvature 0.9, interval
+ *    tolerance 0.1, at most `maxLineSearchSteps` trials) for a step in (0, α_max]: α_max = 1e10 without bounds, else
+ *    1 on the first iteration and the largest step keeping x + αd in the box afterwards; the first trial is
+ *    min(1/‖d‖, α_max) on the first iteration unless every variable has both bounds, else 1. The search also ends,
+ *    accepting its last trial, when it reports that rounding, the interval's width or α_max prevent progress;
+ * 4. stops on the iteration or evaluation budget, then on the projected gradient, then on the relative decrease of f;
+ * 5. stores s = αd, y = ∇f(x₊) − ∇f(x) unless sᵀy ≤ ε·(−∇f(x)ᵀs) (too little curvature along s).
+ * If a line search fails (no descent, or no acceptable step), the memory is cleared and the iteration retried from
+ * steepest descent; a failure with an empty memory ends the run at the last iterate. x0 is first projected onto the
+ * box, and every point the objective sees lies in the box.
  *
  * Never throws for NaN/±Infinity: as a solver it reports them with the stop reason `nonFinite`, which the caller can
  * act on per run, rather than an error. A non-finite x0 stops the run before the first evaluation (x0 is returned);
  * a non-finite value or gradient from the objective, or a {@link PgNonFiniteError} it throws (e.g. a physics refusing
- * an overflowing residual), counts as a non-finite trial: the line search steps back, and the run ends with
- * `nonFinite` at the last finite iterate only when it cannot.
+ * an overflowing residual), counts as a non-finite trial: the line search treats it as too long a step and halves
+ * the distance to its best step, and the run ends with `nonFinite` at the last finite iterate only when the searches
+ * fail with a non-finite last trial. (scipy has no such rule; its search stops at the first NaN.)
  * @throws {@link PgValidationError} for an unknown option, invalid options or bounds (lower > upper anywhere, wrong
  * lengths), an `objective` that is not a function or an `x0` that is not a non-empty Float64Array.
  * @example
@@ -220,6 +239,8 @@ export function requireOrderedBounds(
  * console.log(Array.from(free.x, (v) => v.toFixed(4)).join(" "), free.reason); // 1.0000 1.0000 converged
  * const { x, reason } = minimizeLbfgsb(rosenbrock, Float64Array.of(-1.2, 1), { upper: 0.5 }); // x₁ stops at 0.5
  * console.log(Array.from(x, (v) => v.toFixed(4)).join(" "), reason); // 0.5000 0.2500 converged
+ * // Truncated runs follow scipy's iterates: after 16 iterations f = 1.0499 there as well.
+ * console.log(minimizeLbfgsb(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 16 }).value.toFixed(4)); // 1.0499
  * console.log(LBFGSB_DEFAULTS.historySize, LBFGSB_DEFAULTS.maxIterations); // 10 15000
  * console.log(minimizeLbfgsb(rosenbrock, Float64Array.of(NaN, 1)).reason); // nonFinite
  */
@@ -296,103 +317,148 @@ export function runLbfgsb(
     x = Float64Array.from(x0);
     return finish(NaN, new Float64Array(n).fill(NaN), "nonFinite");
   }
-  let g: Float64Array = new Float64Array(n);
-  let f = objective(Float64Array.from(x), g);
-  evaluations++;
+
+  // The last evaluation, reused when the same point is asked for again (a search that ends by re-trying its best
+  // step); the evaluation count then stays as it is, as scipy's does.
+  let lastPoint: Float64Array | undefined;
+  let lastValue = NaN;
+  let lastGradient = new Float64Array(n);
+  const evaluate = (point: Float64Array): { value: number; gradient: Float64Array } => {
+    if (lastPoint !== undefined && samePoint(point, lastPoint)) return { value: lastValue, gradient: Float64Array.from(lastGradient) };
+    const gradient = new Float64Array(n);
+    const value = objective(Float64Array.from(point), gradient);
+    evaluations++;
+    lastPoint = Float64Array.from(point);
+    lastValue = value;
+    lastGradient = Float64Array.from(gradient);
+    return { value, gradient };
+  };
+
+  let { value: f, gradient: g } = evaluate(x);
   if (!Number.isFinite(f) || !allFinite(g)) return finish(f, g, "nonFinite");
   if (projectedGradientNorm(x, g, lower, upper) <= options.gradientTolerance) return finish(f, g, "converged", "projectedGradient");
 
+  let constrained = false;
   let boxed = true;
-  for (let i = 0; i < n; i++) if (!Number.isFinite(lower[i] as number) || !Number.isFinite(upper[i] as number)) boxed = false;
+  for (let i = 0; i < n; i++) {
+    const hasLower = (lower[i] as number) > -Infinity;
+    const hasUpper = (upper[i] as number) < Infinity;
+    if (hasLower || hasUpper) constrained = true;
+    if (!hasLower || !hasUpper) boxed = false;
+  }
   const memory = new LbfgsbMemory(n, options.historySize);
-  const lineSearch = { decrease: SUFFICIENT_DECREASE, curvature: CURVATURE, maxSteps: options.maxLineSearchSteps };
+  const tolerance = options.relativeDecreaseTolerance;
 
   for (;;) {
-    if (iterations >= options.maxIterations || evaluations >= options.maxEvaluations) return finish(f, g, "maxIterations");
-
-    // Search direction d = x̄ − x from the Cauchy point and the subspace minimisation.
-    const cauchy = generalizedCauchyPoint(x, g, lower, upper, memory);
-    const target = subspaceMinimum(x, g, lower, upper, memory, cauchy);
-    if (target === undefined) {
-      // A singular 2k × 2k system, or an overflowing step: retry from steepest descent, then give up.
-      if (memory.count > 0) {
+    // Search direction d = x̄ − x from the Cauchy point and the subspace minimisation. Without bounds the path
+    // brings nothing once the memory holds pairs; with an empty memory the Cauchy point is the model's minimiser.
+    const cauchy = !constrained && memory.count > 0 ? unconstrainedCauchyPoint(x, memory) : generalizedCauchyPoint(x, g, lower, upper, memory);
+    let target = cauchy.x;
+    if (memory.count > 0 && cauchy.freeCount > 0) {
+      const minimum = subspaceMinimum(x, g, lower, upper, memory, cauchy);
+      if (minimum === undefined) {
+        // A singular 2k × 2k system or an overflowing step: retry from steepest descent.
         memory.clear();
         continue;
       }
-      return finish(f, g, "nonFinite");
+      target = minimum;
     }
     const direction = new Float64Array(n);
     for (let i = 0; i < n; i++) direction[i] = (target[i] as number) - (x[i] as number);
     const slope0 = dot(g, direction);
-    if (!(slope0 < 0)) {
+
+    // A failed search (no descent, or no acceptable step within maxLineSearchSteps trials) is retried once from
+    // steepest descent with the memory cleared; a failure with an empty memory ends the run at x.
+    let failedNonFinite = !allFinite(direction);
+    let accepted: { x: Float64Array; g: Float64Array; f: number; slope: number; step: number } | undefined;
+    const dtd = dot(direction, direction);
+    const dnorm = Math.sqrt(dtd);
+    if (slope0 < 0) {
+      const maxStep = constrained ? (iterations === 0 ? 1 : largestFeasibleStep(x, direction, lower, upper)) : UNBOUNDED_STEP;
+      // 1/‖d‖ on the first iteration: ‖d‖ = ‖g‖ there, so that the first step has length 1.
+      const initialStep = Math.min(iterations === 0 && !boxed ? Math.min(1 / dnorm, maxStep) : 1, maxStep);
+      if (initialStep > 0) {
+        const search = new MoreThuenteSearch(f, slope0, initialStep, { ...LINE_SEARCH, maxStep });
+        let trials = 0;
+        let last: typeof accepted;
+        while (search.status === "evaluate" && trials < options.maxLineSearchSteps) {
+          trials++;
+          const step = search.step;
+          const point = new Float64Array(n);
+          if (step === 1) point.set(target);
+          else {
+            for (let i = 0; i < n; i++) {
+              const v = step * (direction[i] as number) + (x[i] as number);
+              point[i] = Math.min(upper[i] as number, Math.max(lower[i] as number, v));
+            }
+          }
+          const trial = evaluate(point);
+          if (!Number.isFinite(trial.value) || !allFinite(trial.gradient)) {
+            failedNonFinite = true;
+            search.reportNonFinite();
+            continue;
+          }
+          failedNonFinite = false;
+          const slope = dot(trial.gradient, direction);
+          last = { x: point, g: trial.gradient, f: trial.value, slope, step };
+          search.report(trial.value, slope);
+        }
+        if (search.status !== "evaluate") accepted = last;
+      }
+    }
+    if (accepted === undefined) {
       if (memory.count > 0) {
         memory.clear();
         continue;
       }
-      return finish(f, g, "lineSearchFailed");
+      return finish(f, g, failedNonFinite ? "nonFinite" : "lineSearchFailed");
     }
 
-    // Largest feasible step along d (≥ 1 up to rounding, since x̄ is feasible).
-    let maxStep = UNBOUNDED_STEP;
-    for (let i = 0; i < n; i++) {
-      const di = direction[i] as number;
-      if (di > 0) maxStep = Math.min(maxStep, ((upper[i] as number) - (x[i] as number)) / di);
-      else if (di < 0) maxStep = Math.min(maxStep, ((lower[i] as number) - (x[i] as number)) / di);
-    }
-    const initialStep = memory.count === 0 && !boxed ? Math.min(1 / Math.sqrt(dot(direction, direction)), maxStep) : Math.min(1, maxStep);
-
-    const points = new Map<LineSearchTrial, { x: Float64Array; g: Float64Array }>();
-    const xCurrent = x;
-    const evaluate = (step: number): LineSearchTrial | undefined => {
-      if (evaluations >= options.maxEvaluations) return undefined;
-      const trialX = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = (xCurrent[i] as number) + step * (direction[i] as number);
-        trialX[i] = Math.min(upper[i] as number, Math.max(lower[i] as number, v));
-      }
-      const trialG = new Float64Array(n);
-      const value = objective(Float64Array.from(trialX), trialG);
-      evaluations++;
-      const finite = Number.isFinite(value) && allFinite(trialG);
-      const trial: LineSearchTrial = { step, value: finite ? value : NaN, slope: finite ? dot(trialG, direction) : NaN, finite };
-      points.set(trial, { x: trialX, g: trialG });
-      return trial;
-    };
-    const outcome = strongWolfeLineSearch(evaluate, f, slope0, initialStep, maxStep, lineSearch);
-
-    let accepted: LineSearchTrial | undefined;
-    if (outcome.status === "accepted") accepted = outcome.trial;
-    else if (outcome.status === "budget") {
-      if (outcome.trial === undefined) return finish(f, g, "maxIterations");
-      accepted = outcome.trial;
-    } else {
-      if (memory.count > 0) {
-        memory.clear();
-        continue;
-      }
-      return finish(f, g, outcome.status === "nonFinite" ? "nonFinite" : "lineSearchFailed");
-    }
-
-    const next = points.get(accepted) as { x: Float64Array; g: Float64Array };
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = (next.x[i] as number) - (x[i] as number);
-      y[i] = (next.g[i] as number) - (g[i] as number);
-    }
+    const { step, slope } = accepted;
     const fOld = f;
-    x = next.x;
-    g = next.g;
-    f = accepted.value;
+    const gOld = g;
+    x = accepted.x;
+    g = accepted.g;
+    f = accepted.f;
     iterations++;
-    const sy = dot(s, y);
-    if (sy > Number.EPSILON * dot(y, y)) memory.push(s, y);
-
+    // The budgets are checked after each iteration, before the convergence tests, as scipy's driver does.
+    if (iterations >= options.maxIterations || evaluations > options.maxEvaluations) return finish(f, g, "maxIterations");
     if (projectedGradientNorm(x, g, lower, upper) <= options.gradientTolerance) return finish(f, g, "converged", "projectedGradient");
-    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= options.relativeDecreaseTolerance) {
-      return finish(f, g, "converged", "relativeDecrease");
+    if (fOld - f <= tolerance * Math.max(Math.abs(fOld), Math.abs(f), 1)) return finish(f, g, "converged", "relativeDecrease");
+
+    // The pair s = step·d, y = ∇f(x₊) − ∇f(x), kept only if sᵀy > ε·(−∇f(x)ᵀs) (enough curvature along s).
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = (g[i] as number) - (gOld[i] as number);
+    const s = step === 1 ? direction : direction.map((v) => step * v);
+    const sy = step === 1 ? slope - slope0 : (slope - slope0) * step;
+    const descent = step === 1 ? -slope0 : -slope0 * step;
+    if (sy > Number.EPSILON * descent) memory.push(s, y, { sy, ss: step === 1 ? dtd : step * step * dtd });
+  }
+}
+
+/**
+ * The largest step α ≤ 1e10 keeping x + αd in the box (0 when a variable already on a bound would leave it).
+ */
+function largestFeasibleStep(x: Float64Array, d: Float64Array, lower: Float64Array, upper: Float64Array): number {
+  let step = UNBOUNDED_STEP;
+  for (let i = 0; i < x.length; i++) {
+    const di = d[i] as number;
+    if (di < 0 && (lower[i] as number) > -Infinity) {
+      const room = (lower[i] as number) - (x[i] as number);
+      if (room >= 0) step = 0;
+      else if (di * step < room) step = room / di;
+    } else if (di > 0 && (upper[i] as number) < Infinity) {
+      const room = (upper[i] as number) - (x[i] as number);
+      if (room <= 0) step = 0;
+      else if (di * step > room) step = room / di;
     }
   }
+  return step;
+}
+
+function samePoint(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function allFinite(v: Float64Array): boolean {

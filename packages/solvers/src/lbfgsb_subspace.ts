@@ -2,9 +2,9 @@ import type { CauchyPoint } from "./lbfgsb_cauchy_point";
 import { multiplySquare, solveDense, type LbfgsbMemory } from "./lbfgsb_memory";
 
 /**
- * Subspace minimisation by the direct primal method (Byrd, Lu, Nocedal, Zhu 1995, §5.1), followed by the
- * backtracking to the feasible box. With Z the free variables at the Cauchy point x^c, the model restricted to them
- * is m̂(d̂) = d̂ᵀr̂ + ½d̂ᵀB̂d̂ with
+ * Subspace minimisation by the direct primal method (Byrd, Lu, Nocedal, Zhu 1995, §5.1), then the step back into
+ * the box. With Z the free variables at the Cauchy point x^c, the model restricted to them is
+ * m̂(d̂) = d̂ᵀr̂ + ½d̂ᵀB̂d̂ with
  *
  *   r̂ = Zᵀ(g + θ(x^c − x) − W M c),   B̂ = θI − ZᵀW M WᵀZ.
  *
@@ -12,8 +12,10 @@ import { multiplySquare, solveDense, type LbfgsbMemory } from "./lbfgsb_memory";
  *
  *   B̂⁻¹ = (1/θ)I + (1/θ²) ZᵀW (K − WᵀZZᵀW/θ)⁻¹ WᵀZ,
  *
- * a 2k × 2k solve. The step is then shortened to stay in the box, x̄ = x^c + α* Z d̂ᵘ with
- * α* = max{α ≤ 1 : l ≤ x^c + α Z d̂ᵘ ≤ u}.
+ * a 2k × 2k solve. The result is first projected onto the box, x̄ = P(x^c + Z d̂ᵘ) (Morales & Nocedal 2011, "Remark
+ * on Algorithm 778"); if a bound was hit and that point is not a descent direction from x ((x̄ − x)ᵀg > 0), the step
+ * is shortened instead, x̄ = x^c + α* Z d̂ᵘ with α* = max{α ≤ 1 : l ≤ x^c + α Z d̂ᵘ ≤ u}, the variable that limits α*
+ * being put exactly on its bound.
  *
  * Returns x̄, or undefined if the 2k × 2k system is numerically singular (the caller then resets the memory).
  */
@@ -30,8 +32,7 @@ export function subspaceMinimum(
   const k2 = 2 * k;
   const theta = memory.theta;
   const xc = cauchy.x;
-  const result = Float64Array.from(xc);
-  if (cauchy.freeCount === 0) return result;
+  if (cauchy.freeCount === 0) return Float64Array.from(xc);
 
   const free = new Int32Array(cauchy.freeCount);
   for (let i = 0, f = 0; i < n; i++) if (cauchy.free[i] === 1) free[f++] = i;
@@ -72,19 +73,66 @@ export function subspaceMinimum(
     }
   }
 
-  // Backtrack to the box: the largest α ≤ 1 keeping every free variable inside its bounds.
-  let alpha = 1;
+  return projectOrBacktrack(x, g, lower, upper, xc, free, step);
+}
+
+/** The step from x^c along the free variables, projected onto the box or shortened (see {@link subspaceMinimum}). */
+function projectOrBacktrack(
+  x: Float64Array,
+  g: Float64Array,
+  lower: Float64Array,
+  upper: Float64Array,
+  xc: Float64Array,
+  free: Int32Array,
+  step: Float64Array,
+): Float64Array | undefined {
+  const n = x.length;
+  const result = Float64Array.from(xc);
+  let hitBound = false;
   for (let f = 0; f < free.length; f++) {
     const i = free[f] as number;
-    const di = step[f] as number;
-    if (di > 0) alpha = Math.min(alpha, ((upper[i] as number) - (xc[i] as number)) / di);
-    else if (di < 0) alpha = Math.min(alpha, ((lower[i] as number) - (xc[i] as number)) / di);
+    const li = lower[i] as number;
+    const ui = upper[i] as number;
+    const v = Math.min(ui, Math.max(li, (xc[i] as number) + (step[f] as number)));
+    result[i] = v;
+    if ((li > -Infinity && v === li) || (ui < Infinity && v === ui)) hitBound = true;
   }
-  alpha = Math.max(alpha, 0);
-  for (let f = 0; f < free.length; f++) {
-    const i = free[f] as number;
-    const v = (xc[i] as number) + alpha * (step[f] as number);
-    result[i] = Math.min(upper[i] as number, Math.max(lower[i] as number, v));
+  if (hitBound) {
+    let slope = 0;
+    for (let i = 0; i < n; i++) slope += ((result[i] as number) - (x[i] as number)) * (g[i] as number);
+    if (slope > 0) {
+      // The projected point does not descend: take the longest feasible fraction of the step instead.
+      let alpha = 1;
+      let ratio = 1;
+      let limiting = -1;
+      for (let f = 0; f < free.length; f++) {
+        const i = free[f] as number;
+        const di = step[f] as number;
+        if (di < 0 && (lower[i] as number) > -Infinity) {
+          const room = (lower[i] as number) - (xc[i] as number);
+          if (room >= 0) ratio = 0;
+          else if (di * alpha < room) ratio = room / di;
+        } else if (di > 0 && (upper[i] as number) < Infinity) {
+          const room = (upper[i] as number) - (xc[i] as number);
+          if (room <= 0) ratio = 0;
+          else if (di * alpha > room) ratio = room / di;
+        }
+        if (ratio < alpha) {
+          alpha = ratio;
+          limiting = f;
+        }
+      }
+      for (let f = 0; f < free.length; f++) {
+        const i = free[f] as number;
+        if (f === limiting) {
+          result[i] = (step[f] as number) > 0 ? (upper[i] as number) : (lower[i] as number);
+          continue;
+        }
+        // Rounding can leave x^c + α d an ulp beyond a bound: the point stays in the box.
+        const v = (xc[i] as number) + alpha * (step[f] as number);
+        result[i] = Math.min(upper[i] as number, Math.max(lower[i] as number, v));
+      }
+    }
   }
   for (let i = 0; i < n; i++) if (!Number.isFinite(result[i] as number)) return undefined;
   return result;

@@ -25,7 +25,8 @@ true satisfies [Exclude<keyof NewtonOptions, (typeof NEWTON_OPTION_KEYS)[number]
 
 /**
  * One Newton step per component from the physics' closed-form derivatives ({@link Physics.newtonDerivatives}):
- * Δ = −f′/f″ with, when `ensureDescent`, its direction set to descend L: Δ = |Δ|·sign(−∂L/∂x) (SPEC §5.3).
+ * Δ = −f′/f″ with, when `ensureDescent`, its direction set to descend L: Δ = |Δ|·sign(−∂L/∂x), because near a
+ * maximum or an inflection point (f″ ≤ 0) the plain Newton step climbs.
  * Components with zero curvature or zero ∂L/∂x get Δ = 0.
  *
  * Non-finite values are a stop reason, not an error (a solver reports per example, and one bad example should not

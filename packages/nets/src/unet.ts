@@ -148,7 +148,8 @@ function doubleConvolution(
  * - DC(a→b) = Conv3×3(bias, padding 1) → BN → ReLU → Conv3×3 → BN → ReLU, BN always on batch statistics.
  * - Encoder: e₀ = DC(C_in→f)(input); e_ℓ = DC(f→f)(MaxPool2×2(e_{ℓ−1})), ℓ = 1 … levels − 1.
  * - Decoder: d = e_{levels−1}; for ℓ = levels − 2 … 0: d = DC(2f→f)(concat[e_ℓ, Up2(d)]), skip first. Up2 is bilinear
- *   with half-pixel centres; after an odd size was floored by pooling, Up2(d) is zero-padded at the high end (§7.1).
+ *   with half-pixel centres; after an odd size was floored by pooling, Up2(d) is zero-padded at the high end (PhiFlow
+ *   2.0's behaviour, needed on the paper's 80 × 60 Poisson grid).
  * - Output: Conv1×1(f→C_out, bias), no activation.
  *
  * Parameters (f = 16): 37,697 for levels 4, 1→1 and 49,570 for levels 5, 2→2. Convolution weights and biases are

@@ -45,6 +45,8 @@ export {
   type FluidTrainingBatch,
 } from "./fluid";
 export { fluidBatch, type FluidBatch, type FluidBatchOptions } from "./fluid_batch";
+export { expExperiment, expMetrics, EXP_METHODS, EXP_TARGET_RANGE, type ExpExperiment, type ExpExperimentOptions, type ExpMetrics, type ExpTrainingBatch } from "./exp";
+export { signTransform } from "./sign_transform";
 export { EXPERIMENTS, experimentEntry, type ExperimentEntry, type ExperimentVariable, type ExperimentEnvironment } from "./registry";
 export { batchField } from "./batch_field";
 export {

@@ -18,8 +18,8 @@ function caught(run: () => unknown): PgValidationError {
 }
 
 describe("EXPERIMENTS", () => {
-  it("lists the paper's five experiments in order", () => {
-    expect(EXPERIMENTS.map((entry) => entry.name)).toEqual(["sin", "poisson", "heat", "wavepacket", "fluid"]);
+  it("lists the paper's five experiments in order, then the published version's exponential", () => {
+    expect(EXPERIMENTS.map((entry) => entry.name)).toEqual(["sin", "poisson", "heat", "wavepacket", "fluid", "exp"]);
   });
 
   it.each(EXPERIMENTS.map((entry) => [entry.name, entry] as const))("%s creates a definition consistent with its entry", (name, entry) => {
@@ -87,18 +87,19 @@ describe("experimentEntry", () => {
     const error = caught(() => experimentEntry("haet"));
     expect(error.parameter).toBe("name");
     expect(error.message).toBe(
-      'experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid"; received "haet". Did you mean "heat"?',
+      'experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp"; received "haet". Did you mean "heat"?',
     );
     expect(caught(() => experimentEntry("wavepackets")).message).toMatch(/Did you mean "wavepacket"\?$/);
     expect(caught(() => experimentEntry("Fluid")).message).toMatch(/Did you mean "fluid"\?$/);
     expect(caught(() => experimentEntry("poisson-64x64")).message).toMatch(/Did you mean "poisson"\?$/);
     expect(caught(() => experimentEntry("wave")).message).toMatch(/Did you mean "wavepacket"\?$/);
     expect(caught(() => experimentEntry("sine")).message).toMatch(/Did you mean "sin"\?$/);
+    expect(caught(() => experimentEntry("expo")).message).toMatch(/Did you mean "exp"\?$/);
   });
 
   it("suggests nothing for a name that is no typo of a known one", () => {
     const error = caught(() => experimentEntry("navier-stokes"));
-    expect(error.message).toBe('experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid"; received "navier-stokes".');
+    expect(error.message).toBe('experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp"; received "navier-stokes".');
     expect(caught(() => experimentEntry("")).message).not.toContain("Did you mean");
   });
 });

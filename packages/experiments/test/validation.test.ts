@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   EXPERIMENTS,
   batchField,
+  expExperiment,
+  expMetrics,
   experimentEntry,
   fluidBatch,
   fluidExperiment,
@@ -42,6 +44,7 @@ function argsOf(batch: number): RunArguments {
 
 /** Built on the small test grids, so that the rows that get past the options cost nothing. */
 const sin = sinExperiment();
+const exp = expExperiment();
 const heat = heatExperiment({ shape: [16, 16] });
 const poisson = poissonExperiment({ grid: poissonGrid("16x16") });
 const smallGrid = { nx: 16, ny: 16, dx: 2 };
@@ -95,8 +98,18 @@ const cases: BadInputCase[] = [
   { name: "fluidBatch: negative batch", call: () => fluidBatch(random(0), { batch: -1 }), error: PgValidationError, where: "fluidBatch", parameter: "batch" },
   { name: "velocityError: fields of different lengths", call: () => velocityError(new Float64Array(512), new Float64Array(511), smallGrid, 1), error: PgShapeError, where: "velocityError", parameter: "truth" },
   { name: "velocityError: batch 0", call: () => velocityError(new Float64Array(0), new Float64Array(0), smallGrid, 0), error: PgValidationError, where: "velocityError", parameter: "batch" },
+  // expExperiment and its metrics
+  { name: "expExperiment: misspelt sgdLearningRate", call: () => expExperiment({ sgdLearningrate: 0.01 } as never), error: PgValidationError, where: "expExperiment", parameter: "options.sgdLearningrate" },
+  { name: "expExperiment: SGD rate 0", call: () => expExperiment({ sgdLearningRate: 0 }), error: PgValidationError, where: "expExperiment", parameter: "options.sgdLearningRate" },
+  { name: "expExperiment: Adam rate Infinity", call: () => expExperiment({ adamLearningRate: Infinity }), error: PgValidationError, where: "expExperiment", parameter: "options.adamLearningRate" },
+  { name: "exp.batches: batch 0", call: () => exp.batches(argsOf(0), random(0)), error: PgValidationError, where: "exp", parameter: "args.batch" },
+  { name: "exp.method: misspelt method", call: () => exp.method("newton-clip", argsOf(4)), error: PgValidationError, where: "exp", parameter: "method" },
+  { name: "exp.xError: batch without x*", call: () => exp.xError({ metrics: { step: 1, loss: 0, proxyLoss: 0 }, seconds: 0, batch: oneExample as never, x: Float64Array.of(0), state: [] }, "newton"), error: PgValidationError, where: "exp", parameter: "batch.xTarget" },
+  { name: "expMetrics: x empty", call: () => expMetrics(new Float64Array(0), new Float64Array(0)), error: PgShapeError, where: "expMetrics", parameter: "x" },
+  { name: "expMetrics: xTarget shorter than x", call: () => expMetrics(Float64Array.of(1, 2), Float64Array.of(1)), error: PgShapeError, where: "expMetrics", parameter: "xTarget" },
   // registry, batch fields
   { name: "experimentEntry: misspelt name", call: () => experimentEntry("haet"), error: PgValidationError, where: "experimentEntry", parameter: "name" },
+  { name: "ExperimentEntry.create: exp with environment not an object", call: () => experimentEntry("exp").create(42 as never), error: PgValidationError, where: "exp.create", parameter: "environment" },
   { name: "ExperimentEntry.create: environment not an object", call: () => experimentEntry("poisson").create("POISSON_GRID=16x16" as never), error: PgValidationError, where: "poisson.create", parameter: "environment" },
   { name: "batchField: missing field", call: () => batchField("heat", oneExample, "xTarget", "the x* of a heat batch"), error: PgValidationError, where: "heat", parameter: "batch.xTarget" },
   // the contract's checks, which the runner applies to every definition

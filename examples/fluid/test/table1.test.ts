@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { runExperiment } from "@pg/cli";
-import { fluidExperiment } from "@pg/experiments";
+import { evaluateObjective } from "@pg/core";
+import { random } from "@pg/data";
+import { fluidExperiment, type FluidTrainingBatch } from "@pg/experiments";
 import type { FluidGrid } from "@pg/physics-fluid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { measureTable1, readFluidRun, table1Markdown, table1Text, writeTable1, type FluidRun, type Table1 } from "../src/table1";
+import { GRADIENT_DESCENT_START_NOISE, measureTable1, readFluidRun, table1Markdown, table1Text, writeTable1, type FluidRun, type Table1 } from "../src/table1";
 import { runTable1Command } from "../src/table1_command";
 import { table1Fixture } from "./table1_fixture";
 
@@ -62,11 +64,12 @@ describe("table1 on a tiny run (16 × 16, cpu, pg-inverse trained 2 steps)", () 
   it("stops gradient descent (η = 1) at its cap or at the target, and prints three rows", () => {
     const descent = table.gradientDescent;
     expect(descent.stepSize).toBe(1);
+    expect(descent.startNoise).toBe(GRADIENT_DESCENT_START_NOISE);
     expect(descent.iterations).toBeLessThanOrEqual(2);
     if (descent.outcome === "cap") expect(descent.xErr).toBeGreaterThan(table.target);
     else expect(descent.outcome).toBe("reached");
     const lines = table1Text(table).split("\n");
-    expect(lines.slice(2, 5).map((line) => line.split("  ")[0])).toEqual(["network (pg-inverse)", "estimator iterated from x = 0", "gradient descent, η = 1, from x = 0"]);
+    expect(lines.slice(2, 5).map((line) => line.split("  ")[0])).toEqual(["network (pg-inverse)", "estimator iterated from x = 0", "gradient descent, η = 1, from x ≈ 0"]);
   });
 
   it("reports > cap for a target neither solver reaches", async () => {
@@ -85,6 +88,19 @@ describe("table1 on a tiny run (16 × 16, cpu, pg-inverse trained 2 steps)", () 
     const err = capture();
     expect(await runTable1Command([out], { out: capture(), err })).toBe(2);
     expect(err.text()).toContain('readFluidRun: run.json experiment must be the built-in "fluid" experiment');
+  });
+});
+
+describe("gradient descent's start", () => {
+  it("on the experiment's 64 × 64 grid the objective's gradient is exactly 0 at x = 0 and not at the noisy start", () => {
+    const definition = fluidExperiment();
+    const stream = random(7);
+    const batch = definition.batches({ ...definition.defaults, batch: 1, backend: undefined, replicas: undefined }, stream)(1) as FluidTrainingBatch;
+    const zero = new Float64Array(batch.velocityTarget.length);
+    const noisy = stream.fillUniform(new Float64Array(zero.length), -GRADIENT_DESCENT_START_NOISE, GRADIENT_DESCENT_START_NOISE);
+    const norm = (x: Float64Array) => Math.hypot(...evaluateObjective(batch.physics, x, batch.yTarget, 1).gradient);
+    expect(norm(zero)).toBe(0);
+    expect(norm(noisy)).toBeGreaterThan(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { PAPER_TABLE1, type Table1, type Table1SolverRow } from "../src/table1";
 function solverRow(outcome: Table1SolverRow["outcome"], iterations: number, cap: number, errors: readonly number[], secondsEach: number, batch: number): Table1SolverRow {
   const history = errors.map((xErr, k) => ({ iteration: k + 1, xErr, seconds: (k + 1) * secondsEach }));
   const seconds = iterations * secondsEach;
-  return { outcome, iterations, cap, xErr: errors[errors.length - 1] as number, seconds, secondsPerExample: seconds / batch, history };
+  return { outcome, startXErr: 13.9, iterations, cap, xErr: errors[errors.length - 1] as number, seconds, secondsPerExample: seconds / batch, history };
 }
 
 /**
@@ -24,7 +24,7 @@ export function table1Fixture(): Table1 {
     target: 6,
     network: { xErr: 6, batchSeconds: 0.64, secondsPerExample: 0.01, repeats: 7, trainingSeconds: 600, trainingIterations: 100 },
     estimator: solverRow("reached", 2, 50, [7, 5], 1.28, batch),
-    gradientDescent: { ...solverRow("cap", 20, 20, Array.from({ length: 20 }, (_, k) => 13 - 0.01 * k), 2.56, batch), stepSize: 1 },
+    gradientDescent: { ...solverRow("cap", 20, 20, Array.from({ length: 20 }, (_, k) => 13 - 0.01 * k), 2.56, batch), stepSize: 1, startNoise: 1e-3 },
     paper: PAPER_TABLE1,
   };
 }

@@ -46,7 +46,23 @@ export {
 } from "./fluid";
 export { fluidBatch, type FluidBatch, type FluidBatchOptions } from "./fluid_batch";
 export { expExperiment, expMetrics, EXP_METHODS, EXP_TARGET_RANGE, type ExpExperiment, type ExpExperimentOptions, type ExpMetrics, type ExpTrainingBatch } from "./exp";
+export {
+  sinRotatedExperiment,
+  sinRotatedSetting,
+  sinRotatedMetrics,
+  limitedNewtonStep,
+  limitedNewton,
+  SIN_ROTATED_METHODS,
+  SIN_ROTATED_ILL_CONDITIONING_VARIABLE,
+  SIN_ROTATED_ANGLE_VARIABLE,
+  SIN_ROTATED_MAX_LOSS_CHANGE,
+  type SinRotatedExperiment,
+  type SinRotatedExperimentOptions,
+  type SinRotatedMetrics,
+  type LimitedNewtonOptions,
+} from "./sin_rotated";
 export { signTransform } from "./sign_transform";
+export { torchAdadelta, torchAdagrad, torchRmsprop, type TorchAdadeltaOptions, type TorchAdagradOptions, type TorchRmspropOptions } from "./torch_optimizers";
 export { EXPERIMENTS, experimentEntry, type ExperimentEntry, type ExperimentVariable, type ExperimentEnvironment } from "./registry";
 export { batchField } from "./batch_field";
 export {

@@ -7,6 +7,13 @@ import { HEAT_DESCRIPTION, heatExperiment } from "./heat";
 import { POISSON_DESCRIPTION, POISSON_GRIDS, POISSON_GRID_VARIABLE, poissonExperiment, poissonGrid } from "./poisson";
 import { EXP_DESCRIPTION, expExperiment } from "./exp";
 import { SIN_DESCRIPTION, sinExperiment } from "./sin";
+import {
+  SIN_ROTATED_ANGLE_VARIABLE,
+  SIN_ROTATED_DESCRIPTION,
+  SIN_ROTATED_ILL_CONDITIONING_VARIABLE,
+  sinRotatedExperiment,
+  sinRotatedSetting,
+} from "./sin_rotated";
 import { WAVE_PACKET_DESCRIPTION, WAVE_PACKET_INITIALIZATION_VARIABLE, wavePacketExperiment, wavePacketInitialization } from "./wave_packet";
 
 /** An environment variable an experiment reads when it is created (the run contract allows no extra flag). */
@@ -15,6 +22,8 @@ export interface ExperimentVariable {
   readonly description: string;
   /** The accepted values, when there is a fixed list; the first is the default. */
   readonly values?: readonly string[];
+  /** The default, for a variable without a fixed list (a number); unset or blank means this. */
+  readonly defaultValue?: string;
 }
 
 /** The environment an experiment is created from: variable name → value, as `process.env`. */
@@ -60,7 +69,7 @@ const INITIALIZATION_VALUES = ["glorot", ...WAVE_CNN_INITIALIZATIONS.filter((ini
 
 /**
  * The paper's experiments, in the paper's order of presentation of the examples — sin, Poisson, heat, wave packet,
- * fluid — followed by the published version's illustration with the exponential.
+ * fluid — followed by the two illustrations of the published version: the exponential and the rotated sin.
  */
 export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
   {
@@ -142,11 +151,38 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
       return expExperiment();
     },
   },
+  {
+    name: "sin-rotated",
+    description: SIN_ROTATED_DESCRIPTION,
+    // Measured for this registry: `pg train sin-rotated --iterations 3000`, ξ = 10, φ = 45°, wasm, one process, medians
+    // (examples/sin-rotated README).
+    secondsPerIteration: { newton: 0.0018, adam: 0.0018, sgd: 0.0013, adadelta: 0.0019, adagrad: 0.0014, rmsprop: 0.0014 },
+    environment: [
+      {
+        name: SIN_ROTATED_ILL_CONDITIONING_VARIABLE,
+        description: "the ill-conditioning ξ, a number > 0: u₁ is scaled by 10/ξ and u₂ by 10ξ (the published runs use 1 and 32)",
+        defaultValue: "10",
+      },
+      {
+        name: SIN_ROTATED_ANGLE_VARIABLE,
+        description: "the rotation φ in degrees, converted with π ≈ 3.1415 as the published runs did",
+        defaultValue: "45",
+      },
+    ],
+    create: (environment) => {
+      const variables = requireEnvironment("sin-rotated", environment);
+      return sinRotatedExperiment({
+        illConditioning: sinRotatedSetting(SIN_ROTATED_ILL_CONDITIONING_VARIABLE, variables[SIN_ROTATED_ILL_CONDITIONING_VARIABLE]),
+        angle: sinRotatedSetting(SIN_ROTATED_ANGLE_VARIABLE, variables[SIN_ROTATED_ANGLE_VARIABLE]),
+      });
+    },
+  },
 ]);
 
 /**
  * The built-in experiment of that name.
- * @param name - one of the names of {@link EXPERIMENTS}: "sin", "poisson", "heat", "wavepacket", "fluid", "exp".
+ * @param name - one of the names of {@link EXPERIMENTS}: "sin", "poisson", "heat", "wavepacket", "fluid", "exp",
+ * "sin-rotated".
  * @returns its {@link ExperimentEntry}.
  * @throws {@link PgValidationError} naming the known experiments, with the closest one when `name` looks like a typo.
  * @example
@@ -156,7 +192,7 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = Object.freeze([
  * try {
  *   experimentEntry("haet");
  * } catch (error) {
- *   console.log(error.message); // experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp"; received "haet". Did you mean "heat"?
+ *   console.log(error.message); // experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp", "sin-rotated"; received "haet". Did you mean "heat"?
  * }
  */
 export function experimentEntry(name: string): ExperimentEntry {

@@ -6,6 +6,7 @@ import * as core from "@pg/core";
 import { docExampleSuite, releasingTensors } from "@pg/core/testing";
 import * as data from "@pg/data";
 import * as fluid from "@pg/physics-fluid";
+import * as toys from "@pg/physics-toys";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as experiments from "../src/index";
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
 docExampleSuite({
   namespace: experiments,
   sourceDirectory: join(__dirname, "..", "src"),
-  modules: { "@pg/experiments": experiments, "@pg/core": core, "@pg/data": data, "@pg/physics-fluid": fluid, "@tensorflow/tfjs": tf },
+  modules: { "@pg/experiments": experiments, "@pg/core": core, "@pg/data": data, "@pg/physics-fluid": fluid, "@pg/physics-toys": toys, "@tensorflow/tfjs": tf },
   test: { describe, it, expect },
   // Examples build tensors without disposing them: release them after each.
   around: releasingTensors,

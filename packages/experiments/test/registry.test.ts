@@ -18,8 +18,8 @@ function caught(run: () => unknown): PgValidationError {
 }
 
 describe("EXPERIMENTS", () => {
-  it("lists the paper's five experiments in order, then the published version's exponential", () => {
-    expect(EXPERIMENTS.map((entry) => entry.name)).toEqual(["sin", "poisson", "heat", "wavepacket", "fluid", "exp"]);
+  it("lists the paper's five experiments in order, then the published version's two", () => {
+    expect(EXPERIMENTS.map((entry) => entry.name)).toEqual(["sin", "poisson", "heat", "wavepacket", "fluid", "exp", "sin-rotated"]);
   });
 
   it.each(EXPERIMENTS.map((entry) => [entry.name, entry] as const))("%s creates a definition consistent with its entry", (name, entry) => {
@@ -52,11 +52,12 @@ describe("EXPERIMENTS", () => {
     (name, variableName, variable) => {
       const entry = experimentEntry(name);
       expect(variable.description.length).toBeGreaterThan(0);
-      expect(variable.values?.length).toBeGreaterThan(0);
-      for (const value of variable.values ?? []) expect(() => entry.create({ [variableName]: value })).not.toThrow();
+      // A variable has a fixed list of values or, for a number, a default.
+      expect((variable.values?.length ?? 0) > 0 !== (variable.defaultValue !== undefined)).toBe(true);
+      for (const value of variable.values ?? [variable.defaultValue!]) expect(() => entry.create({ [variableName]: value })).not.toThrow();
       const error = caught(() => entry.create({ [variableName]: "bogus" }));
       expect(error.parameter).toBe(variableName);
-      expect(error.message).toContain(`${variableName} must be one of`);
+      expect(error.message).toContain(variable.values === undefined ? `${variableName} must be a number` : `${variableName} must be one of`);
       expect(error.message).toContain('received "bogus".');
     },
   );
@@ -71,6 +72,16 @@ describe("EXPERIMENTS", () => {
     expect(experimentEntry("poisson").environment[0]?.values?.[0]).toBe("64x64");
     expect(experimentEntry("fluid").environment[0]?.values?.[0]).toBe("spectral");
     expect(experimentEntry("wavepacket").environment[0]?.values?.[0]).toBe("glorot");
+    const rotated = experimentEntry("sin-rotated");
+    expect(rotated.create({ SIN_ROTATED_ILL_CONDITIONING: "32", SIN_ROTATED_ANGLE: "30" }).settings).toMatchObject({ illConditioning: 32, angle: 30 });
+    expect(rotated.create().settings).toMatchObject({ illConditioning: 10, angle: 45 });
+    expect(rotated.environment.map((variable) => [variable.name, variable.defaultValue])).toEqual([
+      ["SIN_ROTATED_ILL_CONDITIONING", "10"],
+      ["SIN_ROTATED_ANGLE", "45"],
+    ]);
+    expect(caught(() => rotated.create({ SIN_ROTATED_ILL_CONDITIONING: "-1" })).message).toBe(
+      'sin-rotated: SIN_ROTATED_ILL_CONDITIONING must be a number > 0, e.g. 1, 10 or 32; received "-1".',
+    );
   });
 
   it("ignores variables that belong to other experiments", () => {
@@ -87,7 +98,7 @@ describe("experimentEntry", () => {
     const error = caught(() => experimentEntry("haet"));
     expect(error.parameter).toBe("name");
     expect(error.message).toBe(
-      'experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp"; received "haet". Did you mean "heat"?',
+      'experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp", "sin-rotated"; received "haet". Did you mean "heat"?',
     );
     expect(caught(() => experimentEntry("wavepackets")).message).toMatch(/Did you mean "wavepacket"\?$/);
     expect(caught(() => experimentEntry("Fluid")).message).toMatch(/Did you mean "fluid"\?$/);
@@ -99,7 +110,7 @@ describe("experimentEntry", () => {
 
   it("suggests nothing for a name that is no typo of a known one", () => {
     const error = caught(() => experimentEntry("navier-stokes"));
-    expect(error.message).toBe('experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp"; received "navier-stokes".');
+    expect(error.message).toBe('experimentEntry: name must be one of "sin", "poisson", "heat", "wavepacket", "fluid", "exp", "sin-rotated"; received "navier-stokes".');
     expect(caught(() => experimentEntry("")).message).not.toContain("Did you mean");
   });
 });

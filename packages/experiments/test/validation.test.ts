@@ -11,6 +11,14 @@ import {
   batchField,
   expExperiment,
   expMetrics,
+  limitedNewton,
+  limitedNewtonStep,
+  sinRotatedExperiment,
+  sinRotatedMetrics,
+  sinRotatedSetting,
+  torchAdadelta,
+  torchAdagrad,
+  torchRmsprop,
   experimentEntry,
   fluidBatch,
   fluidExperiment,
@@ -45,6 +53,7 @@ function argsOf(batch: number): RunArguments {
 /** Built on the small test grids, so that the rows that get past the options cost nothing. */
 const sin = sinExperiment();
 const exp = expExperiment();
+const rotated = sinRotatedExperiment();
 const heat = heatExperiment({ shape: [16, 16] });
 const poisson = poissonExperiment({ grid: poissonGrid("16x16") });
 const smallGrid = { nx: 16, ny: 16, dx: 2 };
@@ -107,8 +116,39 @@ const cases: BadInputCase[] = [
   { name: "exp.xError: batch without x*", call: () => exp.xError({ metrics: { step: 1, loss: 0, proxyLoss: 0 }, seconds: 0, batch: oneExample as never, x: Float64Array.of(0), state: [] }, "newton"), error: PgValidationError, where: "exp", parameter: "batch.xTarget" },
   { name: "expMetrics: x empty", call: () => expMetrics(new Float64Array(0), new Float64Array(0)), error: PgShapeError, where: "expMetrics", parameter: "x" },
   { name: "expMetrics: xTarget shorter than x", call: () => expMetrics(Float64Array.of(1, 2), Float64Array.of(1)), error: PgShapeError, where: "expMetrics", parameter: "xTarget" },
+  // sinRotatedExperiment and its helpers
+  { name: "sinRotatedExperiment: misspelt illConditioning", call: () => sinRotatedExperiment({ illconditioning: 32 } as never), error: PgValidationError, where: "sinRotatedExperiment", parameter: "options.illconditioning" },
+  { name: "sinRotatedExperiment: ill-conditioning 0", call: () => sinRotatedExperiment({ illConditioning: 0 }), error: PgValidationError, where: "sinRotatedExperiment", parameter: "options.illConditioning" },
+  { name: "sinRotatedExperiment: angle NaN", call: () => sinRotatedExperiment({ angle: Number.NaN }), error: PgValidationError, where: "sinRotatedExperiment", parameter: "options.angle" },
+  { name: "sinRotatedExperiment: angle a string", call: () => sinRotatedExperiment({ angle: "45" as never }), error: PgValidationError, where: "sinRotatedExperiment", parameter: "options.angle" },
+  { name: "sin-rotated.batches: fractional batch", call: () => rotated.batches(argsOf(1.5), random(0)), error: PgValidationError, where: "sin-rotated", parameter: "args.batch" },
+  { name: "sin-rotated.method: unknown method", call: () => rotated.method("sip", argsOf(4)), error: PgValidationError, where: "sin-rotated", parameter: "method" },
+  { name: "sinRotatedSetting: ξ not a number", call: () => sinRotatedSetting("SIN_ROTATED_ILL_CONDITIONING", "ten"), error: PgValidationError, where: "sin-rotated", parameter: "SIN_ROTATED_ILL_CONDITIONING" },
+  { name: "sinRotatedSetting: negative ξ", call: () => sinRotatedSetting("SIN_ROTATED_ILL_CONDITIONING", "-2"), error: PgValidationError, where: "sin-rotated", parameter: "SIN_ROTATED_ILL_CONDITIONING" },
+  { name: "sinRotatedSetting: angle Infinity", call: () => sinRotatedSetting("SIN_ROTATED_ANGLE", "Infinity"), error: PgValidationError, where: "sin-rotated", parameter: "SIN_ROTATED_ANGLE" },
+  { name: "sinRotatedSetting: unknown variable", call: () => sinRotatedSetting("SIN_ROTATED_XI", "10"), error: PgValidationError, where: "sinRotatedSetting", parameter: "variable" },
+  { name: "sinRotatedMetrics: |y₁*| > 1", call: () => sinRotatedMetrics(rotated.physics, Float64Array.of(0, 0), Float64Array.of(2, 0), 1), error: PgValidationError, where: "rotatedSinPhysics.closestSolution", parameter: "yTarget" },
+  { name: "sinRotatedMetrics: x of the wrong length", call: () => sinRotatedMetrics(rotated.physics, Float64Array.of(0, 0, 0), Float64Array.of(0, 0), 1), error: PgShapeError, where: "rotatedSinPhysics.closestSolution", parameter: "x" },
+  { name: "limitedNewtonStep: batch 0", call: () => limitedNewtonStep(new Float64Array(0), new Float64Array(0), 0), error: PgValidationError, where: "limitedNewtonStep", parameter: "batch" },
+  { name: "limitedNewtonStep: c negative", call: () => limitedNewtonStep(Float64Array.of(1, 1), Float64Array.of(1, 0, 0, 1), 1, -0.2), error: PgValidationError, where: "limitedNewtonStep", parameter: "maxLossChange" },
+  { name: "limitedNewtonStep: c NaN", call: () => limitedNewtonStep(Float64Array.of(1, 1), Float64Array.of(1, 0, 0, 1), 1, Number.NaN), error: PgValidationError, where: "limitedNewtonStep", parameter: "maxLossChange" },
+  { name: "limitedNewtonStep: Hessian of 3 entries", call: () => limitedNewtonStep(Float64Array.of(1, 1), Float64Array.of(1, 0, 1), 1), error: PgShapeError, where: "limitedNewtonStep", parameter: "hessian" },
+  { name: "limitedNewtonStep: gradient a plain array", call: () => limitedNewtonStep([1, 1] as never, Float64Array.of(1, 0, 0, 1), 1), error: PgShapeError, where: "limitedNewtonStep", parameter: "gradient" },
+  { name: "limitedNewtonStep: NaN in the gradient", call: () => limitedNewtonStep(Float64Array.of(1, Number.NaN), Float64Array.of(1, 0, 0, 1), 1), error: PgValidationError, where: "limitedNewtonStep", parameter: "gradient" },
+  { name: "limitedNewton: misspelt maxLossChange", call: () => limitedNewton({ maxLosschange: 0.2 } as never), error: PgValidationError, where: "limitedNewton", parameter: "options.maxLosschange" },
+  { name: "limitedNewton: c 0", call: () => limitedNewton({ maxLossChange: 0 }), error: PgValidationError, where: "limitedNewton", parameter: "options.maxLossChange" },
+  // PyTorch's optimizers
+  { name: "torchAdadelta: learning rate 0", call: () => torchAdadelta(0), error: PgValidationError, where: "torchAdadelta", parameter: "learningRate" },
+  { name: "torchAdadelta: ρ = 1", call: () => torchAdadelta(1e-3, { rho: 1 }), error: PgValidationError, where: "torchAdadelta", parameter: "options.rho" },
+  { name: "torchAdadelta: misspelt epsilon", call: () => torchAdadelta(1e-3, { eps: 1e-6 } as never), error: PgValidationError, where: "torchAdadelta", parameter: "options.eps" },
+  { name: "torchAdagrad: NaN learning rate", call: () => torchAdagrad(Number.NaN), error: PgValidationError, where: "torchAdagrad", parameter: "learningRate" },
+  { name: "torchAdagrad: negative ε", call: () => torchAdagrad(1e-3, { epsilon: -1 }), error: PgValidationError, where: "torchAdagrad", parameter: "options.epsilon" },
+  { name: "torchRmsprop: learning rate a string", call: () => torchRmsprop("3e-5" as never), error: PgValidationError, where: "torchRmsprop", parameter: "learningRate" },
+  { name: "torchRmsprop: α = 0", call: () => torchRmsprop(1e-3, { alpha: 0 }), error: PgValidationError, where: "torchRmsprop", parameter: "options.alpha" },
+  { name: "torchRmsprop: misspelt alpha", call: () => torchRmsprop(1e-3, { alhpa: 0.9 } as never), error: PgValidationError, where: "torchRmsprop", parameter: "options.alhpa" },
   // registry, batch fields
   { name: "experimentEntry: misspelt name", call: () => experimentEntry("haet"), error: PgValidationError, where: "experimentEntry", parameter: "name" },
+  { name: "ExperimentEntry.create: sin-rotated with a bad ξ", call: () => experimentEntry("sin-rotated").create({ SIN_ROTATED_ILL_CONDITIONING: "0" }), error: PgValidationError, where: "sin-rotated", parameter: "SIN_ROTATED_ILL_CONDITIONING" },
   { name: "ExperimentEntry.create: exp with environment not an object", call: () => experimentEntry("exp").create(42 as never), error: PgValidationError, where: "exp.create", parameter: "environment" },
   { name: "ExperimentEntry.create: environment not an object", call: () => experimentEntry("poisson").create("POISSON_GRID=16x16" as never), error: PgValidationError, where: "poisson.create", parameter: "environment" },
   { name: "batchField: missing field", call: () => batchField("heat", oneExample, "xTarget", "the x* of a heat batch"), error: PgValidationError, where: "heat", parameter: "batch.xTarget" },

@@ -9,7 +9,8 @@ export const TABLE1_USAGE = `Usage: pnpm --dir examples/fluid table1 -- <run-dir
 Table 1 of the paper on a trained fluid run (pg train fluid --out <run-dir>): on a fresh batch of test problems drawn
 as the experiment draws them, the network's inference time per example and its x_err; the domain-specific estimator
 iterated from x = 0 until the batch x_err reaches the network's; gradient descent on the objective (η = 1) from x = 0
-until the same error. Times per example are batch times divided by the batch. Progress goes to stderr.
+plus noise of ±0.001 (the gradient is exactly 0 at x = 0) until the same error. Times per example are batch times
+divided by the batch. Progress goes to stderr.
 
 Flags:
   --method NAME          the method whose saved network is measured (default ${TABLE1_DEFAULTS.method})

@@ -11,9 +11,10 @@ export interface RunningAverageState {
 
 /**
  * A running average over the last `window` values (a box filter, as the paper's learning curves use), kept in O(1)
- * per update. Non-finite values are not accepted by the training loop, so none arrive from it; `push` accepts any
- * number nonetheless (reports average metrics tables, where NaN marks a missing value) — a NaN or ±Infinity makes
- * every later average NaN or infinite, since the running sum keeps it.
+ * per update (amortised: once per window the sum is recomputed from the window's values, so the rounding a huge value
+ * leaves in the running sum lasts at most one window after it has left). `push` accepts any number (reports average metrics tables, where NaN
+ * marks a missing value): a NaN or ±Infinity makes the averages NaN or infinite until the recomputation after it has
+ * left the window.
  * @throws {@link PgValidationError} if `window` is not a positive integer, or `push` is given something not a number.
  * @example
  * import { RunningAverage } from "@pg/core";
@@ -40,6 +41,13 @@ export class RunningAverage {
     this.values[slot] = value;
     this.sum += value;
     this.count++;
+    // Once per window the sum is taken afresh: subtracting a huge value that leaves the window would otherwise wipe
+    // out the digits of the small ones that stay (and a NaN or ±Infinity would poison the sum for good).
+    if (this.count % this.window === 0) {
+      let exact = 0;
+      for (let i = 0; i < this.window; i++) exact += this.values[i] as number;
+      this.sum = exact;
+    }
     return this.value;
   }
 

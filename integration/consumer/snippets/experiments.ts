@@ -7,7 +7,7 @@ import { EXPERIMENTS, experimentEntry, heatExperiment } from "@pg/experiments";
 
 assert.deepEqual(
   EXPERIMENTS.map((entry) => entry.name),
-  ["sin", "poisson", "heat", "wavepacket", "fluid"],
+  ["sin", "poisson", "heat", "wavepacket", "fluid", "exp", "sin-rotated"],
 );
 assert.equal(experimentEntry("heat").create().name, "heat");
 assert.throws(() => experimentEntry("haet"), /Did you mean "heat"\?/);

@@ -181,7 +181,8 @@ function listExperiments(): string {
       entry.environment.map((v) => v.name).join(",") || "-",
     ];
   });
-  const descriptions = EXPERIMENTS.map((entry) => `  ${entry.name.padEnd(11)}${entry.description}`).join("\n");
+  const nameWidth = Math.max(...EXPERIMENTS.map((entry) => entry.name.length)) + 1;
+  const descriptions = EXPERIMENTS.map((entry) => `  ${entry.name.padEnd(nameWidth)}${entry.description}`).join("\n");
   return `${formatTable(["experiment", "methods", "iterations", "batch", "seconds per iteration (2 cores)", "environment"], rows)}\n\n${descriptions}\n\nA module path works in place of a name: pg train ./my-experiment.mjs`;
 }
 

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { experimentEntry } from "@pg/experiments";
+import { EXPERIMENTS, experimentEntry } from "@pg/experiments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALLOCATOR_SETTINGS, LOCK_FILE, prepareOutputDirectory, readCheckpoint, type ExperimentSummary, type RunRecord } from "../src/index";
 
@@ -240,7 +240,7 @@ describe("pg train", () => {
         args: ["list"],
         check: (result) => {
           const lines = result.stdout.split("\n");
-          for (const name of ["sin", "poisson", "heat", "wavepacket", "fluid"]) {
+          for (const { name } of EXPERIMENTS) {
             const methods = experimentEntry(name).create({}).knownMethods;
             expect(methods.length).toBeGreaterThan(0);
             const row = lines.find((line) => line.split(/\s+/)[0] === name && line.includes(methods.join(",")));

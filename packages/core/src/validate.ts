@@ -222,6 +222,7 @@ function editDistance(a: string, b: string): number {
  * @example
  * import { closestName } from "@pg/core";
  * console.log(closestName("maxIteration", ["maxIterations", "tolerance"]), closestName("xyz", ["tolerance"])); // maxIterations undefined
+ * console.log(closestName("sin-rotate", ["sin", "sin-rotated"])); // sin-rotated
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   if (typeof name !== "string") throw new PgValidationError("closestName", "name", "a string", name);
@@ -231,9 +232,16 @@ export function closestName(name: string, known: readonly string[]): string | un
   const lowered = known.map((candidate) => candidate.toLowerCase());
   const exact = lowered.indexOf(typed);
   if (exact >= 0) return known[exact];
-  // "poisson-64x64" for "poisson", or "wave" for "wavepacket", is as clear as a typo.
-  const containing = lowered.findIndex((candidate) => typed.startsWith(candidate) || candidate.startsWith(typed));
-  if (containing >= 0) return known[containing];
+  // "poisson-64x64" for "poisson", or "wave" for "wavepacket", is as clear as a typo; of several such names the
+  // nearest wins ("sin-rotate" means "sin-rotated", not "sin").
+  let nearestContaining: { index: number; distance: number } | undefined;
+  lowered.forEach((candidate, index) => {
+    if (!typed.startsWith(candidate) && !candidate.startsWith(typed)) return;
+    const distance = Math.abs(candidate.length - typed.length);
+    if (nearestContaining === undefined || distance < nearestContaining.distance) nearestContaining = { index, distance };
+  });
+  const containing = nearestContaining as { index: number; distance: number } | undefined;
+  if (containing !== undefined) return known[containing.index];
   let best: { index: number; distance: number } | undefined;
   lowered.forEach((candidate, index) => {
     const distance = editDistance(typed, candidate);

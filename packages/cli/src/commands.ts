@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PgError, PgValidationError, type Physics } from "@pg/core";
 import { EXPERIMENTS, experimentEntry, type ExperimentDefinition, type ExperimentEntry } from "@pg/experiments";
+import { parseCommandLine } from "./command_line";
 import { compareRuns, formatComparison } from "./compare_runs";
 import { formatTable } from "./summary_table";
 import { readRunRecord, resumeExperiment, runExperiment, type ExperimentSource, type ExperimentSummary } from "./run_experiment";
@@ -89,23 +90,8 @@ Example: pg verify docs/results/heat --rows 50`,
 
 /** Parses `--name value` flags of the read-only commands; positional arguments come back in order. */
 function parseFlags(where: string, argv: readonly string[], known: readonly string[]): { positional: string[]; flags: Map<string, string> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] as string;
-    if (token === "--") continue;
-    if (!token.startsWith("--")) {
-      positional.push(token);
-      continue;
-    }
-    const eq = token.indexOf("=");
-    const name = eq >= 0 ? token.slice(2, eq) : token.slice(2);
-    if (!known.includes(name)) throw new PgValidationError(where, "flag", `one of ${known.map((k) => `--${k}`).join(", ")}`, `--${name}`);
-    const value = eq >= 0 ? token.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new PgValidationError(where, `--${name}`, "followed by a value", "nothing");
-    flags.set(name, value);
-  }
-  return { positional, flags };
+  const { positional, values } = parseCommandLine(where, argv, { values: known, positional: true });
+  return { positional, flags: values };
 }
 
 /** A built-in name wins over a file or folder of the same name in the working directory. */

@@ -1,4 +1,5 @@
 export { runCommand, type CommandStreams } from "./commands";
+export { parseCommandLine, type CommandLine, type CommandLineOptions } from "./command_line";
 export { parseRunArguments, DEFAULT_CHECKPOINT_EVERY, type TrainArguments } from "./run_arguments";
 export {
   runExperiment,

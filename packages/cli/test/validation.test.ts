@@ -27,6 +27,7 @@ import {
   formatProgress,
   formatTable,
   learningCurvesSvg,
+  parseCommandLine,
   parseRunArguments,
   plotRun,
   prepareOutputDirectory,
@@ -107,6 +108,13 @@ const cases: BadInputCase[] = [
   { name: "parseRunArguments: negative seed", call: () => parseRunArguments(["--seed", "-1"], spec), error: PgValidationError, where: "demo", parameter: "--seed" },
   { name: "parseRunArguments: argv a string", call: () => parseRunArguments("--iterations 5" as never, spec), error: PgValidationError, where: "parseRunArguments", parameter: "argv" },
   { name: "parseRunArguments: no known methods", call: () => parseRunArguments([], { ...spec, knownMethods: [] }), error: PgValidationError, where: "parseRunArguments", parameter: "spec.knownMethods" },
+  // parseCommandLine (the flag loop of pg's read-only commands and the examples' scripts)
+  { name: "parseCommandLine: misspelt flag", call: () => parseCommandLine("demo", ["--outt", "a"], { values: ["out"] }), error: PgValidationError, where: "demo", parameter: "flag" },
+  { name: "parseCommandLine: flag without its value", call: () => parseCommandLine("demo", ["--out"], { values: ["out"] }), error: PgValidationError, where: "demo", parameter: "--out" },
+  { name: "parseCommandLine: value flag twice", call: () => parseCommandLine("demo", ["--out", "a", "--out", "b"], { values: ["out"] }), error: PgValidationError, where: "demo", parameter: "--out" },
+  { name: "parseCommandLine: argv a string", call: () => parseCommandLine("demo", "--out a" as never, { values: ["out"] }), error: PgValidationError, where: "demo", parameter: "argv" },
+  { name: "parseCommandLine: misspelt option", call: () => parseCommandLine("demo", [], { switch: ["help"] } as never), error: PgValidationError, where: "parseCommandLine", parameter: "options.switch" },
+  { name: "parseCommandLine: alias of an unknown flag", call: () => parseCommandLine("demo", [], { aliases: { h: "help" } }), error: PgValidationError, where: "parseCommandLine", parameter: "options.aliases.h" },
   // runExperiment: the definition, the options and what needs a backend
   { name: "runExperiment: averageWindow 0", call: () => runExperiment(experiment({ averageWindow: 0 }), ["--out", temporary()], quiet), error: PgValidationError, where: "runExperiment", parameter: "definition.averageWindow" },
   { name: "runExperiment: misspelt reportIterations", call: () => runExperiment(experiment({ reportIteration: [2] }), ["--out", temporary()], quiet), error: PgValidationError, where: "runExperiment", parameter: "definition.reportIteration" },

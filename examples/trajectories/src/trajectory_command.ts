@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { PgError, PgValidationError, closestName, requireKnownKeys, type OptionKeysCover } from "@pg/core";
+import { PgError, PgValidationError, requireKnownKeys, type OptionKeysCover } from "@pg/core";
+import { parseCommandLine, prepareOutputDirectory, writeFileAtomic } from "@pg/cli";
 import { resolveFigureOptions, trajectoryFigureSvg, type TrajectoryFigureOptions } from "./trajectory_figure";
 
 /** The figure's file name inside the output directory. */
@@ -27,14 +28,14 @@ export interface TrajectoryArguments {
 }
 
 const WHERE = "trajectories";
-const FLAGS = ["--out", "--help", "-h"] as const;
 
 /**
- * Parses the example's command line: `--out DIR` and `--help` (`-h`). A `--` that pnpm passes through is skipped.
+ * Parses the example's command line: `--out DIR` (or `--out=DIR`) and `--help` (`-h`). A `--` that pnpm passes
+ * through is skipped.
  * @param argv - the arguments after the script, e.g. `process.argv.slice(2)`.
  * @returns the output directory and whether help was asked for.
- * @throws {@link PgValidationError} for an unknown flag (the closest one suggested), a `--out` without a directory, a
- *   repeated `--out` or an argument that is not a string.
+ * @throws {@link PgValidationError} for an unknown flag or an argument that is not a flag (the closest flag
+ *   suggested), a `--out` without a directory, a repeated `--out` or an argument that is not a string.
  * @example
  * import { parseTrajectoryArguments } from "@pg/example-trajectories";
  * console.log(JSON.stringify(parseTrajectoryArguments(["--", "--out", "figures"]))); // {"out":"figures","help":false}
@@ -46,27 +47,8 @@ const FLAGS = ["--out", "--help", "-h"] as const;
  * }
  */
 export function parseTrajectoryArguments(argv: readonly string[]): TrajectoryArguments {
-  if (!Array.isArray(argv)) throw new PgValidationError(WHERE, "argv", "an array of strings", argv);
-  let out: string | undefined;
-  let help = false;
-  const rest = argv[0] === "--" ? argv.slice(1) : argv;
-  for (let i = 0; i < rest.length; i++) {
-    const flag: unknown = rest[i];
-    if (typeof flag !== "string") throw new PgValidationError(WHERE, `argv[${i}]`, "a string", flag);
-    if (flag === "--help" || flag === "-h") {
-      help = true;
-    } else if (flag === "--out") {
-      const value: unknown = rest[i + 1];
-      if (typeof value !== "string" || value.trim() === "" || value.startsWith("--")) throw new PgValidationError(WHERE, "--out", "followed by a directory", value);
-      if (out !== undefined) throw new PgValidationError(WHERE, "--out", "given once", value, `It was already ${JSON.stringify(out)}.`);
-      out = value;
-      i++;
-    } else {
-      const suggestion = closestName(flag, [...FLAGS]);
-      throw new PgValidationError(WHERE, "flag", `one of ${FLAGS.join(", ")}`, flag, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
-    }
-  }
-  return { out: out ?? DEFAULT_TRAJECTORY_OUT, help };
+  const { values, switches } = parseCommandLine(WHERE, argv, { values: ["out"], switches: ["help"], aliases: { h: "help" } });
+  return { out: values.get("out") ?? DEFAULT_TRAJECTORY_OUT, help: switches.has("help") };
 }
 
 /** Options of {@link writeTrajectoryFigure}: where the figure goes, and how it is drawn. */
@@ -107,8 +89,6 @@ export async function writeTrajectoryFigure(options: WriteTrajectoryFigureOption
 
 /** Creates `out` if needed (checked before the figure is drawn, which takes seconds), draws the figure and writes it. */
 async function writeFigure(where: string, out: string, figure: TrajectoryFigureOptions): Promise<string> {
-  // Loaded here: @pg/cli brings the whole training stack, which parsing and --help do not need.
-  const { prepareOutputDirectory, writeFileAtomic } = await import("@pg/cli");
   const path = join(prepareOutputDirectory(where, out), TRAJECTORY_FIGURE_FILE);
   writeFileAtomic(path, await trajectoryFigureSvg(figure));
   return path;

@@ -24,8 +24,9 @@ function capture() {
 }
 
 describe("parseTrajectoryArguments", () => {
-  it("reads --out DIR and --help / -h, skips the -- that pnpm passes, and defaults --out to runs/trajectories", () => {
+  it("reads --out DIR (or --out=DIR) and --help / -h, skips the -- that pnpm passes, and defaults --out to runs/trajectories", () => {
     expect(parseTrajectoryArguments(["--out", "a b"])).toEqual({ out: "a b", help: false });
+    expect(parseTrajectoryArguments(["--out=figs"])).toEqual({ out: "figs", help: false });
     expect(parseTrajectoryArguments(["--", "--out", "figs", "--help"])).toEqual({ out: "figs", help: true });
     expect(parseTrajectoryArguments(["-h"])).toEqual({ out: DEFAULT_TRAJECTORY_OUT, help: true });
     expect(parseTrajectoryArguments([])).toEqual({ out: "runs/trajectories", help: false });
@@ -34,8 +35,8 @@ describe("parseTrajectoryArguments", () => {
   it("refuses unknown flags (suggesting the closest), --out without a directory and a second --out", () => {
     expect(() => parseTrajectoryArguments(["--output", "x"])).toThrow('trajectories: flag must be one of --out, --help, -h; received "--output". Did you mean "--out"?');
     expect(() => parseTrajectoryArguments(["figures"])).toThrow('trajectories: flag must be one of --out, --help, -h; received "figures".');
-    expect(() => parseTrajectoryArguments(["--out"])).toThrow("trajectories: --out must be followed by a directory; received undefined.");
-    expect(() => parseTrajectoryArguments(["--out", "--help"])).toThrow('trajectories: --out must be followed by a directory; received "--help".');
+    expect(() => parseTrajectoryArguments(["--out"])).toThrow('trajectories: --out must be followed by a value; received "nothing".');
+    expect(() => parseTrajectoryArguments(["--out", "--help"])).toThrow('trajectories: --out must be followed by a value; received "--help".');
     expect(() => parseTrajectoryArguments(["--out", "a", "--out", "b"])).toThrow('trajectories: --out must be given once; received "b". It was already "a".');
   });
 });

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { PgValidationError, closestName } from "@pg/core";
+import { PgValidationError } from "@pg/core";
+import { parseCommandLine } from "@pg/cli";
 
 /** The run directory `pnpm figures` reads when no `--run` is given: `pg train exp`'s default output. */
 export const DEFAULT_EXP_RUN = "runs/exp";
@@ -25,11 +26,10 @@ export interface ExpFigureArguments {
 }
 
 const WHERE = "exp figures";
-const FLAGS = ["--run", "--out", "--points", "--help", "-h"] as const;
 
 /**
- * Parses the command line of `pnpm figures`: `--run DIR`, `--out DIR`, `--points N`, `--help` (`-h`). A leading `--`
- * (which pnpm passes through) is skipped.
+ * Parses the command line of `pnpm figures`: `--run DIR`, `--out DIR`, `--points N` (each also as `--flag=value`),
+ * `--help` (`-h`). A `--` (which pnpm passes through) is skipped.
  * @param argv - the arguments after the script, e.g. `process.argv.slice(2)`.
  * @returns the run and output directories, the point count and whether help was asked for.
  * @throws {@link PgValidationError} for an unknown flag (the closest one suggested), a flag without its value, a
@@ -44,29 +44,10 @@ const FLAGS = ["--run", "--out", "--points", "--help", "-h"] as const;
  * }
  */
 export function parseExpFigureArguments(argv: readonly string[]): ExpFigureArguments {
-  if (!Array.isArray(argv)) throw new PgValidationError(WHERE, "argv", "an array of strings", argv);
-  const rest = argv[0] === "--" ? argv.slice(1) : argv;
-  const values: Record<string, string> = {};
-  let help = false;
-  for (let i = 0; i < rest.length; i++) {
-    const flag: unknown = rest[i];
-    if (typeof flag !== "string") throw new PgValidationError(WHERE, `argv[${i}]`, "a string", flag);
-    if (flag === "--help" || flag === "-h") {
-      help = true;
-      continue;
-    }
-    if (flag !== "--run" && flag !== "--out" && flag !== "--points") {
-      const suggestion = closestName(flag, [...FLAGS]);
-      throw new PgValidationError(WHERE, "flag", `one of ${FLAGS.join(", ")}`, flag, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
-    }
-    const value: unknown = rest[i + 1];
-    if (typeof value !== "string" || value.trim() === "" || value.startsWith("--")) throw new PgValidationError(WHERE, flag, "followed by a value", value);
-    if (values[flag] !== undefined) throw new PgValidationError(WHERE, flag, "given once", value, `It was already ${JSON.stringify(values[flag])}.`);
-    values[flag] = value;
-    i++;
-  }
-  const points = values["--points"] === undefined ? 1000 : Number(values["--points"]);
-  if (!Number.isInteger(points) || points < 2) throw new PgValidationError(WHERE, "--points", "an integer ≥ 2", values["--points"]);
-  const run = values["--run"] ?? DEFAULT_EXP_RUN;
-  return { run, out: values["--out"] ?? join(run, "figures"), points, help };
+  const { values, switches } = parseCommandLine(WHERE, argv, { values: ["run", "out", "points"], switches: ["help"], aliases: { h: "help" } });
+  const pointsText = values.get("points");
+  const points = pointsText === undefined ? 1000 : Number(pointsText);
+  if (!Number.isInteger(points) || points < 2) throw new PgValidationError(WHERE, "--points", "an integer ≥ 2", pointsText);
+  const run = values.get("run") ?? DEFAULT_EXP_RUN;
+  return { run, out: values.get("out") ?? join(run, "figures"), points, help: switches.has("help") };
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { PgValidationError, closestName } from "@pg/core";
+import { PgValidationError } from "@pg/core";
+import { parseCommandLine } from "@pg/cli";
 
 /** The run directory `pnpm figure` reads when no `--run` is given: `pg train sin-rotated`'s default output. */
 export const DEFAULT_SIN_ROTATED_RUN = "runs/sin-rotated";
@@ -31,8 +32,6 @@ export interface FigureArguments {
 }
 
 const WHERE = "sin-rotated figure";
-const VALUE_FLAGS = ["--run", "--out", "--budget", "--smoothing", "--plan"] as const;
-const FLAGS = [...VALUE_FLAGS, "--help", "-h"] as const;
 
 /** A positive finite number of seconds, from a flag's text. */
 function seconds(flag: string, text: string | undefined): number | undefined {
@@ -43,8 +42,8 @@ function seconds(flag: string, text: string | undefined): number | undefined {
 }
 
 /**
- * Parses the command line of `pnpm figure`: `--run DIR`, `--out DIR`, `--budget S`, `--smoothing N`, `--plan S`,
- * `--help` (`-h`). A leading `--` (which pnpm passes through) is skipped.
+ * Parses the command line of `pnpm figure`: `--run DIR`, `--out DIR`, `--budget S`, `--smoothing N`, `--plan S` (each
+ * also as `--flag=value`), `--help` (`-h`). A `--` (which pnpm passes through) is skipped.
  * @param argv - the arguments after the script, e.g. `process.argv.slice(2)`.
  * @returns the parsed arguments, with the defaults filled in.
  * @throws {@link PgValidationError} for an unknown flag (the closest one suggested), a flag without its value, a
@@ -60,36 +59,17 @@ function seconds(flag: string, text: string | undefined): number | undefined {
  * }
  */
 export function parseFigureArguments(argv: readonly string[]): FigureArguments {
-  if (!Array.isArray(argv)) throw new PgValidationError(WHERE, "argv", "an array of strings", argv);
-  const rest = argv[0] === "--" ? argv.slice(1) : argv;
-  const values: Record<string, string> = {};
-  let help = false;
-  for (let i = 0; i < rest.length; i++) {
-    const flag: unknown = rest[i];
-    if (typeof flag !== "string") throw new PgValidationError(WHERE, `argv[${i}]`, "a string", flag);
-    if (flag === "--help" || flag === "-h") {
-      help = true;
-      continue;
-    }
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
-      const suggestion = closestName(flag, [...FLAGS]);
-      throw new PgValidationError(WHERE, "flag", `one of ${FLAGS.join(", ")}`, flag, suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`);
-    }
-    const value: unknown = rest[i + 1];
-    if (typeof value !== "string" || value.trim() === "" || value.startsWith("--")) throw new PgValidationError(WHERE, flag, "followed by a value", value);
-    if (values[flag] !== undefined) throw new PgValidationError(WHERE, flag, "given once", value, `It was already ${JSON.stringify(values[flag])}.`);
-    values[flag] = value;
-    i++;
-  }
-  const smoothing = values["--smoothing"] === undefined ? 256 : Number(values["--smoothing"]);
-  if (!Number.isInteger(smoothing) || smoothing < 1) throw new PgValidationError(WHERE, "--smoothing", "a positive integer", values["--smoothing"]);
-  const run = values["--run"] ?? DEFAULT_SIN_ROTATED_RUN;
+  const { values, switches } = parseCommandLine(WHERE, argv, { values: ["run", "out", "budget", "smoothing", "plan"], switches: ["help"], aliases: { h: "help" } });
+  const smoothingText = values.get("smoothing");
+  const smoothing = smoothingText === undefined ? 256 : Number(smoothingText);
+  if (!Number.isInteger(smoothing) || smoothing < 1) throw new PgValidationError(WHERE, "--smoothing", "a positive integer", smoothingText);
+  const run = values.get("run") ?? DEFAULT_SIN_ROTATED_RUN;
   return {
     run,
-    out: values["--out"] ?? join(run, "figures"),
-    budget: seconds("--budget", values["--budget"]),
+    out: values.get("out") ?? join(run, "figures"),
+    budget: seconds("--budget", values.get("budget")),
     smoothing,
-    plan: seconds("--plan", values["--plan"]),
-    help,
+    plan: seconds("--plan", values.get("plan")),
+    help: switches.has("help"),
   };
 }

@@ -6,7 +6,7 @@ import { nativeKernels } from "./kernels/native_kernels";
  * Which kernels training runs on now, in one line for run records: the active backend, and on wasm whether our
  * training kernels are registered and which native kernels (with their instruction set) they call. Two runs agree
  * bit for bit only on the same kernels: the native convolutions sum in another order than the wasm ones.
- * @returns e.g. `"wasm + training kernels + native x86-64-v4"`, `"wasm + training kernels"`, `"wasm"`, `"cpu"`.
+ * @returns e.g. `"wasm + training kernels + native avx512"`, `"wasm + training kernels"`, `"wasm"`, `"cpu"`.
  * @example
  * import { describeTrainingKernels, registerTrainingKernels } from "@pg/backend";
  * import { setBackend } from "@tensorflow/tfjs";

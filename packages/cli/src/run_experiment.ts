@@ -58,7 +58,7 @@ export interface RunSession {
   readonly pid: number;
   /**
    * The kernels this session trained on (`describeTrainingKernels()` of @pg/backend, e.g. "wasm + training kernels +
-   * native x86-64-v4"): results agree bit for bit only on the same kernels. Absent in runs recorded before it existed.
+   * native avx512"): results agree bit for bit only on the same kernels. Absent in runs recorded before it existed.
    */
   readonly kernels?: string;
 }

@@ -1,6 +1,6 @@
-import { PgValidationError, closestName, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
+import { PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
 import { initBackend, type BackendName } from "@pg/backend";
-import { readRunRecord } from "@pg/cli";
+import { parseCommandLine, readRunRecord } from "@pg/cli";
 import { TABLE1_DEFAULTS, measureTable1, readFluidRun, table1Text, writeTable1 } from "./table1";
 
 /** What `table1 --help` prints. */
@@ -38,13 +38,14 @@ export interface Table1Arguments {
   readonly help: boolean;
 }
 
-const FLAGS = ["method", "batch", "seed", "estimator-cap", "gd-cap", "repeats", "backend", "out", "help"] as const;
+const VALUE_FLAGS = ["method", "batch", "seed", "estimator-cap", "gd-cap", "repeats", "backend", "out"];
 
 /**
  * Parses the `table1` command line: one run directory and the flags of {@link TABLE1_USAGE} (`--flag value` or
  * `--flag=value`; a lone `--`, as pnpm passes it, is skipped).
  * @throws {@link PgValidationError} naming the flag for an unknown flag (the closest suggested), a flag without its
- * value, a number that is not a positive integer (a seed: an integer ≥ 0), or not exactly one run directory.
+ * value or given twice, a number that is not a positive integer (a seed: an integer ≥ 0), or not exactly one run
+ * directory.
  * @example
  * import { parseTable1Arguments } from "./table1_command";
  * const args = parseTable1Arguments(["--", "/tmp/fluid100", "--gd-cap", "5", "--seed=3"]);
@@ -57,30 +58,8 @@ const FLAGS = ["method", "batch", "seed", "estimator-cap", "gd-cap", "repeats", 
  */
 export function parseTable1Arguments(argv: readonly string[]): Table1Arguments {
   const where = "table1";
-  if (!Array.isArray(argv) || !argv.every((token) => typeof token === "string")) throw new PgValidationError(where, "argv", "an array of strings", argv);
-  const values = new Map<string, string>();
-  const positional: string[] = [];
-  for (let k = 0; k < argv.length; k++) {
-    const token = argv[k] as string;
-    if (token === "--") continue;
-    if (!token.startsWith("--")) {
-      positional.push(token);
-      continue;
-    }
-    const [name, inline] = token.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!(FLAGS as readonly string[]).includes(name)) {
-      const suggestion = closestName(name, FLAGS);
-      throw new PgValidationError(where, "flag", `one of ${FLAGS.map((f) => `--${f}`).join(", ")}`, token, suggestion === undefined ? undefined : `Did you mean "--${suggestion}"?`);
-    }
-    if (name === "help") {
-      values.set(name, "true");
-      continue;
-    }
-    const value = inline ?? argv[++k];
-    if (value === undefined || value.startsWith("--")) throw new PgValidationError(where, `--${name}`, "a value", value ?? "nothing");
-    values.set(name, value);
-  }
-  const help = values.has("help");
+  const { positional, values, switches } = parseCommandLine(where, argv, { values: VALUE_FLAGS, switches: ["help"], positional: true });
+  const help = switches.has("help");
   if (!help && positional.length !== 1) throw new PgValidationError(where, "<run-dir>", "one run directory (the --out of pg train fluid)", positional);
   const integer = (flag: string, fallback: number, allowZero = false): number => {
     const text = values.get(flag);

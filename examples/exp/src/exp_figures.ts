@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { PgShapeError, PgValidationError, requireKnownKeys, requirePositiveInteger, type OptionKeysCover } from "@pg/core";
+import { renderVegaLiteSvg } from "@pg/cli";
 import { EXP_METHODS } from "@pg/experiments";
 import { loadNetwork } from "@pg/nets";
 import type { TopLevelSpec } from "vega-lite";
@@ -190,14 +191,7 @@ export async function lineFigureSvg(options: LineFigureOptions): Promise<string>
       strokeDash: { field: "line", type: "nominal", scale: { domain, range: dashes }, legend: { title: null, labelLimit: 400 } },
     },
   };
-  // Loaded on first use: vega is large.
-  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
-  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderVegaLiteSvg(spec);
 }
 
 /** Options of {@link writeExpFigures}. */

@@ -27,7 +27,7 @@ export { saveTrainedNetwork, recoverTrainedNetwork, TRAINED_NETWORKS_DIRECTORY, 
 export { ProgressBar, formatProgress, formatDuration, formatNumber, type ProgressState } from "./progress";
 export { formatTable } from "./summary_table";
 export { smoothUniform, type SmoothUniformResult } from "./smooth_uniform";
-export { learningCurvesSvg, type LearningCurve, type LearningCurvesOptions, type LearningCurvesResult, type ReferenceLevel } from "./plot_learning_curves";
+export { learningCurvesSvg, renderVegaLiteSvg, type LearningCurve, type LearningCurvesOptions, type LearningCurvesResult, type ReferenceLevel } from "./plot_learning_curves";
 export { readMetricsCsv, type MetricsTable } from "./read_metrics_csv";
 export { plotRun, type PlotRunOptions, type PlotRunResult, type RunMetric } from "./plot_run";
 export { colormapColor, type ColormapName, type RgbColor } from "./colormap";

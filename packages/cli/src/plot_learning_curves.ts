@@ -286,8 +286,19 @@ function learningCurvesSpec(options: ResolvedLearningCurvesOptions, rows: readon
   };
 }
 
-/** Compiles a vega-lite spec and renders it headless to an SVG string (vega's 'none' renderer: no DOM, no canvas). */
-async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+/**
+ * Compiles a vega-lite specification and renders it headless to SVG text (vega's "none" renderer: no DOM, no canvas),
+ * as every figure of @pg/cli is drawn; vega is loaded on first use.
+ * @param spec - a vega-lite top-level specification.
+ * @returns the SVG document.
+ * @throws {@link PgValidationError} when `spec` is not an object.
+ * @example
+ * import { renderVegaLiteSvg } from "@pg/cli";
+ * const svg = await renderVegaLiteSvg({ data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] }, mark: "line", encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } } });
+ * console.log(svg.startsWith("<svg"), svg.includes("</svg>")); // true true
+ */
+export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) throw new PgValidationError("renderVegaLiteSvg", "spec", "a vega-lite specification (an object)", spec);
   // Loaded on first use: vega is large, and most imports of @pg/cli never draw a chart.
   const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });

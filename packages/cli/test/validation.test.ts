@@ -44,6 +44,7 @@ import {
   smoothUniform,
   summaryTable,
   verifyRun,
+  renderVegaLiteSvg,
   formatVerification,
   syncDirectory,
   writeCheckpoint,
@@ -132,6 +133,7 @@ const cases: BadInputCase[] = [
   { name: "resumeExperiment: misspelt option", call: () => resumeExperiment(temporary(), experiment(), { logg: () => undefined } as never), error: PgValidationError, where: "resumeExperiment", parameter: "options.logg" },
   { name: "readRunRecord: run.json not JSON", call: () => { const directory = temporary(); writeFileSync(join(directory, "run.json"), "{"); return readRunRecord(directory); }, error: PgValidationError, where: "readRunRecord", parameter: "run.json" },
   { name: "readRunRecord: another format", call: () => { const directory = temporary(); writeFileSync(join(directory, "run.json"), '{"format":"pg-run/0"}'); return readRunRecord(directory); }, error: PgValidationError, where: "readRunRecord", parameter: "run.json format" },
+  { name: "renderVegaLiteSvg: not a specification", call: () => renderVegaLiteSvg("line" as never), error: PgValidationError, where: "renderVegaLiteSvg", parameter: "spec" },
   // verifyRun, formatVerification
   { name: "verifyRun: no run there", call: () => verifyRun(temporary(), experiment(), { log: () => undefined }), error: PgValidationError, where: "verifyRun", parameter: "run directory" },
   { name: "verifyRun: zero rows", call: () => verifyRun(temporary(), experiment(), { rows: 0 }), error: PgValidationError, where: "verifyRun", parameter: "options.rows" },

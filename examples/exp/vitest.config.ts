@@ -11,5 +11,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     environment: "node",
     testTimeout: 300000,
+    // beforeAll trains a small run; on a busy 2-core machine that takes far longer than the 10 s default.
+    hookTimeout: 300000,
   },
 });

@@ -7,8 +7,8 @@ import type { SharedAllReduce } from "./shared_all_reduce";
  */
 export function crossReplicaSum(allReduce: SharedAllReduce): (values: tf.Tensor1D) => tf.Tensor1D {
   const op = tf.customGrad(((values: tf.Tensor1D) => ({
-    value: tf.tensor1d(Float32Array.from(allReduce.sum(values.dataSync()))),
-    gradFunc: (dy: tf.Tensor) => tf.tensor1d(Float32Array.from(allReduce.sum(dy.dataSync()))),
+    value: tf.tensor1d(new Float32Array(allReduce.sum(values.dataSync()))),
+    gradFunc: (dy: tf.Tensor) => tf.tensor1d(new Float32Array(allReduce.sum(dy.dataSync()))),
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (values) => op(values) as tf.Tensor1D;
 }

@@ -294,12 +294,12 @@ function sumGradients(network: tf.LayersModel, own: tf.NamedTensorMap, layout: S
   for (const w of network.trainableWeights) {
     const variable = w.read() as tf.Variable;
     const mine = own[variable.name] as tf.Tensor;
-    const total = Float64Array.from(mine.dataSync());
+    const total = new Float64Array(mine.dataSync());
     for (let r = 1; r < replicas; r++) {
       const block = (r - 1) * parameters + offset;
       for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (layout.parameterGradients[block + i] as number);
     }
-    summed[variable.name] = tf.tensor(Float32Array.from(total), mine.shape, "float32");
+    summed[variable.name] = tf.tensor(new Float32Array(total), mine.shape, "float32");
     mine.dispose();
     offset += total.length;
   }

@@ -1,4 +1,5 @@
 import { SharedAllReduce } from "./shared_all_reduce";
+import { waitForCounter } from "./wait_for_counter";
 
 /** Indices of the control words shared by the replicas of a data-parallel engine. */
 export const CONTROL = {
@@ -100,11 +101,8 @@ export function replicaRows(batch: number, replicas: number, replica: number): {
 
 /** Blocks until `control[index]` reaches at least `target`, or a worker reports failure (then throws its message). */
 export function waitAtLeast(layout: SharedLayout, index: number, target: number): void {
-  for (let seen = Atomics.load(layout.control, index); seen < target; seen = Atomics.load(layout.control, index)) {
-    Atomics.wait(layout.control, index, seen, 200);
-    const failure = failureOf(layout);
-    if (failure !== undefined) throw new Error(failure);
-  }
+  const failure = waitForCounter(layout.control, index, target, () => failureOf(layout));
+  if (failure !== undefined) throw new Error(failure);
 }
 
 /** The failure message a worker left in shared memory, if any. */

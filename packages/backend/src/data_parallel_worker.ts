@@ -53,14 +53,14 @@ async function main(setup: WorkerSetup): Promise<void> {
           offset += v.size;
         }
       });
-      const input = tf.tensor(Float32Array.from(layout.input.subarray(start * inputSize, end * inputSize)), [rows, ...setup.inputShape], "float32");
+      const input = tf.tensor(new Float32Array(layout.input.subarray(start * inputSize, end * inputSize)), [rows, ...setup.inputShape], "float32");
       const { value, grads } = tf.variableGrads(() => {
         const x = network.apply(input, { training: true }) as tf.Tensor;
         layout.prediction.set(x.dataSync(), start * outputSize);
         Atomics.add(layout.control, CONTROL.predictionsWritten, 1);
         Atomics.notify(layout.control, CONTROL.predictionsWritten);
         waitAtLeast(layout, CONTROL.gradientWritten, generation);
-        const g = tf.tensor(Float32Array.from(layout.gradient.subarray(start * outputSize, end * outputSize)), x.shape, "float32");
+        const g = tf.tensor(new Float32Array(layout.gradient.subarray(start * outputSize, end * outputSize)), x.shape, "float32");
         return tf.sum(tf.mul(x, g)) as tf.Scalar;
       }, variables);
       const block = (setup.replica - 1) * setup.sizes.parameters;

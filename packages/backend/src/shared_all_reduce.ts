@@ -1,3 +1,5 @@
+import { waitForCounter } from "./wait_for_counter";
+
 /**
  * A synchronous all-reduce (sum) among replicas on one SharedArrayBuffer, for data-parallel training. Every
  * replica calls {@link SharedAllReduce.sum} the same number of times in the same order (the network graph is the
@@ -71,10 +73,7 @@ export class SharedAllReduce {
       Atomics.notify(this.counter, 0);
       return;
     }
-    for (let seen = Atomics.load(this.counter, 0); seen < target; seen = Atomics.load(this.counter, 0)) {
-      Atomics.wait(this.counter, 0, seen, 200);
-      const reason = this.aborted();
-      if (reason !== undefined) throw new Error(`all-reduce abandoned: ${reason}`);
-    }
+    const reason = waitForCounter(this.counter, 0, target, this.aborted);
+    if (reason !== undefined) throw new Error(`all-reduce abandoned: ${reason}`);
   }
 }

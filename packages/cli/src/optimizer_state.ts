@@ -26,7 +26,7 @@ export interface OptimizerState {
 
 function toTensorRecord(name: string, tensor: tf.Tensor): OptimizerTensor {
   const dtype = tensor.dtype === "int32" ? "int32" : "float32";
-  const values = dtype === "int32" ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync());
+  const values = dtype === "int32" ? new Int32Array(tensor.dataSync()) : new Float32Array(tensor.dataSync());
   return { name, shape: [...tensor.shape], dtype, values };
 }
 

@@ -20,7 +20,8 @@ import { requireShape, shapeSize } from "./validate";
  */
 export function tensorToFloat64(tensor: tf.Tensor): Float64Array {
   if (!(tensor instanceof tf.Tensor)) throw new PgValidationError("tensorToFloat64", "tensor", "a tf.Tensor", tensor);
-  return Float64Array.from(tensor.dataSync() as Float32Array);
+  // The constructor converts element types natively; Float64Array.from(Float32Array) iterates, ~60× slower.
+  return new Float64Array(tensor.dataSync() as Float32Array);
 }
 
 /**
@@ -44,7 +45,7 @@ export function float64ToTensor(values: Float64Array, shape: readonly number[]):
   if (values.length !== size) {
     throw new PgShapeError("float64ToTensor", "values", `length ${shape.join(" × ")} = ${size}`, values);
   }
-  return tf.tensor(Float32Array.from(values), [...shape], "float32");
+  return tf.tensor(new Float32Array(values), [...shape], "float32");
 }
 
 /**

@@ -286,14 +286,16 @@ def main():
         return loss.item() / case["batch"]  # batch mean of 0.5·‖out − target‖², as the bench's loss
 
     warmup_count = 0
-    warmup_start = time.perf_counter()
+    warmup_start = None
     timed = []
-    # The rule of src/step_schedule.ts: counts AND seconds, warm-up first.
-    while warmup_count < args.warmup or time.perf_counter() - warmup_start < args.warmup_seconds:
+    # The rule of src/step_schedule.ts: counts AND seconds, warm-up first, its seconds counted after the first step.
+    while warmup_count < args.warmup or warmup_start is None or time.perf_counter() - warmup_start < args.warmup_seconds:
         start = time.perf_counter()
         loss = step()
         milliseconds = (time.perf_counter() - start) * 1000
         warmup_count += 1
+        if warmup_start is None:
+            warmup_start = time.perf_counter()
         emit({"type": "step", "step": dict({"phase": "warmup", "milliseconds": milliseconds}, **({} if loss is None else {"loss": loss}))})
     timed_seconds = 0.0
     while len(timed) < args.repeats or timed_seconds < args.timed_seconds:

@@ -202,14 +202,20 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
     let timedSteps = 0;
     let timedSeconds = 0;
     let step = 1;
-    const warmupStart = performance.now();
+    // Warm-up seconds count from the end of the first step: it carries one-time costs (kernel compilation, the first
+    // allocations) that would otherwise use up the warm-up of a slow case before its later steps have settled.
+    let warmupStart: number | undefined;
     for (; ; step++) {
-      const phase = nextPhase(spec, { warmupSteps, warmupElapsedSeconds: (performance.now() - warmupStart) / 1000, timedSteps, timedSeconds });
+      const warmupElapsedSeconds = warmupStart === undefined ? 0 : (performance.now() - warmupStart) / 1000;
+      const phase = nextPhase(spec, { warmupSteps, warmupElapsedSeconds, timedSteps, timedSeconds });
       if (phase === "done") break;
       const start = performance.now();
       const loss = await runStep(step);
       const timing: StepTiming = { phase, milliseconds: performance.now() - start, ...(loss === undefined ? {} : { loss }) };
-      if (phase === "warmup") warmupSteps++;
+      if (phase === "warmup") {
+        warmupSteps++;
+        warmupStart ??= performance.now();
+      }
       else {
         timedSteps++;
         timedSeconds += timing.milliseconds / 1000;

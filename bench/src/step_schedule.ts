@@ -5,7 +5,7 @@
 export interface StepSchedule {
   /** At least this many warm-up steps. */
   readonly warmup: number;
-  /** Warm-up lasts at least this many seconds of wall time, from the start of the first warm-up step. */
+  /** Warm-up lasts at least this many seconds of wall time after the first warm-up step (which carries one-time costs). */
   readonly warmupSeconds: number;
   /** At least this many timed steps. */
   readonly repeats: number;
@@ -16,7 +16,7 @@ export interface StepSchedule {
 /** Where a run stands: steps done in each phase and their seconds. */
 export interface StepProgress {
   readonly warmupSteps: number;
-  /** Wall time since the first warm-up step started. */
+  /** Wall time since the first warm-up step ended (0 before it has). */
   readonly warmupElapsedSeconds: number;
   readonly timedSteps: number;
   /** Sum of the timed steps' times. */

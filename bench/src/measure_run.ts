@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { dataParallel, initBackend, type DataParallelEngine } from "@pg/backend";
-import { backprop, initScheme, scheme, shapeSize, trainStep, type Batch, type Physics, type SchemeState } from "@pg/core";
+import { adam, backprop, initScheme, scheme, shapeSize, trainStep, type Batch, type Physics, type SchemeState } from "@pg/core";
 import { countParameters } from "@pg/nets";
 import { allocatorVariablesOf } from "./allocator";
 import type { BenchBackend } from "./bench_options";
@@ -153,7 +153,7 @@ export async function measureRun(spec: RunSpec, callbacks: MeasureRunCallbacks =
         replicas: spec.replicas,
         backend: spec.backend,
       });
-      optimizer = tf.train.adam(1e-3);
+      optimizer = adam(1e-3);
     } else {
       input = tf.tensor(Float32Array.from(batch.input), [benchCase.batch, ...benchCase.inputShape], "float32");
     }

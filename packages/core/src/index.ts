@@ -80,5 +80,6 @@ export {
   type TrainOptions,
   type TrainResult,
 } from "./training";
+export { adam } from "./adam";
 export { batchMeanL1 } from "./metrics";
 export { RunningAverage, median, type RunningAverageState } from "./running_average";

@@ -8,6 +8,7 @@ import {
   PgShapeError,
   PgValidationError,
   RunningAverage,
+  adam,
   applyScheme,
   backprop,
   batchMeanL1,
@@ -262,6 +263,13 @@ const cases: BadInputCase[] = [
   { name: "RunningAverage.restore: a negative count", call: () => RunningAverage.restore({ window: 2, values: new Float64Array(2), count: -1, sum: 0 }), error: V, where: "RunningAverage.restore", parameter: "state.count" },
   { name: "median: NaN", call: () => median([1, Number.NaN]), error: V, where: "median", parameter: "values[1]" },
   { name: "median: a string", call: () => median("1,2" as never), error: V, where: "median", parameter: "values" },
+
+  // adam.ts
+  { name: "adam: learning rate 0", call: () => adam(0), error: V, where: "adam", parameter: "learningRate" },
+  { name: "adam: learning rate NaN", call: () => adam(Number.NaN), error: V, where: "adam", parameter: "learningRate" },
+  { name: "adam: beta1 = 1", call: () => adam(1e-3, 1), error: V, where: "adam", parameter: "beta1" },
+  { name: "adam: beta2 a string", call: () => adam(1e-3, 0.9, "0.999" as never), error: V, where: "adam", parameter: "beta2" },
+  { name: "adam: epsilon negative", call: () => adam(1e-3, 0.9, 0.999, -1e-8), error: V, where: "adam", parameter: "epsilon" },
 
   // @pg/core/testing
   { name: "testRandom: a negative seed", call: () => testRandom(-1), error: V, where: "testRandom", parameter: "seed" },

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError, PgValidationError, backprop, physical, requireKnownKeys, requirePositive, scheme, supervised, type Batch, type OptionKeysCover } from "@pg/core";
+import { PgShapeError, PgValidationError, adam as adamOptimizer, backprop, physical, requireKnownKeys, requirePositive, scheme, supervised, type Batch, type OptionKeysCover } from "@pg/core";
 import { uniformSampler } from "@pg/data";
 import { mlp } from "@pg/nets";
 import { expPhysics, type ExpPhysics } from "@pg/physics-toys";
@@ -163,7 +163,7 @@ export function expExperiment(options: ExpExperimentOptions = {}): ExpExperiment
           return { optimizer: sgd(), scheme: scheme(backprop<ExpPhysics>()) };
         case "adjoint-adam":
           // The published constants β1 0.9, β2 0.999, ε 1e-8 (tfjs's default ε differs).
-          return { optimizer: tf.train.adam(adamLearningRate, 0.9, 0.999, 1e-8), scheme: scheme(backprop<ExpPhysics>()) };
+          return { optimizer: adamOptimizer(adamLearningRate, 0.9, 0.999, 1e-8), scheme: scheme(backprop<ExpPhysics>()) };
         case "ground-truth":
           return { optimizer: sgd(), scheme: scheme(supervised<ExpPhysics>()), prepareBatch: withLabels };
         case "newton":

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError, PgValidationError, backprop, closestName, physical, requireKnownKeys, requirePositiveInteger, scheme, type Batch, type OptionKeysCover } from "@pg/core";
+import { PgShapeError, PgValidationError, adam as adamOptimizer, backprop, closestName, physical, requireKnownKeys, requirePositiveInteger, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { unet } from "@pg/nets";
 import {
   FLUID_GRID,
@@ -23,7 +23,7 @@ export const FLUID_METHODS = ["adam", "pg-inverse"] as const;
 
 /** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 and its fluid learning rate 0.005 (App. B.5). */
 function adam(): tf.Optimizer {
-  return tf.train.adam(0.005, 0.9, 0.999, 1e-8);
+  return adamOptimizer(0.005, 0.9, 0.999, 1e-8);
 }
 
 /** A fluid batch: the physics carries m₀; v₀* rides along for the x-space error. */

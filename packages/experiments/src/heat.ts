@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, batchMeanL1, physical, requireKnownKeys, scheme, type Batch, type OptionKeysCover } from "@pg/core";
+import { PgValidationError, adam as adamOptimizer, backprop, batchMeanL1, physical, requireKnownKeys, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { heatRectangles } from "@pg/data";
 import { unet } from "@pg/nets";
 import { heatInverse, heatPhysics, meanFix, type HeatPhysics } from "@pg/physics-heat";
@@ -16,7 +16,7 @@ export const HEAT_SHAPE: readonly [number, number] = [64, 64];
 
 /** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 and its heat learning rate 1e-3, for every heat method. */
 function adam(): tf.Optimizer {
-  return tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+  return adamOptimizer(1e-3, 0.9, 0.999, 1e-8);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, batchMeanL1, closestName, physical, requireKnownKeys, requirePositive, requirePositiveInteger, scheme, type Batch, type OptionKeysCover } from "@pg/core";
+import { PgValidationError, adam as adamOptimizer, backprop, batchMeanL1, closestName, physical, requireKnownKeys, requirePositive, requirePositiveInteger, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { poissonBatch } from "@pg/data";
 import { unet } from "@pg/nets";
 import { poissonInverse, poissonPhysics, type PoissonPhysics, type PoissonWarning } from "@pg/physics-poisson";
@@ -105,7 +105,7 @@ export interface PoissonExperiment extends ExperimentDefinition<PoissonPhysics> 
 
 /** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 (tfjs's default ε differs). */
 function adam(learningRate: number): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+  return adamOptimizer(learningRate, 0.9, 0.999, 1e-8);
 }
 
 const ADAM_LEARNING_RATE = 1e-3;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgValidationError, backprop, clipByValue, physical, requireKnownKeys, requirePositive, scheme, supervised, type Batch, type OptionKeysCover } from "@pg/core";
+import { PgValidationError, adam as adamOptimizer, backprop, clipByValue, physical, requireKnownKeys, requirePositive, scheme, supervised, type Batch, type OptionKeysCover } from "@pg/core";
 import { uniformSampler } from "@pg/data";
 import { mlp } from "@pg/nets";
 import { sinPhysics, sinTargets, type SinPhysics } from "@pg/physics-toys";
@@ -12,7 +12,7 @@ export const SIN_METHODS = ["adam", "supervised", "pg-inverse", "pg-newton", "pg
 
 /** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 (tfjs's default ε differs). */
 function adam(learningRate: number): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+  return adamOptimizer(learningRate, 0.9, 0.999, 1e-8);
 }
 
 /** The guess from which the supervised labels are computed (Fig. 9, "supervised learning with x₀ = 1"). */

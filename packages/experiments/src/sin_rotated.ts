@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   PgShapeError,
   PgValidationError,
+  adam as adamOptimizer,
   backprop,
   firstNonFinite,
   physical,
@@ -292,7 +293,7 @@ export function sinRotatedExperiment(options: SinRotatedExperimentOptions = {}):
   if (typeof angle !== "number" || !Number.isFinite(angle)) throw new PgValidationError(where, "options.angle", "a finite number of degrees", angle);
   const physics = rotatedSinPhysics({ illConditioning, angle });
   const targets = uniformSampler({ low: -1, high: 1 });
-  const adam = (): tf.Optimizer => tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+  const adam = (): tf.Optimizer => adamOptimizer(1e-3, 0.9, 0.999, 1e-8);
   return {
     name: "sin-rotated",
     description: SIN_ROTATED_DESCRIPTION,

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { PgShapeError, PgValidationError, backprop, closestName, requireKnownKeys, requirePositive, scheme, type Batch, type OptionKeysCover } from "@pg/core";
+import { PgShapeError, PgValidationError, adam as adamOptimizer, backprop, closestName, requireKnownKeys, requirePositive, scheme, type Batch, type OptionKeysCover } from "@pg/core";
 import { WAVE_PACKET_DATA, WAVE_PACKET_SAMPLES, wavePackets } from "@pg/data";
 import { WAVE_CNN_INITIALIZATIONS, waveCnn, type WaveCnnInitialization } from "@pg/nets";
 import { wavePacketPhysics, type WavePacketPhysics } from "@pg/physics-toys";
@@ -17,7 +17,7 @@ export const WAVE_PACKET_AVERAGE_WINDOW = 10;
 
 /** Adam with the paper's constants β1 0.9, β2 0.999, ε 1e-8 (tfjs's default ε differs). */
 function adam(learningRate: number): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
+  return adamOptimizer(learningRate, 0.9, 0.999, 1e-8);
 }
 
 /** A training batch that also carries the ground truth (ξ₀, A), so the errors can be measured against it. */

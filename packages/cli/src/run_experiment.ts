@@ -780,7 +780,9 @@ export async function resumeExperiment<P extends Physics>(directory: string, def
       log,
       progress: options.progress,
       interrupt,
-      record: { ...record, sessions: [...record.sessions, session] },
+      // A session still marked running ended without saying so (killed, or a second Ctrl-C): it holds no lock any
+      // more, and its run continues from the last checkpoint, so it counts as interrupted.
+      record: { ...record, sessions: [...record.sessions.map((s) => (s.status === "running" ? { ...s, status: "interrupted" as const } : s)), session] },
       methods,
     };
     log(`${definition.name}: resuming ${directory}${current === undefined ? " (every method has finished)" : ` at ${current}, after iteration ${fromIteration}`}; ${record.replicas === 1 ? "one process" : `${record.replicas} replicas`} as recorded`);

@@ -389,6 +389,8 @@ describe("pg resume", () => {
       expect(line).toMatch(new RegExp(`^pg resume: taking over a stale lock: process ${child.pid} \\(pg train .*\\) is no longer running$`));
       expect(existsSync(join(out, LOCK_FILE)), "the resumed run releases the lock it took over").toBe(false);
       expectReferenceResult(out, reference, `stale lock, killed at adam step ${target}`);
+      const sessions = readJson<RunRecord>(join(out, "run.json")).sessions;
+      expect(sessions.map((s) => s.status), "the killed session is recorded as interrupted").toEqual(["interrupted", "done"]);
     },
     LONG_TEST_MILLISECONDS,
   );

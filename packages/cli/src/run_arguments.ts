@@ -1,5 +1,6 @@
 import { closestName, PgValidationError, requireNonNegativeInteger, requirePositiveInteger } from "@pg/core";
 import { requireRunArgumentSpec, type RunArgumentSpec, type RunArguments } from "@pg/experiments";
+import { parseCommandLine } from "./command_line";
 
 /** The run contract's flags plus the runner's own: `--force` and `--checkpoint-every`. */
 export interface TrainArguments extends RunArguments {
@@ -12,15 +13,15 @@ export interface TrainArguments extends RunArguments {
 /** Steps between checkpoints when `--checkpoint-every` is not given. */
 export const DEFAULT_CHECKPOINT_EVERY = 100;
 
-const FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "replicas", "checkpoint-every", "force"] as const;
-/** Flags that take no value. */
-const SWITCHES: readonly string[] = ["force"];
+/** Flags that take a value; `--force` is the one that takes none. */
+const VALUE_FLAGS = ["iterations", "batch", "seed", "methods", "out", "backend", "replicas", "checkpoint-every"] as const;
 
 /**
- * Parses the run contract's flags (`--flag value` or `--flag=value`, `--force` alone); every flag is optional.
+ * Parses the run contract's flags (`--flag value` or `--flag=value`, `--force` alone) with {@link parseCommandLine};
+ * every flag is optional and given at most once.
  * @throws {@link PgValidationError} naming the flag, what it accepts and what was given (unknown flag or method, with
- * the closest known one suggested; iterations, batch or checkpoint-every ≤ 0, a seed that is not a non-negative
- * integer); naming `argv` when it is not an array of strings, and `spec.<field>` for a spec whose name, known methods
+ * the closest known one suggested; a flag given twice; iterations, batch or checkpoint-every ≤ 0, a seed that is not a
+ * non-negative integer); naming `argv` when it is not an array of strings, and `spec.<field>` for a spec whose name, known methods
  * or defaults are not valid (see `requireRunArgumentSpec` of @pg/experiments).
  * @example
  * import { parseRunArguments } from "@pg/cli";
@@ -40,33 +41,11 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
     throw new PgValidationError("parseRunArguments", "argv", "an array of strings (the flags, e.g. process.argv.slice(2))", argv);
   }
   const where = spec.name;
-  const hint = (typed: string, known: readonly string[], prefix = ""): string | undefined => {
+  const hint = (typed: string, known: readonly string[]): string | undefined => {
     const suggestion = closestName(typed, known);
-    return suggestion === undefined ? undefined : `Did you mean "${prefix}${suggestion}"?`;
+    return suggestion === undefined ? undefined : `Did you mean "${suggestion}"?`;
   };
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] as string;
-    if (token === "--") continue;
-    if (!token.startsWith("--")) {
-      throw new PgValidationError(where, "arguments", `flags of the form --name value (${FLAGS.map((f) => `--${f}`).join(", ")})`, token);
-    }
-    const eq = token.indexOf("=");
-    const flag = eq >= 0 ? token.slice(2, eq) : token.slice(2);
-    if (!(FLAGS as readonly string[]).includes(flag)) {
-      throw new PgValidationError(where, "flag", `one of ${FLAGS.map((f) => `--${f}`).join(", ")}`, `--${flag}`, hint(flag, FLAGS, "--"));
-    }
-    if (SWITCHES.includes(flag)) {
-      if (eq >= 0) throw new PgValidationError(where, `--${flag}`, "given without a value", token);
-      values.set(flag, "true");
-      continue;
-    }
-    const value = eq >= 0 ? token.slice(eq + 1) : argv[++i];
-    if (value === undefined || value.startsWith("--")) {
-      throw new PgValidationError(where, `--${flag}`, "followed by a value", value ?? "nothing");
-    }
-    values.set(flag, value);
-  }
+  const { values, switches } = parseCommandLine(where, argv, { values: VALUE_FLAGS, switches: ["force"] });
   const integer = (flag: string, fallback: number, positive: boolean): number => {
     const text = values.get(flag);
     if (text === undefined) return fallback;
@@ -94,7 +73,7 @@ export function parseRunArguments(argv: readonly string[], spec: RunArgumentSpec
     out: values.get("out") ?? spec.defaults.out,
     backend: values.get("backend"),
     replicas: values.has("replicas") ? integer("replicas", 1, true) : undefined,
-    force: values.has("force"),
+    force: switches.has("force"),
     checkpointEvery: integer("checkpoint-every", DEFAULT_CHECKPOINT_EVERY, true),
   };
 }

@@ -37,7 +37,8 @@ describe("parseRunArguments", () => {
     expect(() => parseRunArguments(["--methods", "sgd"], spec)).toThrow('demo: --methods must be a comma-separated list of "adam", "pg", "supervised"; received "sgd".');
     expect(() => parseRunArguments(["--methods", ","], spec)).toThrow(/--methods must be a comma-separated list/);
     expect(() => parseRunArguments(["--iterations"], spec)).toThrow('demo: --iterations must be followed by a value; received "nothing".');
-    expect(() => parseRunArguments(["fast"], spec)).toThrow(/demo: arguments must be flags of the form --name value/);
+    expect(() => parseRunArguments(["fast"], spec)).toThrow(/^demo: flag must be one of --iterations, --batch, .*; received "fast"\.$/);
+    expect(() => parseRunArguments(["--seed", "1", "--seed=2"], spec)).toThrow('demo: --seed must be given once; received "2". It was already "1".');
   });
 });
 

@@ -125,17 +125,27 @@ export function defaultReplicas(parameters: number, batch: number, freeCores = a
   return Math.max(1, Math.min(free, Math.floor(batch / 8)));
 }
 
+/** Node options a worker needs to load modules as the parent does (and takes: V8 options would make it refuse). */
+const MODULE_OPTIONS = /^(--conditions|-C|--import|--require|-r|--loader|--experimental-loader)(=|$)/;
+
 /**
- * The worker script beside this module and its Node options. From sources (tests, examples) a small bootstrap
- * registers the TypeScript loader in the worker and the source condition resolves workspace packages as in the
- * parent; built packages start the compiled worker directly.
+ * The worker script beside this module and its Node options. Built packages start the compiled worker and inherit
+ * the parent's options (passing them explicitly fails on V8 options such as --max-old-space-size). From sources
+ * (tests, examples) a small bootstrap registers the TypeScript loader in the worker, and the worker gets the parent's
+ * module-loading options plus the source condition, so workspace packages resolve as in the parent.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
+function workerEntry(): { url: URL; execArgv?: string[] } {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return { url: new URL("./data_parallel_worker.js", here), execArgv: [...process.execArgv] };
-  const execArgv = [...process.execArgv];
-  if (!execArgv.some((a) => a.includes("@pg/source"))) execArgv.push("--conditions=@pg/source");
-  return { url: new URL("./data_parallel_worker_source.mjs", here), execArgv };
+  if (!here.endsWith(".ts")) return { url: new URL("./data_parallel_worker.js", here) };
+  const url = new URL("./data_parallel_worker_source.mjs", here);
+  const parent = process.execArgv;
+  if (parent.some((a) => a.includes("@pg/source"))) return { url };
+  const execArgv: string[] = [];
+  parent.forEach((option, index) => {
+    const match = MODULE_OPTIONS.exec(option);
+    if (match !== null) execArgv.push(option, ...(match[2] === "" && index + 1 < parent.length ? [parent[index + 1] as string] : []));
+  });
+  return { url, execArgv: [...execArgv, "--conditions=@pg/source"] };
 }
 
 /**
@@ -200,7 +210,7 @@ export async function dataParallel(options: DataParallelOptions): Promise<DataPa
   for (let replica = 1; replica < replicas; replica++) {
     const setup: WorkerSetup = { replica, sizes, buffers, config, backend, inputShape: [...inputShape] };
     const entry = workerEntry();
-    const worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv });
+    const worker = new Worker(entry.url, { workerData: setup, ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }) });
     worker.on("error", (error) => reportFailure(layout, `data-parallel worker ${replica}: ${error.message}`));
     workers.push(worker);
   }

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backprop, computeNetworkGradients, physical, scheme, trainStep, type Batch, type InverseSolver, type Physics } from "@pg/core";
 import { relativeDifference } from "@pg/core/testing";
@@ -92,6 +94,14 @@ describe("dataParallel", () => {
     expect(result.x).toHaveLength(6 * 256);
     expect(result.metrics.reasons).toEqual({ exact: 6 });
   }, 300_000);
+
+  it("starts its workers in a process run with a V8 option (which a worker refuses when it is passed on)", () => {
+    const script = fileURLToPath(new URL("./fixtures/replicas_with_v8_option.mjs", import.meta.url));
+    const run = spawnSync(process.execPath, ["--max-old-space-size=4096", "--conditions=@pg/source", "--import", "tsx", script], { encoding: "utf8", timeout: 120_000 });
+    expect(run.stderr).not.toContain("ERR_WORKER_INVALID_EXEC_ARGV");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^loss \d/m);
+  });
 
   it("refuses a batch smaller than the replica count or larger than maxBatch", () => {
     expect(() => engine.computeNetworkGradients({ network: model, scheme: scheme(backprop()), physics: identity, batch: batchOf(9, 0), step: 1 })).toThrow(

@@ -40,6 +40,13 @@ export interface BenchOptions {
    * few thousand steps in some processes (2.2 → 1.6 ms after ~3 s). @defaultValue 3
    */
   readonly warmupSeconds: number;
+  /**
+   * Every case's runs are repeated this many times, one round after another (odd rounds in plan order, even rounds
+   * reversed), and each ratio — replicas, backends, allocator modes, ours ÷ the peer — is taken within a round and
+   * summarised by its median over the rounds. A shared machine's speed drifts by tens of percent from minute to
+   * minute; runs seconds apart see the same drift, and the reversed order cancels a steady trend. @defaultValue 1
+   */
+  readonly rounds: number;
   /** Case names to run (`--cases unet-b32,mlp-b1000`); `undefined` runs every case. */
   readonly cases: readonly string[] | undefined;
   /** Backends to run on. @defaultValue ['wasm', 'cpu'] */
@@ -94,6 +101,7 @@ export const DEFAULT_QUIET_LOAD_WAIT_SECONDS = 120;
 
 const VALUE_FLAGS = [
   "repeats",
+  "rounds",
   "timed-seconds",
   "warmup",
   "warmup-seconds",
@@ -123,6 +131,7 @@ prints a table and writes every step to a JSON file.
   --timed-seconds S        timed steps add up to at least S seconds (default 0.5)
   --warmup N               at least N untimed steps first (default 2)
   --warmup-seconds S       warm-up lasts at least S seconds (default 3)
+  --rounds N               repeat every case's runs N times, alternating; ratios per round, then their median (default 1)
   --run-seconds S          wall-time limit of one run (default 600)
   --include-slow           also the U-net training cases on cpu (minutes per step)
   --profile                one extra step with every kernel timed, printed by kernel
@@ -219,6 +228,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const repeatsText = values.get("repeats");
   const warmupText = values.get("warmup");
+  const roundsText = values.get("rounds");
   const secondsText = values.get("run-seconds");
   const backendsText = values.get("backends");
   const backends = backendsText === undefined ? BENCH_BACKENDS : listOf("backends", backendsText);
@@ -247,6 +257,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     timedSeconds: timedSecondsText === undefined ? 0.5 : decimalOf("timed-seconds", timedSecondsText, true),
     warmup: warmupText === undefined ? 2 : requireNonNegativeInteger(WHERE, "--warmup", integerOf(warmupText)),
     warmupSeconds: warmupSecondsText === undefined ? DEFAULT_WARMUP_SECONDS : decimalOf("warmup-seconds", warmupSecondsText, true),
+    rounds: roundsText === undefined ? 1 : requirePositiveInteger(WHERE, "--rounds", integerOf(roundsText)),
     cases: casesText === undefined ? undefined : listOf("cases", casesText),
     backends: [...new Set(backends as BenchBackend[])],
     includeSlow: switches.has("include-slow"),

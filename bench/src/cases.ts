@@ -126,6 +126,8 @@ export interface BenchRun {
   readonly skipReason?: string;
   /** A run that only happens with `--include-slow`; it gets the longer wall-time limit. */
   readonly isSlow: boolean;
+  /** Which repetition of the case's runs this is, from 1 (`--rounds`); ratios pair runs of the same round. */
+  readonly round: number;
 }
 
 /** The allocator modes `--allocator` selects, in run order. */
@@ -137,24 +139,30 @@ export function allocatorModesOf(choice: AllocatorChoice): readonly AllocatorMod
  * Every run of the selected cases, in the order they execute. For each case and each replica count (1 and `cores`
  * for training cases that can be split, else 1), for each allocator mode (`default` before `tuned`): ours on each
  * selected backend, then the peer (when `peer` is set) with as many threads as ours had replicas. Ours and the peer
- * thus alternate closely, so a change in the machine's load affects both. Slow runs are listed as skipped unless
+ * thus alternate closely, so a change in the machine's load affects both. With `rounds` > 1 each case's runs repeat
+ * that many times before the next case, every even round in reverse order (1 replica, 2, 2, 1, 1, 2, …), so a
+ * steady drift of the machine's speed favours neither side of a ratio. Slow runs are listed as skipped unless
  * `includeSlow`.
  * @throws {@link PgValidationError} for an unknown case name.
  */
-export function planRuns(options: Pick<BenchOptions, "cases" | "backends" | "includeSlow" | "peer" | "allocator">, cores: number): BenchRun[] {
+export function planRuns(options: Pick<BenchOptions, "cases" | "backends" | "includeSlow" | "peer" | "allocator" | "rounds">, cores: number): BenchRun[] {
   const cases = options.cases === undefined ? BENCH_CASES : options.cases.map(benchCaseNamed);
   const runs: BenchRun[] = [];
   for (const benchCase of cases) {
-    const replicaCounts = benchCase.isSplittable && cores > 1 ? [1, cores] : [1];
-    for (const replicas of replicaCounts) {
-      for (const allocator of allocatorModesOf(options.allocator)) {
-        for (const backend of options.backends) {
-          const isSlow = benchCase.slow?.backends.includes(backend) ?? false;
-          const skip = isSlow && !options.includeSlow ? { skipReason: benchCase.slow?.note ?? "skipped (slow)" } : {};
-          runs.push({ caseName: benchCase.name, side: "ours", backend, replicas, allocator, isSlow, ...skip });
+    for (let round = 1; round <= options.rounds; round++) {
+      const roundRuns: BenchRun[] = [];
+      const replicaCounts = benchCase.isSplittable && cores > 1 ? [1, cores] : [1];
+      for (const replicas of replicaCounts) {
+        for (const allocator of allocatorModesOf(options.allocator)) {
+          for (const backend of options.backends) {
+            const isSlow = benchCase.slow?.backends.includes(backend) ?? false;
+            const skip = isSlow && !options.includeSlow ? { skipReason: benchCase.slow?.note ?? "skipped (slow)" } : {};
+            roundRuns.push({ caseName: benchCase.name, side: "ours", backend, replicas, allocator, isSlow, round, ...skip });
+          }
+          if (options.peer !== undefined) roundRuns.push({ caseName: benchCase.name, side: "peer", backend: options.peer, replicas, allocator, isSlow: false, round });
         }
-        if (options.peer !== undefined) runs.push({ caseName: benchCase.name, side: "peer", backend: options.peer, replicas, allocator, isSlow: false });
       }
+      runs.push(...(round % 2 === 0 ? roundRuns.reverse() : roundRuns));
     }
   }
   return runs;

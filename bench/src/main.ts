@@ -32,14 +32,18 @@ import {
   formatComparisonTable,
   formatMilliseconds,
   formatProfiles,
+  formatRoundSummaries,
   formatSpeedups,
   formatTable,
   measuredRecord,
   peerComparisons,
+  peerRatiosAcrossRounds,
   replicaSpeedups,
   skippedRecord,
+  speedupsAcrossRounds,
   type BenchRecord,
   type PeerComparison,
+  type RoundSummary,
   type Speedup,
 } from "./report";
 import { runIsolated } from "./run_isolated";
@@ -70,6 +74,13 @@ interface BenchResults {
   readonly records: readonly BenchRecord[];
   readonly comparisons: readonly PeerComparison[];
   readonly speedups: { readonly replicas: readonly Speedup[]; readonly backends: readonly Speedup[]; readonly allocator: readonly Speedup[] };
+  /** Each ratio's median over the rounds (`--rounds`; with one round, the ratios themselves). */
+  readonly acrossRounds: {
+    readonly replicas: readonly RoundSummary[];
+    readonly backends: readonly RoundSummary[];
+    readonly allocator: readonly RoundSummary[];
+    readonly peer: readonly RoundSummary[];
+  };
 }
 
 function progress(text: string): void {
@@ -85,9 +96,9 @@ function writeResults(path: string, results: BenchResults): void {
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-function labelOf(run: BenchRun): string {
+function labelOf(run: BenchRun, rounds: number): string {
   const count = run.side === "peer" ? `${run.replicas} thread${run.replicas === 1 ? "" : "s"}` : `${run.replicas} replica${run.replicas === 1 ? "" : "s"}`;
-  return `${run.caseName} on ${run.backend}, ${count}, malloc ${run.allocator}`;
+  return `${run.caseName} on ${run.backend}, ${count}, malloc ${run.allocator}${rounds > 1 ? `, round ${run.round} of ${rounds}` : ""}`;
 }
 
 /** Prints a run's steps as they come, at most about one line a second (a small case times hundreds of steps). */
@@ -151,7 +162,10 @@ async function main(): Promise<number> {
   const runs = planRuns({ ...options, peer: peerPython === undefined ? undefined : options.peer }, machine.cores);
   const start = loadAverage();
   const records: BenchRecord[] = [];
-  const resultsOf = (end: LoadAverage | null): BenchResults => ({
+  const resultsOf = (end: LoadAverage | null): BenchResults => {
+    const comparisons = peerComparisons(records);
+    const speedups = { replicas: replicaSpeedups(records), backends: backendSpeedups(records), allocator: allocatorSpeedups(records) };
+    return {
     command: ["pnpm bench", ...argv].join(" "),
     machine,
     loadAverage: { start, end },
@@ -163,6 +177,10 @@ async function main(): Promise<number> {
       (options.quietLoad === undefined
         ? "The 1-minute load average is recorded before each run."
         : `Before each run, up to ${options.quietLoadWaitSeconds} s of waiting for the 1-minute load average to fall below ${options.quietLoad}.`) +
+      (options.rounds > 1
+        ? ` ${options.rounds} rounds: each case's runs repeated one round after another, even rounds in reverse order; every ratio is taken ` +
+          "within a round (acrossRounds: its median, minimum and maximum over the rounds)."
+        : "") +
       (options.profile
         ? " --profile: each of our runs takes one extra step after its timed ones with every kernel of the calling thread (replica 0) " +
           "timed; it is not a timed step (records[].profile)."
@@ -174,15 +192,22 @@ async function main(): Promise<number> {
     ceilingGflopsPerCore: options.ceilingGflops,
     peer,
     records,
-    comparisons: peerComparisons(records),
-    speedups: { replicas: replicaSpeedups(records), backends: backendSpeedups(records), allocator: allocatorSpeedups(records) },
-  });
+    comparisons,
+    speedups,
+    acrossRounds: {
+      replicas: speedupsAcrossRounds(speedups.replicas),
+      backends: speedupsAcrossRounds(speedups.backends),
+      allocator: speedupsAcrossRounds(speedups.allocator),
+      peer: peerRatiosAcrossRounds(comparisons),
+    },
+    };
+  };
 
   progress(`pnpm bench: ${runs.length} runs on ${machine.cpuModel} (${machine.cores} cores), Node ${machine.node}, tfjs ${machine.tfjs}, native kernels ${machine.nativeKernels}`);
   progress(`load average at start: ${start.procLoadavg ?? start.minutes1To15.join(" ")}`);
   for (const [index, run] of runs.entries()) {
     const benchCase = benchCaseNamed(run.caseName);
-    const label = `[${index + 1}/${runs.length}] ${labelOf(run)}`;
+    const label = `[${index + 1}/${runs.length}] ${labelOf(run, options.rounds)}`;
     if (run.skipReason !== undefined) {
       progress(`${label}: ${run.skipReason}`);
       records.push(skippedRecord(run, benchCase, run.skipReason));
@@ -238,6 +263,11 @@ async function main(): Promise<number> {
   out.write(`Backends (median on cpu ÷ median on wasm):\n${formatSpeedups(results.speedups.backends)}\n\n`);
   if (results.speedups.allocator.length > 0) {
     out.write(`Allocator (median with glibc's default ÷ median tuned):\n${formatSpeedups(results.speedups.allocator)}\n\n`);
+  }
+  if (options.rounds > 1) {
+    const { replicas, backends, allocator, peer: versusPeer } = results.acrossRounds;
+    out.write(`Across ${options.rounds} rounds (each ratio taken within a round; its median over the rounds, range, and every round's):\n`);
+    out.write(`${formatRoundSummaries([...versusPeer, ...replicas, ...backends, ...allocator])}\n\n`);
   }
   out.write(`results: ${options.out}\n`);
   const isPeerBroken = peer?.networkCheck?.ok === false;

@@ -42,6 +42,8 @@ export interface BenchRecord {
   /** Data-parallel replicas (ours) or torch threads (peer). */
   readonly replicas: number;
   readonly allocator: AllocatorMode;
+  /** The repetition of the case's runs (`--rounds`), from 1; ratios pair records of the same round. */
+  readonly round: number;
   /** The allocator variables the run's process reported seeing (else those it was given); empty for `default`. */
   readonly allocatorVariables: Readonly<Record<string, string>>;
   readonly batch: number;
@@ -200,6 +202,7 @@ function identityOf(run: BenchRun, benchCase: BenchCase) {
     replicas: run.replicas,
     allocator: run.allocator,
     batch: benchCase.batch,
+    round: run.round,
   };
 }
 
@@ -211,6 +214,8 @@ export interface Speedup {
   readonly baselineMs: number;
   readonly improvedMs: number;
   readonly speedup: number;
+  /** The round both runs belong to (`--rounds`). */
+  readonly round: number;
 }
 
 function isUsable(record: BenchRecord): record is BenchRecord & { medianMsPerStep: number } {
@@ -224,12 +229,12 @@ function isUsable(record: BenchRecord): record is BenchRecord & { medianMsPerSte
 export function replicaSpeedups(records: readonly BenchRecord[]): Speedup[] {
   const speedups: Speedup[] = [];
   for (const one of records.filter((r) => r.kind === "training" && r.replicas === 1 && isUsable(r))) {
-    const same = (r: BenchRecord) => r.case === one.case && r.backend === one.backend && r.allocator === one.allocator;
+    const same = (r: BenchRecord) => r.case === one.case && r.backend === one.backend && r.allocator === one.allocator && r.round === one.round;
     for (const many of records.filter((r) => same(r) && r.replicas > 1 && isUsable(r))) {
       const baselineMs = one.medianMsPerStep as number;
       const improvedMs = many.medianMsPerStep as number;
       const unit = one.side === "peer" ? "threads" : "replicas";
-      speedups.push({ case: one.case, comparison: `${one.backend}, ${one.allocator}: ${many.replicas} ${unit} over 1`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
+      speedups.push({ case: one.case, comparison: `${one.backend}, ${one.allocator}: ${many.replicas} ${unit} over 1`, baselineMs, improvedMs, speedup: baselineMs / improvedMs, round: one.round });
     }
   }
   return speedups;
@@ -239,11 +244,11 @@ export function replicaSpeedups(records: readonly BenchRecord[]): Speedup[] {
 export function backendSpeedups(records: readonly BenchRecord[]): Speedup[] {
   const speedups: Speedup[] = [];
   for (const wasm of records.filter((r) => r.backend === "wasm" && r.replicas === 1 && isUsable(r))) {
-    const cpu = records.find((r) => r.case === wasm.case && r.backend === "cpu" && r.replicas === 1 && r.allocator === wasm.allocator && isUsable(r));
+    const cpu = records.find((r) => r.case === wasm.case && r.backend === "cpu" && r.replicas === 1 && r.allocator === wasm.allocator && r.round === wasm.round && isUsable(r));
     if (cpu === undefined) continue;
     const baselineMs = cpu.medianMsPerStep as number;
     const improvedMs = wasm.medianMsPerStep as number;
-    speedups.push({ case: wasm.case, comparison: `1 replica, ${wasm.allocator}: wasm over cpu`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
+    speedups.push({ case: wasm.case, comparison: `1 replica, ${wasm.allocator}: wasm over cpu`, baselineMs, improvedMs, speedup: baselineMs / improvedMs, round: wasm.round });
   }
   return speedups;
 }
@@ -253,13 +258,13 @@ export function allocatorSpeedups(records: readonly BenchRecord[]): Speedup[] {
   const speedups: Speedup[] = [];
   for (const tuned of records.filter((r) => r.allocator === "tuned" && isUsable(r))) {
     const shipped = records.find(
-      (r) => r.case === tuned.case && r.backend === tuned.backend && r.replicas === tuned.replicas && r.allocator === "default" && isUsable(r),
+      (r) => r.case === tuned.case && r.backend === tuned.backend && r.replicas === tuned.replicas && r.allocator === "default" && r.round === tuned.round && isUsable(r),
     );
     if (shipped === undefined) continue;
     const unit = tuned.side === "peer" ? (tuned.replicas === 1 ? "thread" : "threads") : tuned.replicas === 1 ? "replica" : "replicas";
     const baselineMs = shipped.medianMsPerStep as number;
     const improvedMs = tuned.medianMsPerStep as number;
-    speedups.push({ case: tuned.case, comparison: `${tuned.backend}, ${tuned.replicas} ${unit}: tuned over default`, baselineMs, improvedMs, speedup: baselineMs / improvedMs });
+    speedups.push({ case: tuned.case, comparison: `${tuned.backend}, ${tuned.replicas} ${unit}: tuned over default`, baselineMs, improvedMs, speedup: baselineMs / improvedMs, round: tuned.round });
   }
   return speedups;
 }
@@ -284,6 +289,8 @@ export interface PeerComparison {
   readonly peerGflopPerSecond: number | null;
   /** oursMs ÷ peerMs: > 1 means ours is slower. */
   readonly ratio: number | null;
+  /** The round both runs belong to (`--rounds`). */
+  readonly round: number;
 }
 
 /**
@@ -293,7 +300,7 @@ export interface PeerComparison {
 export function peerComparisons(records: readonly BenchRecord[]): PeerComparison[] {
   const comparisons: PeerComparison[] = [];
   for (const ours of records.filter((r) => r.side === "ours" && r.status !== "skipped")) {
-    const peer = records.find((r) => r.side === "peer" && r.case === ours.case && r.replicas === ours.replicas && r.allocator === ours.allocator);
+    const peer = records.find((r) => r.side === "peer" && r.case === ours.case && r.replicas === ours.replicas && r.allocator === ours.allocator && r.round === ours.round);
     if (peer === undefined) continue;
     const oursMs = isUsable(ours) ? ours.medianMsPerStep : null;
     const peerMs = isUsable(peer) ? peer.medianMsPerStep : null;
@@ -310,12 +317,78 @@ export function peerComparisons(records: readonly BenchRecord[]): PeerComparison
       peerLoad: peer.load?.atStart ?? null,
       peerGflopPerSecond: peer.gflopPerSecond,
       ratio: oursMs === null || peerMs === null ? null : oursMs / peerMs,
+      round: ours.round,
     });
   }
   return comparisons;
 }
 
 /** Milliseconds with about three significant digits. */
+/** One ratio over the rounds of a `--rounds` run: its value in each round and their median, minimum and maximum. */
+export interface RoundSummary {
+  readonly case: string;
+  /** As in {@link Speedup.comparison}, or e.g. "wasm, 2 replicas, tuned: ours ÷ torch". */
+  readonly comparison: string;
+  /** The ratio of each round that measured both runs, in round order. */
+  readonly ratios: readonly number[];
+  /** The rounds those ratios come from. */
+  readonly rounds: readonly number[];
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Groups per-round ratios by case and comparison (in order of first appearance) and summarises each group. */
+function summarizeRounds(items: readonly { case: string; comparison: string; round: number; ratio: number | null }[]): RoundSummary[] {
+  const groups = new Map<string, { case: string; comparison: string; ratios: number[]; rounds: number[] }>();
+  for (const item of items) {
+    if (item.ratio === null) continue;
+    const key = `${item.case}\u0000${item.comparison}`;
+    const group = groups.get(key) ?? { case: item.case, comparison: item.comparison, ratios: [], rounds: [] };
+    group.ratios.push(item.ratio);
+    group.rounds.push(item.round);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({ ...g, median: median(g.ratios) as number, min: Math.min(...g.ratios), max: Math.max(...g.ratios) }));
+}
+
+/**
+ * The median over the rounds of each within-round speed-up ({@link replicaSpeedups}, {@link backendSpeedups},
+ * {@link allocatorSpeedups}): a ratio of two runs seconds apart, so the machine's drift between rounds cancels.
+ */
+export function speedupsAcrossRounds(speedups: readonly Speedup[]): RoundSummary[] {
+  return summarizeRounds(speedups.map((s) => ({ case: s.case, comparison: s.comparison, round: s.round, ratio: s.speedup })));
+}
+
+/** The median over the rounds of ours ÷ the peer for each case, backend, replica count and allocator mode. */
+export function peerRatiosAcrossRounds(comparisons: readonly PeerComparison[]): RoundSummary[] {
+  return summarizeRounds(
+    comparisons.map((c) => ({
+      case: c.case,
+      comparison: `${c.backend}, ${c.replicas} replica${c.replicas === 1 ? "" : "s"}, ${c.allocator}: ours ÷ torch`,
+      round: c.round,
+      ratio: c.ratio,
+    })),
+  );
+}
+
+/**
+ * The summaries as indented lines, e.g.
+ * `unet-b128  wasm, tuned: 2 replicas over 1  median 1.72× of 7 rounds (1.60–1.85): 1.70 1.75 1.60 …`.
+ */
+export function formatRoundSummaries(summaries: readonly RoundSummary[]): string {
+  if (summaries.length === 0) return "  (none: a comparison needs both runs measured in a round)";
+  const caseWidth = Math.max(...summaries.map((s) => s.case.length));
+  const comparisonWidth = Math.max(...summaries.map((s) => s.comparison.length));
+  return summaries
+    .map((s) => {
+      const count = `${s.ratios.length} round${s.ratios.length === 1 ? "" : "s"}`;
+      const each = s.ratios.map((r) => r.toFixed(2)).join(" ");
+      return `  ${s.case.padEnd(caseWidth)}  ${s.comparison.padEnd(comparisonWidth)}  median ${s.median.toFixed(2)}× of ${count} (${s.min.toFixed(2)}–${s.max.toFixed(2)}): ${each}`;
+    })
+    .join("\n");
+}
+
 export function formatMilliseconds(ms: number): string {
   if (ms >= 100) return ms.toFixed(0);
   if (ms >= 10) return ms.toFixed(1);
@@ -358,6 +431,17 @@ function formatShare(share: number | null): string {
   return share === null ? "–" : `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
 }
 
+/** Whether any of `items` comes from a second or later round, i.e. the tables need a round column. */
+function hasRounds(items: readonly { round: number }[]): boolean {
+  return items.some((item) => item.round > 1);
+}
+
+/** `header` and `rows` with a leading round column when the run had rounds. */
+function withRounds<T extends { round: number }>(items: readonly T[], header: readonly string[], rows: readonly (readonly string[])[]): [readonly string[], (readonly string[])[]] {
+  if (!hasRounds(items)) return [header, [...rows]];
+  return [["round", ...header], rows.map((row, i) => [String(items[i]?.round), ...row])];
+}
+
 /** Aligns `rows` under `header`; the columns in `numeric` are right-aligned. */
 function alignedTable(header: readonly string[], numeric: ReadonlySet<string>, rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, column) => Math.max(h.length, ...rows.map((row) => (row[column] as string).length)));
@@ -375,7 +459,7 @@ function alignedTable(header: readonly string[], numeric: ReadonlySet<string>, r
 
 const HEADER = ["case", "backend", "R", "malloc", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling", "timed steps (ms)", "note"] as const;
 /** Columns printed right-aligned (numbers). */
-const NUMERIC = new Set<string>(["R", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling"]);
+const NUMERIC = new Set<string>(["round", "R", "batch", "ms/step", "load", "ms/sample", "GFLOP/s", "% ceiling"]);
 
 /**
  * Every record as a row of an aligned text table: median ms per step with the 1-minute load average at the run's
@@ -399,11 +483,12 @@ export function formatTable(records: readonly BenchRecord[]): string {
     formatSteps(r.samplesMs),
     noteOf(r),
   ]);
-  return alignedTable(HEADER, NUMERIC, rows);
+  const [header, body] = withRounds(records, HEADER, rows);
+  return alignedTable(header, NUMERIC, body);
 }
 
 const COMPARISON_HEADER = ["case", "ours", "R", "malloc", "ours ms", "load", "GFLOP/s", "% ceiling", "torch ms", "load ", "ours ÷ torch"] as const;
-const COMPARISON_NUMERIC = new Set<string>(["R", "ours ms", "load", "GFLOP/s", "% ceiling", "torch ms", "load ", "ours ÷ torch"]);
+const COMPARISON_NUMERIC = new Set<string>(["round", "R", "ours ms", "load", "GFLOP/s", "% ceiling", "torch ms", "load ", "ours ÷ torch"]);
 
 /**
  * The comparisons with the peer as an aligned table: per case, backend, replicas (= torch threads) and allocator
@@ -426,7 +511,8 @@ export function formatComparisonTable(comparisons: readonly PeerComparison[]): s
     formatLoad(c.peerLoad),
     c.ratio === null ? dash : `${c.ratio.toFixed(2)}×`,
   ]);
-  return alignedTable(COMPARISON_HEADER, COMPARISON_NUMERIC, rows);
+  const [header, body] = withRounds(comparisons, COMPARISON_HEADER, rows);
+  return alignedTable(header, COMPARISON_NUMERIC, body);
 }
 
 /** The speedups as indented lines, e.g. `unet-b32  wasm: 2 replicas over 1  1234 → 700 ms  1.76×`. */
@@ -434,10 +520,12 @@ export function formatSpeedups(speedups: readonly Speedup[]): string {
   if (speedups.length === 0) return "  (none: a comparison needs both runs measured)";
   const caseWidth = Math.max(...speedups.map((s) => s.case.length));
   const comparisonWidth = Math.max(...speedups.map((s) => s.comparison.length));
+  const rounds = hasRounds(speedups);
   return speedups
     .map((s) => {
       const times = `${formatMilliseconds(s.baselineMs)} → ${formatMilliseconds(s.improvedMs)} ms`;
-      return `  ${s.case.padEnd(caseWidth)}  ${s.comparison.padEnd(comparisonWidth)}  ${times.padStart(22)}  ${s.speedup.toFixed(2)}×`;
+      const round = rounds ? `round ${String(s.round).padEnd(3)} ` : "";
+      return `  ${round}${s.case.padEnd(caseWidth)}  ${s.comparison.padEnd(comparisonWidth)}  ${times.padStart(22)}  ${s.speedup.toFixed(2)}×`;
     })
     .join("\n");
 }

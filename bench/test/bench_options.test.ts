@@ -23,6 +23,9 @@ describe("parseBenchOptions", () => {
     expect(options.quietLoad).toBeUndefined();
     expect(options.quietLoadWaitSeconds).toBe(120);
     expect([options.warmup, options.warmupSeconds, options.repeats, options.timedSeconds]).toEqual([2, 3, 5, 0.5]);
+    expect(options.rounds).toBe(1);
+    expect(parseBenchOptions(["--rounds", "7"]).rounds).toBe(7);
+    expect(parseBenchOptions(["--rounds=3"]).rounds).toBe(3);
     expect(options.ceilingGflops).toBe(WASM_CEILING_GFLOPS_PER_CORE);
     expect(WASM_CEILING_GFLOPS_PER_CORE).toBe(56);
   });
@@ -85,6 +88,7 @@ describe("parseBenchOptions", () => {
     [["--warmup-seconds", "1s"], "--warmup-seconds", "a number ≥ 0", '"1s"'],
     [["--timed-seconds", "-0.5"], "--timed-seconds", "a number ≥ 0", '"-0.5"'],
     [["--ceiling-gflops", "0"], "--ceiling-gflops", "a number > 0", '"0"'],
+    [["--rounds", "0"], "--rounds", "integer", "0"],
     [["--peer-python", "/usr/bin/python3"], "--peer-python", "given together with --peer torch", "/usr/bin/python3"],
     [["--peer"], "--peer", "followed by a value", "nothing"],
     [["--profile=yes"], "--profile", "given without a value", "yes"],
@@ -118,7 +122,7 @@ describe("--help", () => {
       // A listed flag is known to the parser: it fails on its value, never as an unknown flag.
       expect(() => parseBenchOptions([flag as string, "x"])).not.toThrow(/flag must be one of/);
     }
-    expect(flags.length).toBe(17);
+    expect(flags.length).toBe(18);
     for (const c of BENCH_CASES) expect(BENCH_USAGE).toContain(c.name);
   });
 });

@@ -47,4 +47,21 @@ describe("planRuns", () => {
     const runs = planRuns(parseBenchOptions(["--cases", "unet-b32", "--backends", "wasm", "--allocator", "both"]), 1);
     expect(runs.map(short)).toEqual(["unet-b32 wasm 1 default", "unet-b32 wasm 1 tuned"]);
   });
+
+  it("--rounds repeats each case's runs before the next case, every even round reversed", () => {
+    const options = parseBenchOptions(["--cases", "unet-b128,mlp-b1000", "--backends", "wasm", "--rounds", "3"]);
+    const runs = planRuns(options, 2);
+    expect(runs.map((r) => `${short(r)} r${r.round}`)).toEqual([
+      "unet-b128 wasm 1 tuned r1",
+      "unet-b128 wasm 2 tuned r1",
+      "unet-b128 wasm 2 tuned r2",
+      "unet-b128 wasm 1 tuned r2",
+      "unet-b128 wasm 1 tuned r3",
+      "unet-b128 wasm 2 tuned r3",
+      "mlp-b1000 wasm 1 tuned r1",
+      "mlp-b1000 wasm 1 tuned r2",
+      "mlp-b1000 wasm 1 tuned r3",
+    ]);
+    expect(planRuns(parseBenchOptions(["--cases", "mlp-b1000", "--backends", "wasm"]), 2).map((r) => r.round)).toEqual([1]);
+  });
 });

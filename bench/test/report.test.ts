@@ -8,13 +8,17 @@ import {
   formatComparisonTable,
   formatProfileTable,
   formatProfiles,
+  formatRoundSummaries,
+  formatSpeedups,
   formatSteps,
   formatTable,
   measuredRecord,
   peerComparisons,
+  peerRatiosAcrossRounds,
   replicaSpeedups,
   runProfileOf,
   skippedRecord,
+  speedupsAcrossRounds,
   type BenchRecord,
 } from "../src/report";
 import type { IsolatedRunResult } from "../src/run_isolated";
@@ -28,7 +32,7 @@ function load(atStart: number): RunLoad {
 }
 
 /** A measured run whose timed steps are `samplesMs`. */
-function record(run: Omit<BenchRun, "caseName" | "isSlow">, samplesMs: readonly number[], loadAtStart = 0.5, extra: Partial<IsolatedRunResult> = {}): BenchRecord {
+function record(run: Omit<BenchRun, "caseName" | "isSlow" | "round"> & { round?: number }, samplesMs: readonly number[], loadAtStart = 0.5, extra: Partial<IsolatedRunResult> = {}): BenchRecord {
   const result: IsolatedRunResult = {
     ...extra,
     setup: { tfjsBackend: run.backend, parameters: 37_697, forwardFlopsPerSample: 106_889_216, flopsPerStep: UNET_STEP_FLOPS, setupSeconds: 1 },
@@ -36,7 +40,7 @@ function record(run: Omit<BenchRun, "caseName" | "isSlow">, samplesMs: readonly 
     residentMegabytes: 500,
     wallSeconds: 20,
   };
-  const full: BenchRun = { caseName: UNET.name, isSlow: false, ...run };
+  const full: BenchRun = { caseName: UNET.name, isSlow: false, round: 1, ...run };
   return measuredRecord(full, UNET, result, { load: load(loadAtStart), loadAverageAtStart: [loadAtStart, 0, 0], allocatorVariables: {}, ceilingGflops: 56 });
 }
 
@@ -76,7 +80,7 @@ describe("peerComparisons", () => {
   });
 
   it("leaves out skipped runs of ours and has no ratio when the peer has no time", () => {
-    const skipped = skippedRecord({ caseName: UNET.name, side: "ours", backend: "cpu", replicas: 1, allocator: "tuned", isSlow: true }, UNET, "slow");
+    const skipped = skippedRecord({ caseName: UNET.name, side: "ours", backend: "cpu", replicas: 1, allocator: "tuned", isSlow: true, round: 1 }, UNET, "slow");
     const failedPeer = { ...(RECORDS[3] as BenchRecord), status: "failed" as const, medianMsPerStep: null, samplesMs: [] };
     const comparisons = peerComparisons([RECORDS[2] as BenchRecord, skipped, failedPeer]);
     expect(comparisons).toHaveLength(1);
@@ -108,6 +112,56 @@ describe("speed-ups", () => {
       ["wasm, 1 replica: tuned over default", 3000 / 2050],
       ["torch, 1 thread: tuned over default", 1],
     ]);
+  });
+});
+
+describe("rounds", () => {
+  /** Three rounds of 1 and 2 replicas and the peer with 2 threads; the machine slows by half in round 2. */
+  const ROUNDS: BenchRecord[] = [1, 2, 3].flatMap((round) => {
+    const slow = round === 2 ? 1.5 : 1;
+    return [
+      record({ side: "ours", backend: "wasm", replicas: 1, allocator: "tuned", round }, [1000 * slow]),
+      record({ side: "ours", backend: "wasm", replicas: 2, allocator: "tuned", round }, [(500 + 50 * round) * slow]),
+      record({ side: "peer", backend: "torch", replicas: 2, allocator: "tuned", round }, [250 * slow]),
+    ];
+  });
+
+  it("pairs runs of the same round only and takes the median of the per-round ratios", () => {
+    const speedups = replicaSpeedups(ROUNDS);
+    expect(speedups.map((s) => [s.round, s.baselineMs, s.improvedMs])).toEqual([
+      [1, 1000, 550],
+      [2, 1500, 900],
+      [3, 1000, 650],
+    ]);
+    const [summary] = speedupsAcrossRounds(speedups);
+    expect(summary?.ratios).toEqual([1000 / 550, 1500 / 900, 1000 / 650]);
+    expect(summary?.rounds).toEqual([1, 2, 3]);
+    expect(summary?.median).toBeCloseTo(1500 / 900, 12);
+    expect([summary?.min, summary?.max]).toEqual([1000 / 650, 1000 / 550]);
+    // the slow round moves both of its runs, not the ratio: pooling all steps would give 1000 / 650 instead
+    const [peer] = peerRatiosAcrossRounds(peerComparisons(ROUNDS));
+    expect(peer?.comparison).toBe("wasm, 2 replicas, tuned: ours ÷ torch");
+    expect(peer?.ratios).toEqual([2.2, 2.4, 2.6]);
+    expect(peer?.median).toBeCloseTo(2.4, 12);
+  });
+
+  it("leaves out a round whose pair is incomplete", () => {
+    const failed = { ...(ROUNDS[4] as BenchRecord), status: "failed" as const, medianMsPerStep: null, samplesMs: [] };
+    const [summary] = speedupsAcrossRounds(replicaSpeedups([...ROUNDS.slice(0, 4), failed, ...ROUNDS.slice(5)]));
+    expect(summary?.rounds).toEqual([1, 3]);
+    expect(summary?.median).toBeCloseTo((1000 / 550 + 1000 / 650) / 2, 12);
+  });
+
+  it("prints a round column and per-round lines only when there are rounds", () => {
+    expect(formatTable(ROUNDS).split("\n")[0]).toMatch(/^round\s+case\s+backend/);
+    expect(formatTable(ROUNDS).split("\n")[6]).toMatch(/^\s*2\s+unet-b32\s+wasm\s+2\s+tuned/);
+    expect(formatTable(RECORDS).split("\n")[0]).toMatch(/^case\s+backend/);
+    expect(formatComparisonTable(peerComparisons(ROUNDS)).split("\n")[0]).toMatch(/^round\s+case\s+ours/);
+    expect(formatSpeedups(replicaSpeedups(ROUNDS)).split("\n")[1]).toMatch(/^ {2}round 2\s+unet-b32\s+wasm, tuned: 2 replicas over 1\s+1500 → 900 ms\s+1\.67×$/);
+    expect(formatSpeedups(replicaSpeedups(RECORDS))).not.toContain("round");
+    const printed = formatRoundSummaries(speedupsAcrossRounds(replicaSpeedups(ROUNDS)));
+    expect(printed).toBe("  unet-b32  wasm, tuned: 2 replicas over 1  median 1.67× of 3 rounds (1.54–1.82): 1.82 1.67 1.54");
+    expect(formatRoundSummaries([])).toContain("none");
   });
 });
 

@@ -132,6 +132,28 @@ describe("trainStep", () => {
   });
 });
 
+describe("trainStep with an engine", () => {
+  it("an engine that passes trainStep's options on is not checked a second time; changed options are checked", () => {
+    let shapeReads = 0;
+    const base = sinOfLinear();
+    const physics = Object.defineProperty({ ...base }, "yShape", { get: () => (shapeReads++, base.yShape) }) as typeof base;
+    const common = { optimizer: tf.train.sgd(0.1), scheme: scheme(backprop()), physics, batch: batchOf(4), step: 1 };
+    const alone = trainStep({ ...common, network: network(6) });
+    const readsAlone = shapeReads;
+    shapeReads = 0;
+    const passOn = { computeNetworkGradients: (options: Parameters<typeof computeNetworkGradients>[0]) => computeNetworkGradients(options) };
+    const viaEngine = trainStep({ ...common, network: network(6), engine: passOn });
+    expect(viaEngine.metrics.loss).toBe(alone.metrics.loss);
+    expect(shapeReads).toBe(readsAlone);
+    // a called computeNetworkGradients checks again, and so does an engine that hands on other options
+    shapeReads = 0;
+    computeNetworkGradients({ ...common, network: network(6) });
+    expect(shapeReads).toBeGreaterThan(0);
+    const changed = { computeNetworkGradients: (options: Parameters<typeof computeNetworkGradients>[0]) => computeNetworkGradients({ ...options, step: 0 }) };
+    expect(() => trainStep({ ...common, network: network(6), engine: changed })).toThrow(/computeNetworkGradients: step must be a positive integer/);
+  });
+});
+
 describe("train", () => {
   it("reports every step, then onEnd, and refuses iterations ≤ 0", async () => {
     const physics = sinOfLinear();

@@ -231,8 +231,8 @@ export async function dataParallel(options: DataParallelOptions): Promise<DataPa
         throw new PgValidationError("dataParallel.computeNetworkGradients", "batch", `between ${replicas} and maxBatch = ${maxBatch} examples`, batch);
       }
       generation++;
-      publishStep(layout, options.network, step.batch.input, batch, generation);
       const own = replicaRows(batch, replicas, 0);
+      publishStep(layout, options.network, step.batch.input.subarray(own.end * sizes.inputSize, batch * sizes.inputSize), own.end * sizes.inputSize, batch, generation);
       let result: NetworkGradients;
       try {
         result = computeNetworkGradients(step, {
@@ -243,7 +243,8 @@ export async function dataParallel(options: DataParallelOptions): Promise<DataPa
           return Float64Array.from(layout.prediction.subarray(0, batch * sizes.outputSize));
         },
         scatter(gradient) {
-          layout.gradient.set(gradient, 0);
+          // Only the workers' rows: this replica keeps its own.
+          layout.gradient.set(gradient.subarray(own.end * sizes.outputSize), own.end * sizes.outputSize);
           Atomics.store(layout.control, CONTROL.gradientWritten, generation);
           Atomics.notify(layout.control, CONTROL.gradientWritten);
           return gradient.subarray(own.start * sizes.outputSize, own.end * sizes.outputSize);
@@ -281,15 +282,18 @@ async function waitForReady(layout: SharedLayout, workers: number): Promise<void
   }
 }
 
-/** Writes the weights and the batch input, resets the per-step counters and starts the step for the workers. */
-function publishStep(layout: SharedLayout, network: tf.LayersModel, input: Float64Array, batch: number, generation: number): void {
+/**
+ * Writes the weights and the workers' rows of the batch input (`workerInput`, from offset `inputOffset`), resets the
+ * per-step counters and starts the step for the workers.
+ */
+function publishStep(layout: SharedLayout, network: tf.LayersModel, workerInput: Float64Array, inputOffset: number, batch: number, generation: number): void {
   let offset = 0;
   for (const w of network.trainableWeights) {
     const values = w.read().dataSync() as Float32Array;
     layout.weights.set(values, offset);
     offset += values.length;
   }
-  layout.input.set(input, 0);
+  layout.input.set(workerInput, inputOffset);
   Atomics.store(layout.control, CONTROL.predictionsWritten, 0);
   Atomics.store(layout.control, CONTROL.gradientsWritten, 0);
   Atomics.store(layout.control, CONTROL.batch, batch);

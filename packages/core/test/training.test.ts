@@ -13,6 +13,7 @@ import {
   train,
   trainStep,
   type Batch,
+  type GradientEngine,
   type InverseSolver,
   type StepReport,
 } from "../src/index";
@@ -141,7 +142,7 @@ describe("trainStep with an engine", () => {
     const alone = trainStep({ ...common, network: network(6) });
     const readsAlone = shapeReads;
     shapeReads = 0;
-    const passOn = { computeNetworkGradients: (options: Parameters<typeof computeNetworkGradients>[0]) => computeNetworkGradients(options) };
+    const passOn: GradientEngine = { computeNetworkGradients: (options) => computeNetworkGradients(options) };
     const viaEngine = trainStep({ ...common, network: network(6), engine: passOn });
     expect(viaEngine.metrics.loss).toBe(alone.metrics.loss);
     expect(shapeReads).toBe(readsAlone);
@@ -149,7 +150,7 @@ describe("trainStep with an engine", () => {
     shapeReads = 0;
     computeNetworkGradients({ ...common, network: network(6) });
     expect(shapeReads).toBeGreaterThan(0);
-    const changed = { computeNetworkGradients: (options: Parameters<typeof computeNetworkGradients>[0]) => computeNetworkGradients({ ...options, step: 0 }) };
+    const changed: GradientEngine = { computeNetworkGradients: (options) => computeNetworkGradients({ ...options, step: 0 }) };
     expect(() => trainStep({ ...common, network: network(6), engine: changed })).toThrow(/computeNetworkGradients: step must be a positive integer/);
   });
 });

@@ -407,7 +407,6 @@ export function trainStep<P extends Physics>(options: TrainStepOptions<P>): Step
   return updateNetwork(where, options, checked);
 }
 
-/** The gradients of a checked step, from the engine if one is given, then the optimizer update. */
 /** The engine's gradients of a step whose options were checked as `checked`. */
 function engineGradients<P extends Physics>(engine: GradientEngine, options: TrainStepOptions<P>, checked: CheckedStep<P>): NetworkGradients {
   checkedForEngine.set(options, checked);
@@ -418,6 +417,7 @@ function engineGradients<P extends Physics>(engine: GradientEngine, options: Tra
   }
 }
 
+/** The gradients of a checked step, from the engine if one is given, then the optimizer update. */
 function updateNetwork<P extends Physics>(where: string, options: TrainStepOptions<P>, checked: CheckedStep<P>): StepResult {
   const { grads, ...result } = options.engine === undefined ? networkGradients(where, options, checked) : engineGradients(options.engine, options, checked);
   options.optimizer.applyGradients(grads);

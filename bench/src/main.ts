@@ -166,40 +166,40 @@ async function main(): Promise<number> {
     const comparisons = peerComparisons(records);
     const speedups = { replicas: replicaSpeedups(records), backends: backendSpeedups(records), allocator: allocatorSpeedups(records) };
     return {
-    command: ["pnpm bench", ...argv].join(" "),
-    machine,
-    loadAverage: { start, end },
-    options,
-    protocol:
-      `Warm-up: at least ${options.warmup} untimed steps and ${options.warmupSeconds} s; then at least ${options.repeats} timed steps adding up ` +
-      `to at least ${options.timedSeconds} s; the median of the timed steps is reported (performance.now around the step, ended by awaiting ` +
-      "the updated weights / the output data; the peer: time.perf_counter around the step). Every run in a fresh child process. " +
-      (options.quietLoad === undefined
-        ? "The 1-minute load average is recorded before each run."
-        : `Before each run, up to ${options.quietLoadWaitSeconds} s of waiting for the 1-minute load average to fall below ${options.quietLoad}.`) +
-      (options.rounds > 1
-        ? ` ${options.rounds} rounds: each case's runs repeated one round after another, even rounds in reverse order; every ratio is taken ` +
-          "within a round (acrossRounds: its median, minimum and maximum over the rounds)."
-        : "") +
-      (options.profile
-        ? " --profile: each of our runs takes one extra step after its timed ones with every kernel of the calling thread (replica 0) " +
-          "timed; it is not a timed step (records[].profile)."
-        : ""),
-    flopCounting:
-      `Conv2D 2·outH·outW·kh·kw·cin·cout and Dense 2·in·out per sample, from the model's layers; training = ${TRAINING_FLOP_FACTOR}× forward. ` +
-      "Batch norm, activations, pooling, upsampling, concatenation, biases and Adam are not counted. The peer counts its Conv2d/Linear the same way.",
-    allocatorSettings: { tuned: ALLOCATOR_SETTINGS, default: "glibc's own settings: both variables removed from the run's environment" },
-    ceilingGflopsPerCore: options.ceilingGflops,
-    peer,
-    records,
-    comparisons,
-    speedups,
-    acrossRounds: {
-      replicas: speedupsAcrossRounds(speedups.replicas),
-      backends: speedupsAcrossRounds(speedups.backends),
-      allocator: speedupsAcrossRounds(speedups.allocator),
-      peer: peerRatiosAcrossRounds(comparisons),
-    },
+      command: ["pnpm bench", ...argv].join(" "),
+      machine,
+      loadAverage: { start, end },
+      options,
+      protocol:
+        `Warm-up: at least ${options.warmup} untimed steps and ${options.warmupSeconds} s; then at least ${options.repeats} timed steps adding up ` +
+        `to at least ${options.timedSeconds} s; the median of the timed steps is reported (performance.now around the step, ended by awaiting ` +
+        "the updated weights / the output data; the peer: time.perf_counter around the step). Every run in a fresh child process. " +
+        (options.quietLoad === undefined
+          ? "The 1-minute load average is recorded before each run."
+          : `Before each run, up to ${options.quietLoadWaitSeconds} s of waiting for the 1-minute load average to fall below ${options.quietLoad}.`) +
+        (options.rounds > 1
+          ? ` ${options.rounds} rounds: each case's runs repeated one round after another, even rounds in reverse order; every ratio is taken ` +
+            "within a round (acrossRounds: its median, minimum and maximum over the rounds)."
+          : "") +
+        (options.profile
+          ? " --profile: each of our runs takes one extra step after its timed ones with every kernel of the calling thread (replica 0) " +
+            "timed; it is not a timed step (records[].profile)."
+          : ""),
+      flopCounting:
+        `Conv2D 2·outH·outW·kh·kw·cin·cout and Dense 2·in·out per sample, from the model's layers; training = ${TRAINING_FLOP_FACTOR}× forward. ` +
+        "Batch norm, activations, pooling, upsampling, concatenation, biases and Adam are not counted. The peer counts its Conv2d/Linear the same way.",
+      allocatorSettings: { tuned: ALLOCATOR_SETTINGS, default: "glibc's own settings: both variables removed from the run's environment" },
+      ceilingGflopsPerCore: options.ceilingGflops,
+      peer,
+      records,
+      comparisons,
+      speedups,
+      acrossRounds: {
+        replicas: speedupsAcrossRounds(speedups.replicas),
+        backends: speedupsAcrossRounds(speedups.backends),
+        allocator: speedupsAcrossRounds(speedups.allocator),
+        peer: peerRatiosAcrossRounds(comparisons),
+      },
     };
   };
 

@@ -323,7 +323,6 @@ export function peerComparisons(records: readonly BenchRecord[]): PeerComparison
   return comparisons;
 }
 
-/** Milliseconds with about three significant digits. */
 /** One ratio over the rounds of a `--rounds` run: its value in each round and their median, minimum and maximum. */
 export interface RoundSummary {
   readonly case: string;
@@ -389,6 +388,7 @@ export function formatRoundSummaries(summaries: readonly RoundSummary[]): string
     .join("\n");
 }
 
+/** Milliseconds with about three significant digits. */
 export function formatMilliseconds(ms: number): string {
   if (ms >= 100) return ms.toFixed(0);
   if (ms >= 10) return ms.toFixed(1);

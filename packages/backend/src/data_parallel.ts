@@ -238,9 +238,12 @@ export async function dataParallel(options: DataParallelOptions): Promise<DataPa
         result = computeNetworkGradients(step, {
         localInput: step.batch.input.subarray(own.start * sizes.inputSize, own.end * sizes.inputSize),
         gather(localX) {
-          layout.prediction.set(localX, 0);
+          // This replica's rows go straight into the whole batch; only the workers' rows pass through shared memory.
+          const all = new Float64Array(batch * sizes.outputSize);
+          all.set(localX, own.start * sizes.outputSize);
           waitAtLeast(layout, CONTROL.predictionsWritten, replicas - 1);
-          return Float64Array.from(layout.prediction.subarray(0, batch * sizes.outputSize));
+          all.set(layout.prediction.subarray(own.end * sizes.outputSize, batch * sizes.outputSize), own.end * sizes.outputSize);
+          return all;
         },
         scatter(gradient) {
           // Only the workers' rows: this replica keeps its own.

@@ -140,7 +140,12 @@ export function requireFloat32(where: string, name: string, tensor: TensorInfo):
 
 /** Throws unless two shapes are equal; `name` names the tensor whose shape is checked. */
 export function requireShape(where: string, name: string, actual: readonly number[], expected: readonly number[]): void {
-  if (actual.length !== expected.length || actual.some((size, axis) => size !== expected[axis])) {
-    throw new PgValidationError(where, `${name}.shape`, `[${expected.join(", ")}]`, [...actual]);
-  }
+  if (!sameShape(actual, expected)) throw new PgValidationError(where, `${name}.shape`, `[${expected.join(", ")}]`, [...actual]);
+}
+
+/** Whether two shapes are equal (a loop, not a callback: this runs on every kernel call). */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let axis = 0; axis < a.length; axis++) if (a[axis] !== b[axis]) return false;
+  return true;
 }

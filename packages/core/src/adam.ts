@@ -58,6 +58,31 @@ function adamLoop(g: Float32Array, m: Float32Array, v: Float32Array, w: Float32A
 }
 
 /**
+ * Every variable's Adam update and moments, creating the moment slots on first use (as tfjs's Adam does). Module-level
+ * and a plain loop, for the same reason as {@link adamLoop}.
+ */
+function updateVariables(self: AdamInternals, names: readonly string[], variableGradients: Gradients, constants: AdamConstants): void {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const value = tf.engine().registeredVariables[name] as tf.Variable;
+    self.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+    self.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+    const gradient: tf.Tensor | undefined = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
+    if (gradient === undefined || gradient === null) continue;
+    const first = (self.accumulatedFirstMoment[i] as { variable: tf.Variable }).variable;
+    const second = (self.accumulatedSecondMoment[i] as { variable: tf.Variable }).variable;
+    const g = gradient.dataSync() as Float32Array;
+    const m = first.dataSync() as Float32Array;
+    const v = second.dataSync() as Float32Array;
+    const w = value.dataSync() as Float32Array;
+    const { mOut, vOut, wOut } = adamLoop(g, m, v, w, constants);
+    first.assign(tf.tensor(mOut, first.shape, "float32"));
+    second.assign(tf.tensor(vOut, second.shape, "float32"));
+    value.assign(tf.tensor(wOut, value.shape, "float32"));
+  }
+}
+
+/**
  * tfjs's Adam with the same update, slots and saved state, computed per variable in one loop on the cpu and wasm
  * backends instead of 14 kernel calls (about a thousand per step for a U-net). Every operation is rounded to float32
  * in the same order as tfjs's kernels, so the weights are bit-identical to `tf.train.adam`'s.
@@ -82,25 +107,7 @@ class LoopAdamOptimizer extends tf.AdamOptimizer {
     const correction2 = fround(1 - accumulated2);
     const constants: AdamConstants = { b1, b2, c1, c2, epsilon, step, correction1, correction2 };
     tf.tidy(() => {
-      // A loop rather than forEach, for the same reason as adamLoop.
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i] as string;
-        const value = tf.engine().registeredVariables[name] as tf.Variable;
-        self.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        self.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        const gradient: tf.Tensor | undefined = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
-        if (gradient === undefined || gradient === null) continue;
-        const first = (self.accumulatedFirstMoment[i] as { variable: tf.Variable }).variable;
-        const second = (self.accumulatedSecondMoment[i] as { variable: tf.Variable }).variable;
-        const g = gradient.dataSync() as Float32Array;
-        const m = first.dataSync() as Float32Array;
-        const v = second.dataSync() as Float32Array;
-        const w = value.dataSync() as Float32Array;
-        const { mOut, vOut, wOut } = adamLoop(g, m, v, w, constants);
-        first.assign(tf.tensor(mOut, first.shape, "float32"));
-        second.assign(tf.tensor(vOut, second.shape, "float32"));
-        value.assign(tf.tensor(wOut, value.shape, "float32"));
-      }
+      updateVariables(self, names, variableGradients, constants);
       self.accBeta1.assign(tf.scalar(fround(accumulated1 * b1)));
       self.accBeta2.assign(tf.scalar(fround(accumulated2 * b2)));
     });

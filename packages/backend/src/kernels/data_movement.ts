@@ -13,6 +13,8 @@ import {
   util,
   type KernelConfig,
   type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
   type TensorInfo,
 } from "@tensorflow/tfjs";
 import { PgValidationError } from "@pg/core";
@@ -37,16 +39,17 @@ function sliceOf(calls: WasmKernelCalls, x: TensorInfo, begin: readonly number[]
 
 const SLICE = "Slice (wasm training kernel)";
 
-const slice: KernelFunc = ({ inputs, backend, attrs = {} }) => {
-  const x = requireInput(SLICE, inputs, "x");
-  return withWasmKernelCalls(SLICE, backend, (calls) => {
-    if (!isHeapDtype(x)) return calls.runStock(Slice, { x }, attrs);
-    const rank = x.shape.length;
-    const [begin = [], size = []] = slice_util.parseSliceParams(x, readIntegerList(SLICE, attrs, "begin", rank), readSliceSize(attrs, rank));
-    slice_util.assertParamsValid(x, begin, size);
-    return sliceOf(calls, x, begin, size);
-  });
-};
+// The kernels' bodies are module-level functions handed their arguments, not closures made per call: V8 optimised
+// each new closure again, and Concat's body costs tens of milliseconds of compiler time each time.
+const slice: KernelFunc = ({ inputs, backend, attrs = {} }) => withWasmKernelCalls(SLICE, backend, sliceBody, requireInput(SLICE, inputs, "x"), attrs);
+
+function sliceBody(calls: WasmKernelCalls, x: TensorInfo, attrs: NamedAttrMap): TensorInfo {
+  if (!isHeapDtype(x)) return calls.runStock(Slice, { x }, attrs);
+  const rank = x.shape.length;
+  const [begin = [], size = []] = slice_util.parseSliceParams(x, readIntegerList(SLICE, attrs, "begin", rank), readSliceSize(attrs, rank));
+  slice_util.assertParamsValid(x, begin, size);
+  return sliceOf(calls, x, begin, size);
+}
 
 /** `size` may hold −1 for "to the end" (tfjs's convention), so it is read separately from `begin`. */
 function readSliceSize(attrs: Record<string, unknown>, rank: number): number[] {
@@ -59,23 +62,21 @@ function readSliceSize(attrs: Record<string, unknown>, rank: number): number[] {
 
 const SPLIT = "SplitV (wasm training kernel)";
 
-const splitV: KernelFunc = ({ inputs, backend, attrs = {} }) => {
-  const x = requireInput(SPLIT, inputs, "x");
-  return withWasmKernelCalls(SPLIT, backend, (calls): TensorInfo[] => {
-    const [axis = 0] = readAxes(SPLIT, attrs, "axis", x.shape.length);
-    const sizeSplits = attrs["numOrSizeSplits"];
-    if (!isHeapDtype(x)) return calls.runStockMany(SplitV, { x }, attrs);
-    const sizes = backend_util.prepareSplitSize(x, readSplitSizes(attrs), axis);
-    const begin = x.shape.map(() => 0);
-    return sizes.map((length) => {
-      const size = [...x.shape];
-      size[axis] = length;
-      const part = sliceOf(calls, x, begin, size);
-      begin[axis] = (begin[axis] ?? 0) + length;
-      return part;
-    });
+const splitV: KernelFunc = ({ inputs, backend, attrs = {} }) => withWasmKernelCalls(SPLIT, backend, splitBody, requireInput(SPLIT, inputs, "x"), attrs);
+
+function splitBody(calls: WasmKernelCalls, x: TensorInfo, attrs: NamedAttrMap): TensorInfo[] {
+  const [axis = 0] = readAxes(SPLIT, attrs, "axis", x.shape.length);
+  if (!isHeapDtype(x)) return calls.runStockMany(SplitV, { x }, attrs);
+  const sizes = backend_util.prepareSplitSize(x, readSplitSizes(attrs), axis);
+  const begin = x.shape.map(() => 0);
+  return sizes.map((length) => {
+    const size = [...x.shape];
+    size[axis] = length;
+    const part = sliceOf(calls, x, begin, size);
+    begin[axis] = (begin[axis] ?? 0) + length;
+    return part;
   });
-};
+}
 
 /** `numOrSizeSplits`: a number of equal parts, or the part sizes (one may be −1 for "the rest"). */
 function readSplitSizes(attrs: Record<string, unknown>): number | number[] {
@@ -91,26 +92,28 @@ const concat: KernelFunc = ({ inputs, backend, attrs = {} }) => {
   const parts = Object.values(inputs).filter((t): t is TensorInfo => t !== undefined);
   const first = parts[0];
   if (first === undefined) throw new PgValidationError(CONCAT, "inputs", "at least one tensor", parts);
-  return withWasmKernelCalls(CONCAT, backend, (calls) => {
-    const [axis = 0] = readAxes(CONCAT, attrs, "axis", first.shape.length);
-    if (!parts.every(isHeapDtype) || parts.some((t) => t.dtype !== first.dtype)) {
-      // The stock kernel takes the list itself as its inputs.
-      return calls.runStock(Concat, inputs, attrs);
-    }
-    backend_util.assertParamsConsistent(parts.map((t) => t.shape), axis);
-    const outShape = backend_util.computeOutShape(parts.map((t) => t.shape), axis);
-    const output = calls.output(outShape, first.dtype);
-    const view = calls.heapView(output);
-    const dstBegin = outShape.map(() => 0);
-    for (const part of parts) {
-      if (util.sizeFromShape(part.shape) > 0) {
-        copyBlock(view.heap, view.offset(part), part.shape, part.shape.map(() => 0), view.offset(output), outShape, dstBegin, part.shape);
-      }
-      dstBegin[axis] = (dstBegin[axis] ?? 0) + (part.shape[axis] ?? 0);
-    }
-    return output;
-  });
+  return withWasmKernelCalls(CONCAT, backend, concatBody, parts, first, inputs, attrs);
 };
+
+function concatBody(calls: WasmKernelCalls, parts: TensorInfo[], first: TensorInfo, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+  const [axis = 0] = readAxes(CONCAT, attrs, "axis", first.shape.length);
+  if (!parts.every(isHeapDtype) || parts.some((t) => t.dtype !== first.dtype)) {
+    // The stock kernel takes the list itself as its inputs.
+    return calls.runStock(Concat, inputs, attrs);
+  }
+  backend_util.assertParamsConsistent(parts.map((t) => t.shape), axis);
+  const outShape = backend_util.computeOutShape(parts.map((t) => t.shape), axis);
+  const output = calls.output(outShape, first.dtype);
+  const view = calls.heapView(output);
+  const dstBegin = outShape.map(() => 0);
+  for (const part of parts) {
+    if (util.sizeFromShape(part.shape) > 0) {
+      copyBlock(view.heap, view.offset(part), part.shape, part.shape.map(() => 0), view.offset(output), outShape, dstBegin, part.shape);
+    }
+    dstBegin[axis] = (dstBegin[axis] ?? 0) + (part.shape[axis] ?? 0);
+  }
+  return output;
+}
 
 /** Slice on wasm inside the heap. Registered by `registerTrainingKernels`. */
 export const sliceConfig: KernelConfig = { kernelName: Slice, backendName: WASM_BACKEND, kernelFunc: slice };

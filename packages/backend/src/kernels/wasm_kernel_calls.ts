@@ -352,14 +352,15 @@ export class WasmKernelCalls {
  * Runs `body` in a fresh {@link WasmKernelCalls} scope: the tensor (or tensors) it returns are kept, every other
  * temporary is freed, also when `body` throws.
  */
-export function withWasmKernelCalls<R extends TensorInfo | TensorInfo[]>(
+export function withWasmKernelCalls<R extends TensorInfo | TensorInfo[], A extends unknown[]>(
   where: string,
   backend: object,
-  body: (calls: WasmKernelCalls) => R,
+  body: (calls: WasmKernelCalls, ...args: A) => R,
+  ...args: A
 ): R {
   const calls = new WasmKernelCalls(where, backend);
   try {
-    return calls.release(body(calls));
+    return calls.release(body(calls, ...args));
   } catch (error) {
     calls.disposeAll();
     throw error;

@@ -36,8 +36,8 @@ interface AdamConstants {
 
 /**
  * One variable's Adam update, each operation rounded to float32 in the order of tfjs's kernels. A module-level
- * function: a closure made per step is a new function to V8, whose optimised code dies with it, so the update
- * was being re-optimised (10–35 ms of compiler time on another core) on most steps.
+ * function: as a closure made anew each step it was optimised again by V8 on most steps (10–35 ms of compiler time,
+ * on another core).
  */
 function adamLoop(g: Float32Array, m: Float32Array, v: Float32Array, w: Float32Array, k: AdamConstants): { mOut: Float32Array; vOut: Float32Array; wOut: Float32Array } {
   const { b1, b2, c1, c2, epsilon, step, correction1, correction2 } = k;

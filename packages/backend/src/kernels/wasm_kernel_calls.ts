@@ -349,8 +349,9 @@ export class WasmKernelCalls {
 }
 
 /**
- * Runs `body` in a fresh {@link WasmKernelCalls} scope: the tensor (or tensors) it returns are kept, every other
- * temporary is freed, also when `body` throws.
+ * Runs `body(calls, ...args)` in a fresh {@link WasmKernelCalls} scope: the tensor (or tensors) it returns are kept,
+ * every other temporary is freed, also when `body` throws. A hot kernel passes a module-level `body` and its `args`
+ * rather than a closure made per call, which V8 would optimise again for every new closure.
  */
 export function withWasmKernelCalls<R extends TensorInfo | TensorInfo[], A extends unknown[]>(
   where: string,

@@ -220,7 +220,7 @@ def main():
     parser.add_argument("case", nargs="?", choices=sorted(CASES))
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--warmup-seconds", type=float, default=3.0)
+    parser.add_argument("--warmup-seconds", type=float, default=20.0)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--timed-seconds", type=float, default=0.5)
     parser.add_argument("--check", action="store_true", help="only build every network and check its parameter count")

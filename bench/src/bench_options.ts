@@ -36,8 +36,10 @@ export interface BenchOptions {
   /** At least this many untimed steps before the timed ones (JIT, wasm heap growth, Adam slot creation). @defaultValue 2 */
   readonly warmup: number;
   /**
-   * Warm-up goes on until at least this many seconds have passed: V8's JIT settles the 2 ms MLP step only after a
-   * few thousand steps in some processes (2.2 → 1.6 ms after ~3 s). @defaultValue 3
+   * Warm-up goes on until at least this many seconds have passed. V8's JIT settles after tens of steps, not a few:
+   * the 2 ms MLP step only after a few thousand in some processes (2.2 → 1.6 ms after ~3 s), and the U-net at batch
+   * 128 with 2 replicas after 20–30 (≈ 650 → 520 ms, while the optimising compiler's work falls from ≈ 180 to ≈ 20 ms
+   * per step; with both cores training, that work is taken from a replica). @defaultValue 20
    */
   readonly warmupSeconds: number;
   /**
@@ -93,7 +95,7 @@ export const DEFAULT_SLOW_RUN_SECONDS = 6 * 3600;
 
 const WHERE = "pnpm bench";
 /** Default `--warmup-seconds`. */
-export const DEFAULT_WARMUP_SECONDS = 3;
+export const DEFAULT_WARMUP_SECONDS = 20;
 /** Default `--quiet-load` when a peer runs: on 2 cores, the other core is free on average. */
 export const DEFAULT_PEER_QUIET_LOAD = 1;
 /** Default `--quiet-load-wait`, in seconds. */
@@ -130,7 +132,7 @@ prints a table and writes every step to a JSON file.
   --repeats N              at least N timed steps per run (default 5)
   --timed-seconds S        timed steps add up to at least S seconds (default 0.5)
   --warmup N               at least N untimed steps first (default 2)
-  --warmup-seconds S       warm-up lasts at least S seconds (default 3)
+  --warmup-seconds S       warm-up lasts at least S seconds (default 20)
   --rounds N               repeat every case's runs N times, alternating; ratios per round, then their median (default 1)
   --run-seconds S          wall-time limit of one run (default 600)
   --include-slow           also the U-net training cases on cpu (minutes per step)

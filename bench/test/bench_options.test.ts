@@ -22,7 +22,7 @@ describe("parseBenchOptions", () => {
     expect(options.allocator).toBe("tuned");
     expect(options.quietLoad).toBeUndefined();
     expect(options.quietLoadWaitSeconds).toBe(120);
-    expect([options.warmup, options.warmupSeconds, options.repeats, options.timedSeconds]).toEqual([2, 3, 5, 0.5]);
+    expect([options.warmup, options.warmupSeconds, options.repeats, options.timedSeconds]).toEqual([2, 20, 5, 0.5]);
     expect(options.rounds).toBe(1);
     expect(parseBenchOptions(["--rounds", "7"]).rounds).toBe(7);
     expect(parseBenchOptions(["--rounds=3"]).rounds).toBe(3);
